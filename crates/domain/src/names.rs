@@ -1,0 +1,156 @@
+//! Small validated text types shared across the model.
+
+use std::fmt;
+
+/// Why a piece of text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{what} is empty")]
+    Empty { what: &'static str },
+    #[error("{what} is {len} characters long; the limit is {max}")]
+    TooLong { what: &'static str, len: usize, max: usize },
+    #[error("{what} contains a control character")]
+    ControlCharacter { what: &'static str },
+}
+
+/// Trims, collapses inner runs of white space and checks length and characters.
+pub(crate) fn clean_text(raw: &str, what: &'static str, max: usize) -> Result<String, TextError> {
+    let cleaned = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return Err(TextError::Empty { what });
+    }
+    if cleaned.chars().any(char::is_control) {
+        return Err(TextError::ControlCharacter { what });
+    }
+    let len = cleaned.chars().count();
+    if len > max {
+        return Err(TextError::TooLong { what, len, max });
+    }
+    Ok(cleaned)
+}
+
+macro_rules! text_type {
+    ($(#[$meta:meta])* $name:ident, $what:literal, $max:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
+            pub fn parse(raw: &str) -> Result<Self, TextError> {
+                clean_text(raw, $what, $max).map(Self)
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Self::parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+text_type!(
+    /// An organisation's name as the network knows it.
+    OrganisationName, "organisation name", 200
+);
+text_type!(
+    /// A collection round's name, e.g. "Kenya 2020".
+    RoundName, "round name", 100
+);
+text_type!(
+    /// A place exactly as the reporter wrote it (white space tidied, nothing else changed).
+    StopText, "place", 200
+);
+text_type!(
+    /// The reporting organisation's own reference for a report: the identity for re-import.
+    ReportRef, "report_id", 100
+);
+text_type!(
+    /// Free-text notes on a route (never about an individual survivor).
+    Notes, "notes", 4000
+);
+
+/// The case- and space-insensitive key under which names are unique ("HAART  kenya" = "HAART Kenya").
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// An ISO 3166-1 alpha-2 country code, upper case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CountryCode([u8; 2]);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a two-letter ISO country code (for example KE, UG, SA)")]
+pub struct CountryCodeError(pub String);
+
+impl CountryCode {
+    pub fn parse(raw: &str) -> Result<Self, CountryCodeError> {
+        let t = raw.trim();
+        match t.as_bytes() {
+            [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+                Ok(Self([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
+            }
+            _ => Err(CountryCodeError(raw.to_string())),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        // Only ASCII letters are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CountryCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_tidied_and_bounded() {
+        assert_eq!(StopText::parse("  Nairobi   CBD ").unwrap().as_str(), "Nairobi CBD");
+        assert_eq!(StopText::parse("   "), Err(TextError::Empty { what: "place" }));
+        assert!(matches!(StopText::parse(&"x".repeat(201)), Err(TextError::TooLong { len: 201, .. })));
+        assert!(OrganisationName::parse("HAART\u{0}Kenya").is_err());
+    }
+
+    #[test]
+    fn country_codes_are_two_letters() {
+        assert_eq!(CountryCode::parse(" ke ").unwrap().as_str(), "KE");
+        assert!(CountryCode::parse("KEN").is_err());
+        assert!(CountryCode::parse("K1").is_err());
+    }
+
+    #[test]
+    fn name_keys_ignore_case_and_spacing() {
+        assert_eq!(name_key("  HAART   Kenya "), name_key("haart kenya"));
+    }
+}

@@ -1,0 +1,128 @@
+//! Text normalisation and string distance shared by vocabulary parsing and (later) place resolution.
+
+/// Folds text to a comparison key: lower case, Latin accents removed, every run of punctuation or
+/// white space turned into one space, trimmed. "Kazi-za  Nyumbani!" and "kazi za nyumbani" share a key.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.chars() {
+        let ch = strip_accent(ch);
+        if ch.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            for lower in ch.to_lowercase() {
+                out.push(lower);
+            }
+        } else if ch == '\'' || ch == '\u{2019}' {
+            // Apostrophes join: "Murang'a" and "Muranga" must meet.
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The accents that occur in place names and labels this project meets; anything else passes through.
+fn strip_accent(ch: char) -> char {
+    match ch {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' => 'a',
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā' => 'A',
+        'ç' | 'č' => 'c',
+        'Ç' | 'Č' => 'C',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' => 'e',
+        'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => 'E',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' => 'i',
+        'Ì' | 'Í' | 'Î' | 'Ï' | 'Ī' => 'I',
+        'ñ' => 'n',
+        'Ñ' => 'N',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => 'o',
+        'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ō' => 'O',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' => 'u',
+        'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ū' => 'U',
+        'ý' | 'ÿ' => 'y',
+        'Ý' => 'Y',
+        'š' => 's',
+        'Š' => 'S',
+        'ž' => 'z',
+        'Ž' => 'Z',
+        _ => ch,
+    }
+}
+
+/// Optimal-string-alignment distance (Damerau-Levenshtein with adjacent transpositions), counted in
+/// characters. Typos in hand-typed names are mostly one slip or one swapped pair.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.is_empty() {
+        return b.len();
+    }
+    if b.is_empty() {
+        return a.len();
+    }
+    let width = b.len() + 1;
+    // Three rolling rows: two back is needed for transpositions.
+    let mut before: Vec<usize> = vec![0; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur: Vec<usize> = vec![0; width];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            cur[j] = best;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Up to `limit` candidates closest to `input` (by folded edit distance), for "did you mean" hints.
+/// Candidates further away than half their own length are not suggestions, just noise.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
+    let key = fold(input);
+    let mut scored: Vec<(usize, &'a str)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(&key, &fold(c)), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 2).max(2))
+        .collect();
+    scored.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(y.1)));
+    scored.dedup_by(|x, y| x.1 == y.1);
+    scored.into_iter().take(limit).map(|(_, c)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_joins_case_accents_and_punctuation() {
+        assert_eq!(fold("  Kazi-za  NYUMBANI! "), "kazi za nyumbani");
+        assert_eq!(fold("Murang'a"), "muranga");
+        assert_eq!(fold("Beyrouth, Liban"), "beyrouth liban");
+        assert_eq!(fold("Café_Über"), "cafe uber");
+        assert_eq!(fold("--"), "");
+    }
+
+    #[test]
+    fn edit_distance_counts_slips_and_swaps() {
+        assert_eq!(edit_distance("nairobi", "nairobi"), 0);
+        assert_eq!(edit_distance("nairobi", "nairbi"), 1);
+        assert_eq!(edit_distance("nairobi", "naiorbi"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn closest_ranks_by_distance_and_drops_noise() {
+        let codes = ["forced_labour", "forced_marriage", "sexual_exploitation"];
+        assert_eq!(closest("forced labor", codes, 3)[0], "forced_labour");
+        assert!(closest("qqqqqqqqqqqqqqqqqqqqq", codes, 3).is_empty());
+    }
+}
