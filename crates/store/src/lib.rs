@@ -1,1 +1,428 @@
+//! vjt's storage: an embedded SQLite file by default, PostgreSQL for a shared network server.
+//!
+//! One codebase: every operation is written once against [`sql::Conn`], and the contract tests in
+//! `tests/contract.rs` run each of them on both engines.
 
+/// The report columns, in the order `codec::report_row` reads them.
+macro_rules! codec_columns {
+    () => {
+        "id, organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
+         recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
+         period_start, period_end, source, confidence, notes, status, created_at, updated_at"
+    };
+}
+
+mod codec;
+mod schema;
+mod sql;
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use vjt_domain::{
+    name_key, NewOrganisation, NewRound, Organisation, OrganisationId, ReviewStatus, Round, RoundId, RouteReport,
+    RouteReportId, StoredReport,
+};
+
+pub use schema::SCHEMA_VERSION;
+use sql::Conn;
+pub use sql::Engine;
+
+/// Everything that can go wrong in the store, each variant worded for the person who has to act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("'{url}' is not a database vjt can use: {reason}")]
+    BadUrl { url: String, reason: String },
+    #[error("cannot open {target}: {reason}")]
+    Open { target: String, reason: String },
+    #[error(
+        "this database was written by a newer vjt (schema version {found}; this vjt knows up to {known}); upgrade vjt"
+    )]
+    NewerSchema { found: i64, known: i64 },
+    #[error("database upgrade to schema version {version} failed: {reason}")]
+    Migration { version: i64, reason: String },
+    #[error("an organisation named '{0}' already exists")]
+    DuplicateOrganisation(String),
+    #[error("a round named '{0}' already exists")]
+    DuplicateRound(String),
+    #[error("no organisation has id {0}")]
+    UnknownOrganisation(i64),
+    #[error("no round has id {0}")]
+    UnknownRound(i64),
+    #[error("the database holds a value vjt cannot read ({0}); was it edited by hand?")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        match e.as_db_error() {
+            Some(db) => StoreError::Database(db.message().to_string()),
+            None => StoreError::Database(e.to_string()),
+        }
+    }
+}
+
+/// Where the database lives, parsed from `--db` / `VJT_DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// An SQLite file (created if missing). `:memory:` is a private in-memory database.
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = StoreError;
+    fn from_str(raw: &str) -> Result<Self, StoreError> {
+        let url = raw.trim();
+        let bad = |reason: &str| StoreError::BadUrl { url: raw.to_string(), reason: reason.to_string() };
+        if url.is_empty() {
+            return Err(bad("it is empty; give a file path, sqlite:PATH or postgres://USER@HOST/DB"));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            postgres::Config::from_str(url).map_err(|e| bad(&e.to_string()))?;
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if path.is_empty() {
+                return Err(bad("the sqlite: URL names no file"));
+            }
+            return Ok(DatabaseUrl::Sqlite(path.to_string()));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(bad(&format!(
+                "'{scheme}' databases are not supported; use SQLite (a file path) or postgres://"
+            )));
+        }
+        if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            return Err(bad("a PostgreSQL URL starts with postgres:// (two slashes)"));
+        }
+        Ok(DatabaseUrl::Sqlite(url.to_string()))
+    }
+}
+
+/// What a batch save did, counted per report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveSummary {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// The stored id of every report in the batch, in the batch's order.
+    pub ids: Vec<RouteReportId>,
+}
+
+/// Which reports to read. `None` means any.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportQuery {
+    pub round: Option<RoundId>,
+    pub organisation: Option<OrganisationId>,
+}
+
+/// An open vjt database.
+pub struct Store {
+    conn: Conn,
+    target: String,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(crate) fn parse_time(raw: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("'{raw}' is not a timestamp")))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    pub fn open(url: &str) -> Result<Store, StoreError> {
+        match url.parse::<DatabaseUrl>()? {
+            DatabaseUrl::Sqlite(path) => Self::open_sqlite(&path),
+            DatabaseUrl::Postgres(url) => Self::open_postgres(&url, None),
+        }
+    }
+
+    /// Opens an SQLite file, creating it if it does not exist.
+    pub fn open_sqlite(path: &str) -> Result<Store, StoreError> {
+        let target = if path == ":memory:" {
+            "an in-memory SQLite database".to_string()
+        } else {
+            format!("SQLite file '{path}'")
+        };
+        let fail = |e: &dyn std::fmt::Display| StoreError::Open { target: target.clone(), reason: e.to_string() };
+        let conn = rusqlite::Connection::open(path).map_err(|e| fail(&e))?;
+        // WAL lets readers (the web UI) run while an import writes; NORMAL is durable at each commit in WAL mode.
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| fail(&e))?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(|e| fail(&e))?;
+        let mut store = Store { conn: Conn::Sqlite { conn, translated: Default::default() }, target };
+        schema::migrate(&mut store.conn).map_err(|e| match e {
+            StoreError::Database(reason) => StoreError::Open { target: store.target.clone(), reason },
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// Opens a PostgreSQL database. With `schema`, vjt keeps its tables in that schema (created if
+    /// missing), so several networks, or parallel tests, can share one database.
+    pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
+        let mut config = postgres::Config::from_str(url)
+            .map_err(|e| StoreError::BadUrl { url: url.to_string(), reason: e.to_string() })?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(5));
+        }
+        let target = describe_postgres(&config);
+        let client = config
+            .connect(postgres::NoTls)
+            .map_err(|e| StoreError::Open { target: target.clone(), reason: one_line(&e) })?;
+        let mut conn = Conn::Postgres { client: Box::new(client), prepared: Default::default() };
+        if let Some(schema) = schema {
+            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
+                return Err(StoreError::BadUrl {
+                    url: url.to_string(),
+                    reason: format!("'{schema}' is not a plain schema name"),
+                });
+            }
+            conn.batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
+        }
+        let mut store = Store { conn, target };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Which engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.conn.engine()
+    }
+
+    /// A human description of where the data lives (never includes a password).
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    pub fn add_organisation(&mut self, org: &NewOrganisation) -> Result<Organisation, StoreError> {
+        let key = name_key(org.name.as_str());
+        self.conn.transaction(|tx| {
+            if tx.query_one("SELECT id FROM organisations WHERE name_key = $1", &[key.as_str().into()])?.is_some() {
+                return Err(StoreError::DuplicateOrganisation(org.name.to_string()));
+            }
+            let row = tx
+                .query_one(
+                    "INSERT INTO organisations (name, name_key, kind, country, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    &[
+                        org.name.as_str().into(),
+                        key.as_str().into(),
+                        org.kind.to_string().into(),
+                        org.country.map(|c| c.to_string()).into(),
+                        now().into(),
+                    ],
+                )?
+                .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
+            Ok(Organisation { id: OrganisationId(row.int(0)?), name: org.name.clone(), kind: org.kind, country: org.country })
+        })
+    }
+
+    pub fn organisations(&mut self) -> Result<Vec<Organisation>, StoreError> {
+        let rows = self.conn.query("SELECT id, name, kind, country FROM organisations ORDER BY name_key", &[])?;
+        rows.iter().map(codec::organisation).collect()
+    }
+
+    /// Finds an organisation by name, ignoring case and spacing.
+    pub fn organisation_named(&mut self, name: &str) -> Result<Option<Organisation>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT id, name, kind, country FROM organisations WHERE name_key = $1",
+            &[name_key(name).into()],
+        )?;
+        row.as_ref().map(codec::organisation).transpose()
+    }
+
+    pub fn add_round(&mut self, round: &NewRound) -> Result<Round, StoreError> {
+        let key = name_key(round.name.as_str());
+        self.conn.transaction(|tx| {
+            if tx.query_one("SELECT id FROM rounds WHERE name_key = $1", &[key.as_str().into()])?.is_some() {
+                return Err(StoreError::DuplicateRound(round.name.to_string()));
+            }
+            let row = tx
+                .query_one(
+                    "INSERT INTO rounds (name, name_key, starts_on, ends_on, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    &[
+                        round.name.as_str().into(),
+                        key.as_str().into(),
+                        round.span.start().to_string().into(),
+                        round.span.end().to_string().into(),
+                        now().into(),
+                    ],
+                )?
+                .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
+            Ok(Round { id: RoundId(row.int(0)?), name: round.name.clone(), span: round.span })
+        })
+    }
+
+    pub fn rounds(&mut self) -> Result<Vec<Round>, StoreError> {
+        let rows =
+            self.conn.query("SELECT id, name, starts_on, ends_on FROM rounds ORDER BY starts_on, name_key", &[])?;
+        rows.iter().map(codec::round).collect()
+    }
+
+    /// Finds a round by name, ignoring case and spacing.
+    pub fn round_named(&mut self, name: &str) -> Result<Option<Round>, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT id, name, starts_on, ends_on FROM rounds WHERE name_key = $1",
+            &[name_key(name).into()],
+        )?;
+        row.as_ref().map(codec::round).transpose()
+    }
+
+    /// Saves a batch of reports in one transaction. A report whose organisation already has a report
+    /// with the same `report_id` updates that report (or is left alone when nothing changed); any
+    /// other report is inserted. On any error nothing of the batch is written.
+    pub fn save_reports(&mut self, reports: &[RouteReport]) -> Result<SaveSummary, StoreError> {
+        let orgs: BTreeSet<OrganisationId> = reports.iter().map(|r| r.organisation).collect();
+        let rounds: BTreeSet<RoundId> = reports.iter().map(|r| r.round).collect();
+        self.conn.transaction(|tx| {
+            for org in orgs {
+                if tx.query_one("SELECT id FROM organisations WHERE id = $1", &[org.0.into()])?.is_none() {
+                    return Err(StoreError::UnknownOrganisation(org.0));
+                }
+            }
+            for round in rounds {
+                if tx.query_one("SELECT id FROM rounds WHERE id = $1", &[round.0.into()])?.is_none() {
+                    return Err(StoreError::UnknownRound(round.0));
+                }
+            }
+            let stamp = now();
+            let mut summary = SaveSummary::default();
+            for report in reports {
+                let encoded = codec::EncodedReport::new(report);
+                let existing = match &report.report_id {
+                    Some(reference) => tx.query_one(
+                        "SELECT id, fingerprint, status FROM reports WHERE organisation_id = $1 AND report_ref = $2",
+                        &[report.organisation.0.into(), reference.as_str().into()],
+                    )?,
+                    None => None,
+                };
+                let id = match existing {
+                    None => {
+                        let id = codec::insert_report(tx, &encoded, &stamp)?;
+                        summary.inserted += 1;
+                        id
+                    }
+                    Some(row) => {
+                        let id = row.int(0)?;
+                        if row.text(1)? == encoded.fingerprint {
+                            summary.unchanged += 1;
+                        } else {
+                            // A verified report whose content changed must be looked at again.
+                            let status = match ReviewStatus::from_str(row.text(2)?) {
+                                Ok(ReviewStatus::Verified) => ReviewStatus::NeedsReview,
+                                Ok(s) => s,
+                                Err(e) => return Err(StoreError::Corrupt(e.to_string())),
+                            };
+                            codec::update_report(tx, id, &encoded, status, &stamp)?;
+                            summary.updated += 1;
+                        }
+                        id
+                    }
+                };
+                summary.ids.push(RouteReportId(id));
+            }
+            Ok(summary)
+        })
+    }
+
+    /// Reads reports in id order, with their stops.
+    pub fn reports(&mut self, query: &ReportQuery) -> Result<Vec<StoredReport>, StoreError> {
+        // 0 stands for "any": ids start at 1 on both engines.
+        let params = [query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()];
+        let rows = self.conn.query(
+            concat!(
+                "SELECT ",
+                codec_columns!(),
+                " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) ORDER BY id"
+            ),
+            &params,
+        )?;
+        let stops = self.conn.query(
+            "SELECT s.report_id, s.role, s.text, s.place_id, s.arrived_by FROM stops s JOIN reports r ON r.id = s.report_id \
+             WHERE ($1 = 0 OR r.round_id = $1) AND ($2 = 0 OR r.organisation_id = $2) ORDER BY s.report_id, s.seq",
+            &params,
+        )?;
+        codec::assemble(rows, stops)
+    }
+
+    /// Reads one report by its stored id.
+    pub fn report(&mut self, id: RouteReportId) -> Result<Option<StoredReport>, StoreError> {
+        let rows =
+            self.conn.query(concat!("SELECT ", codec_columns!(), " FROM reports WHERE id = $1"), &[id.0.into()])?;
+        let stops = self.conn.query(
+            "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
+            &[id.0.into()],
+        )?;
+        Ok(codec::assemble(rows, stops)?.pop())
+    }
+
+    pub fn count_reports(&mut self, query: &ReportQuery) -> Result<u64, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT COUNT(*) FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2)",
+            &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()],
+        )?;
+        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+    }
+
+    /// Records the coordinator's review decision. Returns false when no such report exists.
+    pub fn set_status(&mut self, id: RouteReportId, status: ReviewStatus) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3",
+            &[status.to_string().into(), now().into(), id.0.into()],
+        )?;
+        Ok(changed > 0)
+    }
+
+    /// Deletes a report and its stops. Returns false when no such report exists.
+    pub fn delete_report(&mut self, id: RouteReportId) -> Result<bool, StoreError> {
+        self.conn.transaction(|tx| {
+            tx.execute("DELETE FROM stops WHERE report_id = $1", &[id.0.into()])?;
+            Ok(tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0)
+        })
+    }
+}
+
+fn describe_postgres(config: &postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let db = config.get_dbname().unwrap_or("(default database)");
+    format!("PostgreSQL database '{db}' on {host}:{port}")
+}
+
+/// postgres errors nest their cause; keep the whole chain on one line.
+fn one_line(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,260 @@
+//! Between domain values and rows. Multi-valued vocabulary fields are stored as `;`-joined codes.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroU32;
+use std::str::FromStr;
+
+use vjt_domain::vocab::{join_codes, Vocabulary};
+use vjt_domain::{
+    CountryCode, DateSpan, Journey, Notes, Organisation, OrganisationId, OrganisationName, PlaceId, Profile,
+    ReportDraft, ReportRef, ReviewStatus, Round, RoundId, RoundName, RouteReport, RouteReportId, Stop, StopRole,
+    StopText, StoredReport, YearMonth,
+};
+
+use crate::sql::{Conn, Row, Value};
+use crate::{parse_time, StoreError};
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+pub(crate) fn organisation(row: &Row) -> Result<Organisation, StoreError> {
+    Ok(Organisation {
+        id: OrganisationId(row.int(0)?),
+        name: OrganisationName::parse(row.text(1)?).map_err(corrupt)?,
+        kind: row.text(2)?.parse().map_err(corrupt)?,
+        country: row.opt_text(3)?.map(CountryCode::parse).transpose().map_err(corrupt)?,
+    })
+}
+
+pub(crate) fn round(row: &Row) -> Result<Round, StoreError> {
+    let start = vjt_domain::parse_date(row.text(2)?).map_err(corrupt)?;
+    let end = vjt_domain::parse_date(row.text(3)?).map_err(corrupt)?;
+    Ok(Round {
+        id: RoundId(row.int(0)?),
+        name: RoundName::parse(row.text(1)?).map_err(corrupt)?,
+        span: DateSpan::new(start, end).map_err(corrupt)?,
+    })
+}
+
+/// A report flattened into column values, with a fingerprint of everything the organisation
+/// reported (not the review status), so that re-importing an unchanged row changes nothing.
+pub(crate) struct EncodedReport {
+    columns: Vec<Value>,
+    status: ReviewStatus,
+    stops: Vec<[Value; 5]>,
+    pub fingerprint: String,
+}
+
+fn count(n: Option<u32>) -> Value {
+    n.map_or(Value::Null, |v| Value::Int(v.into()))
+}
+
+impl EncodedReport {
+    pub fn new(r: &RouteReport) -> Self {
+        let columns: Vec<Value> = vec![
+            r.organisation.0.into(),
+            r.round.0.into(),
+            r.report_id.as_ref().map(|x| x.as_str()).into(),
+            join_codes(&r.exploitation_types).into(),
+            join_codes(&r.sectors).into(),
+            join_codes(&r.transport_modes).into(),
+            join_codes(&r.recruitment_methods).into(),
+            join_codes(&r.recruiter_relationships).into(),
+            count(r.victims.map(NonZeroU32::get)),
+            count(r.profile.female),
+            count(r.profile.male),
+            count(r.profile.other_gender),
+            count(r.profile.children),
+            count(r.profile.adults),
+            r.period_start.map(|m| m.to_string()).into(),
+            r.period_end.map(|m| m.to_string()).into(),
+            r.source.to_string().into(),
+            r.confidence.to_string().into(),
+            r.notes.as_ref().map(|n| n.as_str()).into(),
+        ];
+        let stops: Vec<[Value; 5]> = r
+            .journey
+            .stops()
+            .enumerate()
+            .map(|(seq, (role, stop))| {
+                [
+                    Value::Int(seq as i64),
+                    role.to_string().into(),
+                    stop.text.as_str().into(),
+                    stop.place.as_ref().map(|p| p.0.as_str()).into(),
+                    join_codes(&stop.arrived_by).into(),
+                ]
+            })
+            .collect();
+        let mut hasher = Fnv64::default();
+        for v in columns.iter().chain(stops.iter().flatten()) {
+            hasher.value(v);
+        }
+        EncodedReport { columns, status: r.status, stops, fingerprint: format!("{:016x}", hasher.0) }
+    }
+}
+
+/// FNV-1a: tiny, and stable across Rust releases (std's hasher promises neither).
+struct Fnv64(u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Fnv64(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.bytes(&[0]),
+            Value::Int(i) => {
+                self.bytes(&[1]);
+                self.bytes(&i.to_le_bytes());
+            }
+            Value::Text(t) => {
+                self.bytes(&[2]);
+                self.bytes(&(t.len() as u64).to_le_bytes());
+                self.bytes(t.as_bytes());
+            }
+        }
+    }
+}
+
+fn insert_stops(tx: &mut Conn, id: i64, stops: &[[Value; 5]]) -> Result<(), StoreError> {
+    for stop in stops {
+        let mut params = Vec::with_capacity(6);
+        params.push(Value::Int(id));
+        params.extend(stop.iter().cloned());
+        tx.execute(
+            "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            &params,
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn insert_report(tx: &mut Conn, e: &EncodedReport, stamp: &str) -> Result<i64, StoreError> {
+    let mut params = e.columns.clone();
+    params.push(e.status.to_string().into());
+    params.push(e.fingerprint.as_str().into());
+    params.push(stamp.into());
+    let row = tx
+        .query_one(
+            "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
+             recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
+             period_start, period_end, source, confidence, notes, status, fingerprint, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) \
+             RETURNING id",
+            &params,
+        )?
+        .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
+    let id = row.int(0)?;
+    insert_stops(tx, id, &e.stops)?;
+    Ok(id)
+}
+
+pub(crate) fn update_report(
+    tx: &mut Conn,
+    id: i64,
+    e: &EncodedReport,
+    status: ReviewStatus,
+    stamp: &str,
+) -> Result<(), StoreError> {
+    let mut params = e.columns.clone();
+    params.push(status.to_string().into());
+    params.push(e.fingerprint.as_str().into());
+    params.push(stamp.into());
+    params.push(Value::Int(id));
+    tx.execute(
+        "UPDATE reports SET organisation_id = $1, round_id = $2, report_ref = $3, exploitation_types = $4, sectors = $5, \
+         transport_modes = $6, recruitment_methods = $7, recruiter_relationships = $8, victims = $9, female = $10, \
+         male = $11, other_gender = $12, children = $13, adults = $14, period_start = $15, period_end = $16, \
+         source = $17, confidence = $18, notes = $19, status = $20, fingerprint = $21, updated_at = $22 WHERE id = $23",
+        &params,
+    )?;
+    tx.execute("DELETE FROM stops WHERE report_id = $1", &[Value::Int(id)])?;
+    insert_stops(tx, id, &e.stops)
+}
+
+fn codes<T: Vocabulary>(raw: &str) -> Result<BTreeSet<T>, StoreError> {
+    raw.split(';').filter(|s| !s.is_empty()).map(|c| T::parse(c).map_err(corrupt)).collect()
+}
+
+fn stored_count(row: &Row, i: usize) -> Result<Option<u32>, StoreError> {
+    row.opt_int(i)?.map(|v| u32::try_from(v).map_err(corrupt)).transpose()
+}
+
+fn month(raw: Option<&str>) -> Result<Option<YearMonth>, StoreError> {
+    raw.map(YearMonth::parse).transpose().map_err(corrupt)
+}
+
+/// Joins report rows (ordered by id) with stop rows (ordered by report id, then sequence).
+pub(crate) fn assemble(rows: Vec<Row>, stops: Vec<Row>) -> Result<Vec<StoredReport>, StoreError> {
+    let mut stops = stops.into_iter().peekable();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id = row.int(0)?;
+        let mut journey_stops = Vec::new();
+        while let Some(stop) = stops.peek() {
+            let owner = stop.int(0)?;
+            if owner < id {
+                stops.next();
+                continue;
+            }
+            if owner > id {
+                break;
+            }
+            let stop = stops.next().expect("peeked");
+            let role = StopRole::from_str(stop.text(1)?).map_err(corrupt)?;
+            journey_stops.push((
+                role,
+                Stop {
+                    text: StopText::parse(stop.text(2)?).map_err(corrupt)?,
+                    place: stop.opt_text(3)?.map(|p| PlaceId(p.to_string())),
+                    arrived_by: codes(stop.text(4)?)?,
+                },
+            ));
+        }
+        let journey = Journey::from_stops(journey_stops).map_err(|e| corrupt(format!("report {id}: {e}")))?;
+        let draft = ReportDraft {
+            organisation: OrganisationId(row.int(1)?),
+            round: RoundId(row.int(2)?),
+            report_id: row.opt_text(3)?.map(ReportRef::parse).transpose().map_err(corrupt)?,
+            journey,
+            exploitation_types: codes(row.text(4)?)?,
+            sectors: codes(row.text(5)?)?,
+            transport_modes: codes(row.text(6)?)?,
+            recruitment_methods: codes(row.text(7)?)?,
+            recruiter_relationships: codes(row.text(8)?)?,
+            victims: stored_count(&row, 9)?.and_then(NonZeroU32::new),
+            profile: Profile {
+                female: stored_count(&row, 10)?,
+                male: stored_count(&row, 11)?,
+                other_gender: stored_count(&row, 12)?,
+                children: stored_count(&row, 13)?,
+                adults: stored_count(&row, 14)?,
+            },
+            period_start: month(row.opt_text(15)?)?,
+            period_end: month(row.opt_text(16)?)?,
+            source: row.text(17)?.parse().map_err(corrupt)?,
+            confidence: row.text(18)?.parse().map_err(corrupt)?,
+            notes: row.opt_text(19)?.map(Notes::parse).transpose().map_err(corrupt)?,
+            status: row.text(20)?.parse().map_err(corrupt)?,
+        };
+        let report = RouteReport::new(draft).map_err(|p| corrupt(format!("report {id}: {}", p[0])))?;
+        out.push(StoredReport {
+            id: RouteReportId(id),
+            report,
+            created_at: parse_time(row.text(21)?)?,
+            updated_at: parse_time(row.text(22)?)?,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,254 @@
+//! The one seam between vjt's SQL and the two databases. Every statement is written once, with
+//! PostgreSQL-style `$1` placeholders, and only BIGINT and TEXT columns, so both engines run it as is
+//! (SQLite gets `?1`, which it reads the same way).
+
+use std::collections::HashMap;
+
+use postgres::types::{IsNull, ToSql, Type};
+
+use crate::StoreError;
+
+/// A parameter or a column value. vjt stores only integers and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// One result row; columns are read by position in the order the SELECT names them.
+pub(crate) struct Row(Vec<Value>);
+
+impl Row {
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        match self.0.get(i) {
+            Some(Value::Int(v)) => Ok(*v),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected a number, found {other:?}"))),
+        }
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+    pub fn text(&self, i: usize) -> Result<&str, StoreError> {
+        match self.0.get(i) {
+            Some(Value::Text(v)) => Ok(v),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected text, found {other:?}"))),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
+            Value::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
+        })
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            // PostgreSQL infers a parameter's type from its context (`$1 = 0` makes it INT4), so
+            // narrow to whatever it declared rather than making every statement spell out casts.
+            Value::Int(v) if *ty == Type::INT4 => i32::try_from(*v)?.to_sql(ty, out),
+            Value::Int(v) if *ty == Type::INT2 => i16::try_from(*v)?.to_sql(ty, out),
+            Value::Int(v) if *ty == Type::TEXT || *ty == Type::VARCHAR => v.to_string().to_sql(ty, out),
+            Value::Int(v) => v.to_sql(ty, out),
+            Value::Text(v) => v.to_sql(ty, out),
+        }
+    }
+    fn accepts(ty: &Type) -> bool {
+        [Type::INT2, Type::INT4, Type::INT8, Type::TEXT, Type::VARCHAR].contains(ty)
+    }
+    postgres::types::to_sql_checked!();
+}
+
+/// Which engine a connection talks to; the few places where the SQL must differ ask this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+pub(crate) enum Conn {
+    Sqlite { conn: rusqlite::Connection, translated: HashMap<&'static str, String> },
+    Postgres { client: Box<postgres::Client>, prepared: HashMap<&'static str, postgres::Statement> },
+}
+
+/// Rewrites `$1` placeholders as `?1` for SQLite. Dollar signs appear in vjt's SQL only as placeholders.
+fn to_sqlite_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Conn {
+    pub fn engine(&self) -> Engine {
+        match self {
+            Conn::Sqlite { .. } => Engine::Sqlite,
+            Conn::Postgres { .. } => Engine::Postgres,
+        }
+    }
+
+    /// Runs statements without parameters (schema changes, transaction control).
+    pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite { conn, .. } => conn.execute_batch(sql).map_err(StoreError::from),
+            Conn::Postgres { client, .. } => client.batch_execute(sql).map_err(StoreError::from),
+        }
+    }
+
+    pub fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, StoreError> {
+        match self {
+            Conn::Sqlite { conn, translated } => {
+                let text = translated.entry(sql).or_insert_with(|| to_sqlite_placeholders(sql));
+                let mut stmt = conn.prepare_cached(text)?;
+                Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+            }
+            Conn::Postgres { client, prepared } => {
+                let stmt = pg_statement(client, prepared, sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                Ok(client.execute(&stmt, &refs)?)
+            }
+        }
+    }
+
+    pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match self {
+            Conn::Sqlite { conn, translated } => {
+                let text = translated.entry(sql).or_insert_with(|| to_sqlite_placeholders(sql));
+                let mut stmt = conn.prepare_cached(text)?;
+                let width = stmt.column_count();
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let mut values = Vec::with_capacity(width);
+                    for i in 0..width {
+                        use rusqlite::types::ValueRef;
+                        values.push(match row.get_ref(i)? {
+                            ValueRef::Null => Value::Null,
+                            ValueRef::Integer(v) => Value::Int(v),
+                            ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Real(_) | ValueRef::Blob(_) => {
+                                return Err(StoreError::Corrupt(format!("column {i} holds a value vjt never writes")))
+                            }
+                        });
+                    }
+                    out.push(Row(values));
+                }
+                Ok(out)
+            }
+            Conn::Postgres { client, prepared } => {
+                let stmt = pg_statement(client, prepared, sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                let rows = client.query(&stmt, &refs)?;
+                rows.iter().map(pg_row).collect()
+            }
+        }
+    }
+
+    pub fn query_one(&mut self, sql: &'static str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Runs `work` in one transaction: all of it lands, or none of it.
+    pub fn transaction<T>(&mut self, work: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        // SQLite: take the write lock up front so two writers queue instead of failing half way.
+        self.batch(match self.engine() {
+            Engine::Sqlite => "BEGIN IMMEDIATE",
+            Engine::Postgres => "BEGIN",
+        })?;
+        match work(self) {
+            Ok(value) => {
+                self.batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+fn pg_statement(
+    client: &mut postgres::Client,
+    prepared: &mut HashMap<&'static str, postgres::Statement>,
+    sql: &'static str,
+) -> Result<postgres::Statement, StoreError> {
+    if let Some(stmt) = prepared.get(sql) {
+        return Ok(stmt.clone());
+    }
+    let stmt = client.prepare(sql)?;
+    prepared.insert(sql, stmt.clone());
+    Ok(stmt)
+}
+
+fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
+    let mut values = Vec::with_capacity(row.len());
+    for (i, col) in row.columns().iter().enumerate() {
+        let ty = col.type_();
+        let value = if *ty == Type::INT8 {
+            row.try_get::<_, Option<i64>>(i)?.map_or(Value::Null, Value::Int)
+        } else if *ty == Type::INT4 {
+            row.try_get::<_, Option<i32>>(i)?.map_or(Value::Null, |v| Value::Int(v.into()))
+        } else if *ty == Type::TEXT || *ty == Type::VARCHAR {
+            row.try_get::<_, Option<String>>(i)?.map_or(Value::Null, Value::Text)
+        } else {
+            return Err(StoreError::Corrupt(format!("column {} has type {ty}, which vjt never writes", col.name())));
+        };
+        values.push(value);
+    }
+    Ok(Row(values))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_become_sqlite_numbered_parameters() {
+        assert_eq!(super::to_sqlite_placeholders("a = $1 AND b = $12"), "a = ?1 AND b = ?12");
+        assert_eq!(super::to_sqlite_placeholders("price$ = 'x'"), "price$ = 'x'");
+    }
+}

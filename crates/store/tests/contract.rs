@@ -1,0 +1,322 @@
+//! The store's contract: every operation behaves the same on SQLite and on PostgreSQL.
+//!
+//! Each test is written once as a function taking a `&mut Store`, and the `contract!` macro runs it
+//! on a fresh SQLite file and (when TEST_DATABASE_URL is set) on a fresh PostgreSQL schema.
+
+use std::collections::BTreeSet;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use vjt_domain::{
+    CountryCode, DateSpan, ExploitationType, Journey, NewOrganisation, NewRound, OrganisationKind, OrganisationName,
+    PlaceId, ReportRef, ReviewStatus, RoundName, RouteReport, RouteReportId, Stop, StopText, TransportMode,
+};
+use vjt_store::{ReportQuery, Store, StoreError};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A store on its own database, removed when the test ends.
+struct Fixture {
+    store: Option<Store>,
+    cleanup: Box<dyn FnMut()>,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        self.store.take();
+        (self.cleanup)();
+    }
+}
+
+fn sqlite() -> Fixture {
+    let dir = std::env::temp_dir().join(unique("vjt_contract"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    Fixture {
+        store: Some(store),
+        cleanup: Box::new(move || {
+            let _ = std::fs::remove_dir_all(&dir);
+        }),
+    }
+}
+
+#[allow(dead_code)]
+fn postgres() -> Fixture {
+    let url = std::env::var("TEST_DATABASE_URL").expect("built with pg_tests, so TEST_DATABASE_URL must be set");
+    let schema = unique("vjt_test");
+    let store = Store::open_postgres(&url, Some(&schema)).unwrap();
+    Fixture {
+        store: Some(store),
+        cleanup: Box::new(move || {
+            if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+                let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }),
+    }
+}
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $( #[test] fn $name() { let mut f = super::sqlite(); super::$name(f.store.as_mut().unwrap()); } )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                #[cfg_attr(not(pg_tests), ignore = "TEST_DATABASE_URL is unset: PostgreSQL contract test skipped")]
+                fn $name() { let mut f = super::postgres(); super::$name(f.store.as_mut().unwrap()); }
+            )*
+        }
+    };
+}
+
+contract!(
+    organisations_are_unique_by_name,
+    rounds_are_unique_by_name,
+    reports_round_trip_with_their_stops,
+    reimport_is_idempotent_and_updates_changed_reports,
+    a_failed_batch_writes_nothing,
+    queries_filter_by_round_and_organisation,
+    review_status_and_delete,
+    the_demo_dataset_loads_whole,
+);
+
+fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
+    store
+        .add_organisation(&NewOrganisation {
+            name: OrganisationName::parse(name).unwrap(),
+            kind: OrganisationKind::Ngo,
+            country: Some(CountryCode::parse("KE").unwrap()),
+        })
+        .unwrap()
+}
+
+fn round(store: &mut Store, name: &str, year: i32) -> vjt_domain::Round {
+    store
+        .add_round(&NewRound {
+            name: RoundName::parse(name).unwrap(),
+            span: DateSpan::new(
+                chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap(),
+            )
+            .unwrap(),
+        })
+        .unwrap()
+}
+
+fn stop(text: &str) -> Stop {
+    Stop::reported(StopText::parse(text).unwrap())
+}
+
+fn report(
+    org: &vjt_domain::Organisation,
+    round: &vjt_domain::Round,
+    reference: Option<&str>,
+    victims: u32,
+) -> RouteReport {
+    let mut transit = vec![stop("Busia"), stop("Nakuru")];
+    transit[0].place = Some(PlaceId("ke-border-busia".into()));
+    transit[1].arrived_by = BTreeSet::from([TransportMode::BusMatatu]);
+    RouteReport::new(vjt_domain::ReportDraft {
+        organisation: org.id,
+        round: round.id,
+        report_id: reference.map(|r| ReportRef::parse(r).unwrap()),
+        journey: Journey::new(stop("Kampala"), transit, Some(stop("Nairobi")), Some(stop("Eastleigh"))).unwrap(),
+        exploitation_types: BTreeSet::from([ExploitationType::DomesticServitude, ExploitationType::SexualExploitation]),
+        sectors: BTreeSet::new(),
+        transport_modes: BTreeSet::from([TransportMode::TruckLorry]),
+        recruitment_methods: BTreeSet::new(),
+        recruiter_relationships: BTreeSet::new(),
+        victims: NonZeroU32::new(victims),
+        profile: vjt_domain::Profile { female: Some(victims.saturating_sub(1)), ..Default::default() },
+        period_start: vjt_domain::YearMonth::new(2020, 2),
+        period_end: vjt_domain::YearMonth::new(2020, 6),
+        source: vjt_domain::KnowledgeSource::SurvivorCase,
+        confidence: vjt_domain::Confidence::High,
+        notes: Some(vjt_domain::Notes::parse("Seen at the border.").unwrap()),
+        status: ReviewStatus::Submitted,
+    })
+    .unwrap()
+}
+
+fn organisations_are_unique_by_name(store: &mut Store) {
+    let a = org(store, "HAART Kenya");
+    org(store, "Candle of Hope");
+    let err = store
+        .add_organisation(&NewOrganisation {
+            name: OrganisationName::parse("haart   KENYA").unwrap(),
+            kind: OrganisationKind::FaithBased,
+            country: None,
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::DuplicateOrganisation(_)), "{err}");
+    let names: Vec<String> = store.organisations().unwrap().iter().map(|o| o.name.to_string()).collect();
+    assert_eq!(names, ["Candle of Hope", "HAART Kenya"]);
+    assert_eq!(store.organisation_named("haart kenya").unwrap(), Some(a));
+    assert_eq!(store.organisation_named("Nobody").unwrap(), None);
+}
+
+fn rounds_are_unique_by_name(store: &mut Store) {
+    round(store, "Kenya 2020", 2020);
+    let r19 = round(store, "Kenya 2019", 2019);
+    let names: Vec<String> = store.rounds().unwrap().iter().map(|r| r.name.to_string()).collect();
+    assert_eq!(names, ["Kenya 2019", "Kenya 2020"], "rounds list in date order");
+    assert_eq!(store.round_named("KENYA 2019").unwrap(), Some(r19.clone()));
+    let err = store.add_round(&NewRound { name: RoundName::parse("kenya 2019").unwrap(), span: r19.span }).unwrap_err();
+    assert!(matches!(err, StoreError::DuplicateRound(_)), "{err}");
+}
+
+fn reports_round_trip_with_their_stops(store: &mut Store) {
+    let o = org(store, "HAART Kenya");
+    let r = round(store, "Kenya 2020", 2020);
+    let original = report(&o, &r, Some("H-1"), 12);
+    let saved = store.save_reports(std::slice::from_ref(&original)).unwrap();
+    assert_eq!((saved.inserted, saved.updated, saved.unchanged), (1, 0, 0));
+    let stored = store.report(saved.ids[0]).unwrap().expect("just saved");
+    assert_eq!(stored.report, original);
+    assert!(stored.created_at <= stored.updated_at);
+    assert_eq!(store.report(RouteReportId(9_999)).unwrap(), None);
+}
+
+fn reimport_is_idempotent_and_updates_changed_reports(store: &mut Store) {
+    let o = org(store, "HAART Kenya");
+    let r = round(store, "Kenya 2020", 2020);
+    let batch = vec![report(&o, &r, Some("H-1"), 12), report(&o, &r, Some("H-2"), 3), report(&o, &r, None, 5)];
+    let first = store.save_reports(&batch).unwrap();
+    assert_eq!((first.inserted, first.updated, first.unchanged), (3, 0, 0));
+    store.set_status(first.ids[0], ReviewStatus::Verified).unwrap();
+
+    // The same file again: reports with an id are recognised; one without an id cannot be.
+    let again = store.save_reports(&batch).unwrap();
+    assert_eq!((again.inserted, again.updated, again.unchanged), (1, 0, 2));
+    assert_eq!(again.ids[..2], first.ids[..2]);
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 4);
+
+    // A corrected row updates its report; a verified report that changed goes back for review.
+    let corrected = vec![report(&o, &r, Some("H-1"), 15)];
+    let third = store.save_reports(&corrected).unwrap();
+    assert_eq!((third.inserted, third.updated, third.unchanged), (0, 1, 0));
+    let stored = store.report(first.ids[0]).unwrap().unwrap();
+    assert_eq!(stored.report.victims, NonZeroU32::new(15));
+    assert_eq!(stored.report.status, ReviewStatus::NeedsReview);
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 4);
+}
+
+fn a_failed_batch_writes_nothing(store: &mut Store) {
+    let o = org(store, "HAART Kenya");
+    let r = round(store, "Kenya 2020", 2020);
+    let mut ghost = report(&o, &r, Some("G-1"), 2).into_draft();
+    ghost.organisation = vjt_domain::OrganisationId(424_242);
+    let batch = vec![report(&o, &r, Some("H-1"), 1), RouteReport::new(ghost).unwrap()];
+    let err = store.save_reports(&batch).unwrap_err();
+    assert!(matches!(err, StoreError::UnknownOrganisation(424_242)), "{err}");
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 0);
+}
+
+fn queries_filter_by_round_and_organisation(store: &mut Store) {
+    let a = org(store, "A");
+    let b = org(store, "B");
+    let r1 = round(store, "Kenya 2019", 2019);
+    let r2 = round(store, "Kenya 2020", 2020);
+    let batch: Vec<RouteReport> = (0..12)
+        .map(|i| {
+            let o = if i % 3 == 0 { &a } else { &b };
+            let r = if i % 2 == 0 { &r1 } else { &r2 };
+            report(o, r, Some(&format!("R-{i}")), 1 + i)
+        })
+        .collect();
+    store.save_reports(&batch).unwrap();
+    let count = |s: &mut Store, round, organisation| {
+        let q = ReportQuery { round, organisation };
+        let listed = s.reports(&q).unwrap();
+        assert_eq!(listed.len() as u64, s.count_reports(&q).unwrap());
+        listed
+    };
+    assert_eq!(count(store, None, None).len(), 12);
+    assert_eq!(count(store, Some(r1.id), None).len(), 6);
+    assert_eq!(count(store, None, Some(a.id)).len(), 4);
+    let both = count(store, Some(r2.id), Some(a.id));
+    assert_eq!(both.len(), 2);
+    assert!(both.iter().all(|s| s.report.round == r2.id && s.report.organisation == a.id));
+    // Every listed report carries its own stops, not a neighbour's.
+    for s in count(store, None, None) {
+        assert_eq!(s.report.journey.transit().len(), 2);
+        assert_eq!(s.report.journey.origin().text.as_str(), "Kampala");
+    }
+}
+
+fn review_status_and_delete(store: &mut Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let ids = store.save_reports(&[report(&o, &r, Some("X"), 4), report(&o, &r, Some("Y"), 4)]).unwrap().ids;
+    assert!(store.set_status(ids[0], ReviewStatus::Rejected).unwrap());
+    assert!(!store.set_status(RouteReportId(777), ReviewStatus::Verified).unwrap());
+    assert_eq!(store.report(ids[0]).unwrap().unwrap().report.status, ReviewStatus::Rejected);
+    assert!(store.delete_report(ids[1]).unwrap());
+    assert!(!store.delete_report(ids[1]).unwrap());
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
+}
+
+fn the_demo_dataset_loads_whole(store: &mut Store) {
+    let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| store.add_organisation(o).unwrap().id).collect();
+    let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| store.add_round(r).unwrap().id).collect();
+    let reports = vjt_demo::reports(&orgs, &rounds, 60, 1);
+    let summary = store.save_reports(&reports).unwrap();
+    assert_eq!(summary.inserted, 120);
+    let stored: Vec<RouteReport> =
+        store.reports(&ReportQuery::default()).unwrap().into_iter().map(|s| s.report).collect();
+    assert_eq!(stored, reports);
+}
+
+// Tests of opening a database, which do not fit the per-engine shape.
+
+#[test]
+fn database_urls_are_checked_before_anything_is_opened() {
+    for bad in ["", "mysql://root@localhost/vjt", "postgres:/no-slashes", "sqlite:", "postgres://host:notaport/db"] {
+        let err = Store::open(bad).err().unwrap_or_else(|| panic!("'{bad}' should be refused"));
+        assert!(matches!(err, StoreError::BadUrl { .. }), "{bad}: {err}");
+        assert!(!err.to_string().contains('\n'));
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_clear_error() {
+    let err = Store::open("postgres://postgres@127.0.0.1:1/vjt").err().expect("nothing listens on port 1");
+    let text = err.to_string();
+    assert!(matches!(err, StoreError::Open { .. }), "{text}");
+    assert!(text.starts_with("cannot open PostgreSQL database 'vjt' on 127.0.0.1:1"), "{text}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = std::env::temp_dir().join(unique("vjt_notdb"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("notes.txt");
+    std::fs::write(&path, "this is not a database, it is a shopping list ".repeat(100)).unwrap();
+    let err = Store::open(path.to_str().unwrap()).err().expect("text file refused");
+    assert!(matches!(err, StoreError::Open { .. }), "{err}");
+    assert!(std::fs::read_to_string(&path).unwrap().starts_with("this is not a database"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn reopening_keeps_data_and_a_newer_schema_is_refused() {
+    let dir = std::env::temp_dir().join(unique("vjt_reopen"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("vjt.db");
+    let url = format!("sqlite:{}", path.display());
+    org(&mut Store::open(&url).unwrap(), "HAART Kenya");
+    assert_eq!(Store::open(&url).unwrap().organisations().unwrap().len(), 1);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("INSERT INTO vjt_migrations (version, name, applied_at) VALUES (999, 'future', 'x')", []).unwrap();
+    }
+    let err = Store::open(&url).err().expect("newer schema refused");
+    assert!(matches!(err, StoreError::NewerSchema { found: 999, .. }), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
