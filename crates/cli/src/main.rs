@@ -1,1 +1,64 @@
-fn main() {}
+//! `vjt`: the command line. Thin: it parses arguments, calls the library crates and prints.
+//!
+//! Error policy (docs/errors.md): library errors are typed enums worded for the user; here every
+//! error becomes one line on stderr, `vjt: error: ...`, and exit code 1. Usage mistakes are clap's,
+//! with exit code 2. Nothing a user types can make vjt panic.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "vjt",
+    version,
+    about = "Victim Journey Tracker: trafficking and high-risk migration routes reported by a CSO network"
+)]
+struct Cli {
+    /// The database: a file path or sqlite:PATH (embedded, the default), or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "VJT_DATABASE_URL", default_value = "vjt.db", hide_env_values = true)]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database (or bring an existing one up to date).
+    Init,
+    /// Organisations of the network.
+    #[command(subcommand)]
+    Org(commands::OrgCommand),
+    /// Collection rounds.
+    #[command(subcommand)]
+    Round(commands::RoundCommand),
+    /// Route reports.
+    #[command(subcommand)]
+    Routes(commands::RoutesCommand),
+    /// Load a synthetic demonstration dataset into a fresh database and show what vjt does with it.
+    Demo(commands::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init => commands::init(&cli.db),
+        Command::Org(cmd) => commands::org(&cli.db, cmd),
+        Command::Round(cmd) => commands::round(&cli.db, cmd),
+        Command::Routes(cmd) => commands::routes(&cli.db, cmd),
+        Command::Demo(args) => commands::demo(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` joins the chain of causes with ": " on a single line.
+            eprintln!("vjt: error: {}", format!("{err:#}").replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}

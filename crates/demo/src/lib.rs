@@ -403,7 +403,7 @@ mod tests {
             }
         }
         let mut ranked: Vec<(E, usize)> = by_type.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1));
+        ranked.sort_by_key(|x| std::cmp::Reverse(x.1));
         let top: BTreeSet<E> = ranked.iter().take(2).map(|x| x.0).collect();
         assert_eq!(top, BTreeSet::from([E::DomesticServitude, E::SexualExploitation]));
         // Messy spellings and the western and north-eastern crossings are present.

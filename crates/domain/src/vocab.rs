@@ -119,6 +119,64 @@ pub fn join_codes<T: Vocabulary>(terms: &BTreeSet<T>) -> String {
     out
 }
 
+/// A Markdown section listing a vocabulary's codes, labels and accepted synonyms (for docs/vocabularies.md).
+pub fn markdown_section<T: Vocabulary>(intro: &str) -> String {
+    let mut out =
+        format!("## {}\n\n{intro}\n\n| code | English | Kiswahili | also accepted |\n|---|---|---|---|\n", T::NAME);
+    for t in T::all() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            t.code(),
+            t.label(Lang::En),
+            t.label(Lang::Sw),
+            t.synonyms().join(", ")
+        ));
+    }
+    out
+}
+
+/// The whole vocabulary reference, as committed in docs/vocabularies.md.
+pub fn markdown_reference() -> String {
+    let mut out = String::from(
+        "# Vocabularies\n\nGenerated from `crates/domain/src/vocab.rs` (a test fails when this file and the code disagree; \
+         run `UPDATE_DOCS=1 cargo test -p vjt-domain` to rewrite it). Codes are stable: they are what the database, \
+         exports and the API carry. Input is matched ignoring case, accents and punctuation, against the code, \
+         either label or any synonym. In multi-valued fields, separate items with `;`.\n\n",
+    );
+    out.push_str(&markdown_section::<ExploitationType>(
+        "HTCDS v2.0 `TypeOfExploitation`; `domestic_servitude` is HTCDS `Servitude` as Kenyan CSOs name it, and \
+         `forced_criminality` (scam compounds) is the newer recognised form.",
+    ));
+    out.push('\n');
+    out.push_str(&markdown_section::<Sector>(
+        "ISIC Rev.4 sections (HTCDS `Industry`); a few small sections are joined.",
+    ));
+    out.push('\n');
+    out.push_str(&markdown_section::<TransportMode>(
+        "No standard list exists; this is vjt's own list for Kenya. Given per route, and optionally per leg.",
+    ));
+    out.push('\n');
+    out.push_str(&markdown_section::<RecruitmentMethod>(
+        "HTCDS v2.0 `MethodOfRecruitment` (television and newspaper adverts joined), plus what Kenyan CSOs report most: \
+         false job offers, agencies, brokers, promises of marriage or education, abduction.",
+    ));
+    out.push('\n');
+    out.push_str(&markdown_section::<RecruiterRelationship>(
+        "HTCDS `RelationshipToTrafficker` (familial, acquainted, unacquainted) refined with CTDC's categories.",
+    ));
+    out.push('\n');
+    out.push_str(&markdown_section::<KnowledgeSource>("How the organisation knows the route."));
+    out.push('\n');
+    out.push_str(&markdown_section::<Confidence>("How sure the organisation is."));
+    out.push('\n');
+    out.push_str(&markdown_section::<ReviewStatus>("The coordinator's review of a report."));
+    out.push('\n');
+    out.push_str(&markdown_section::<OrganisationKind>("Kinds of organisation in the network."));
+    out.push('\n');
+    out.push_str(&markdown_section::<StopRole>("The part a stop plays in a journey."));
+    out
+}
+
 macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
@@ -182,7 +240,7 @@ vocabulary! {
         SexualExploitation => "sexual_exploitation", "Sexual exploitation", "Unyonyaji wa kingono",
             ["commercial sexual exploitation", "CSE", "sex trafficking", "prostitution", "forced prostitution", "SexualExploitation", "ukahaba", "unyonyaji wa kijinsia"],
         DomesticServitude => "domestic_servitude", "Domestic servitude", "Utumwa wa kazi za nyumbani",
-            ["servitude", "domestic work", "domestic worker", "house help", "househelp", "house girl", "housegirl", "maid", "nanny", "kazi za nyumbani", "mfanyakazi wa nyumbani", "msichana wa kazi", "Servitude"],
+            ["servitude", "domestic work", "domestic worker", "house help", "househelp", "house girl", "housegirl", "maid", "nanny", "kazi za nyumbani", "mfanyakazi wa nyumbani", "msichana wa kazi"],
         ChildLabour => "child_labour", "Child labour", "Ajira ya watoto",
             ["child labor", "ChildLabour", "kazi ya watoto"],
         ForcedMarriage => "forced_marriage", "Forced marriage", "Ndoa ya kulazimishwa",
@@ -463,6 +521,17 @@ mod tests {
         spellings_are_unambiguous::<ReviewStatus>();
         spellings_are_unambiguous::<OrganisationKind>();
         spellings_are_unambiguous::<StopRole>();
+    }
+
+    #[test]
+    fn the_vocabulary_reference_matches_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/vocabularies.md");
+        let expected = markdown_reference();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(committed == expected, "docs/vocabularies.md is stale: run UPDATE_DOCS=1 cargo test -p vjt-domain");
     }
 
     #[test]

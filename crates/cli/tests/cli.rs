@@ -1,0 +1,122 @@
+//! The `vjt` binary as a user meets it: exit codes, one-line errors, and what the demo leaves behind.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use vjt_store::{ReportQuery, Store};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vjt_cli_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn vjt(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vjt"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("VJT_DATABASE_URL")
+        .output()
+        .expect("vjt runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failure is exactly one line on stderr, starting `vjt: error:`, with exit code 1 and no panic.
+fn assert_one_line_error(o: &Output, expected: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "one line expected, got: {err}");
+    assert!(err.starts_with("vjt: error: "), "{err}");
+    assert!(err.contains(expected), "expected '{expected}' in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn demo_leaves_a_database_holding_the_demo_data() {
+    let dir = scratch("demo");
+    let out = vjt(&dir, &["demo", "--no-serve", "--out", "here"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("SYNTHETIC"), "the demo says it is not real data");
+    let mut store = Store::open(dir.join("here/vjt.db").to_str().unwrap()).unwrap();
+    assert_eq!(store.organisations().unwrap().len(), 6);
+    let rounds: Vec<String> = store.rounds().unwrap().iter().map(|r| r.name.to_string()).collect();
+    assert_eq!(rounds, ["Kenya 2019", "Kenya 2020"]);
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2 * vjt_demo::STANDARD_PER_ROUND as u64);
+    drop(store);
+
+    // Running it again starts afresh rather than piling up a second copy.
+    let again = vjt(&dir, &["demo", "--no-serve", "--out", "here"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let mut store = Store::open(dir.join("here/vjt.db").to_str().unwrap()).unwrap();
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2 * vjt_demo::STANDARD_PER_ROUND as u64);
+}
+
+#[test]
+fn demo_never_replaces_a_database_with_real_organisations() {
+    let dir = scratch("demo_guard");
+    assert!(vjt(&dir, &["org", "add", "HAART Kenya", "--kind", "ngo"]).status.success());
+    let out = vjt(&dir, &["demo", "--no-serve", "--out", "."]);
+    assert_one_line_error(&out, "not demo data");
+    let mut store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    assert_eq!(store.organisations().unwrap().len(), 1);
+}
+
+#[test]
+fn organisations_and_rounds_are_added_and_listed() {
+    let dir = scratch("org_round");
+    let added = vjt(&dir, &["org", "add", "Candle of Hope", "--kind", "faith-based", "--country", "ke"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(vjt(&dir, &["round", "add", "Kenya 2020", "--start", "2020-01-01", "--end", "2020-12-31"])
+        .status
+        .success());
+    let orgs: serde_json::Value = serde_json::from_slice(&vjt(&dir, &["org", "list", "--json"]).stdout).unwrap();
+    assert_eq!(orgs[0]["name"], "Candle of Hope");
+    assert_eq!(orgs[0]["kind"], "faith_based");
+    assert_eq!(orgs[0]["country"], "KE");
+    let rounds = stdout(&vjt(&dir, &["round", "list"]));
+    assert!(rounds.contains("Kenya 2020") && rounds.contains("2020-12-31"), "{rounds}");
+    assert_one_line_error(&vjt(&dir, &["org", "add", "candle of HOPE", "--kind", "ngo"]), "already exists");
+}
+
+#[test]
+fn user_mistakes_are_one_line_errors() {
+    let dir = scratch("mistakes");
+    assert_one_line_error(&vjt(&dir, &["--db", "mysql://root@localhost/vjt", "init"]), "not supported");
+    assert_one_line_error(&vjt(&dir, &["--db", "postgres:/oops", "init"]), "postgres://");
+    assert_one_line_error(
+        &vjt(&dir, &["--db", "postgres://postgres@127.0.0.1:1/vjt", "init"]),
+        "cannot open PostgreSQL",
+    );
+    assert_one_line_error(&vjt(&dir, &["routes", "list", "--org", "Nobody"]), "no organisation is named 'Nobody'");
+    assert_one_line_error(&vjt(&dir, &["routes", "list", "--round", "Kenya 1999"]), "no round is named 'Kenya 1999'");
+    assert_one_line_error(
+        &vjt(&dir, &["round", "add", "R", "--start", "2020-02-30", "--end", "2020-12-31"]),
+        "not a date",
+    );
+    assert_one_line_error(&vjt(&dir, &["round", "add", "R", "--start", "2020-12-01", "--end", "2020-01-01"]), "ends");
+    assert_one_line_error(&vjt(&dir, &["org", "add", "X", "--kind", "ngoo"]), "did you mean: ngo");
+    assert_one_line_error(&vjt(&dir, &["org", "add", "X", "--kind", "ngo", "--country", "Kenya"]), "two-letter");
+    // A database file in a folder that does not exist.
+    assert_one_line_error(&vjt(&dir, &["--db", "no/such/folder/vjt.db", "init"]), "cannot open SQLite file");
+}
+
+#[test]
+fn the_database_can_come_from_the_environment() {
+    let dir = scratch("env");
+    let out = Command::new(env!("CARGO_BIN_EXE_vjt"))
+        .args(["init"])
+        .current_dir(&dir)
+        .env("VJT_DATABASE_URL", "sqlite:from-env.db")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("from-env.db").exists());
+}
