@@ -230,7 +230,15 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         vjt_demo::organisations().iter().map(|o| store.add_organisation(o).map(|o| o.id)).collect::<Result<_, _>>()?;
     let rounds: Vec<_> =
         vjt_demo::rounds().iter().map(|r| store.add_round(r).map(|r| r.id)).collect::<Result<_, _>>()?;
-    let reports = vjt_demo::reports(&orgs, &rounds, vjt_demo::STANDARD_PER_ROUND, vjt_demo::STANDARD_SEED);
+    let mut reports = vjt_demo::reports(&orgs, &rounds, vjt_demo::STANDARD_PER_ROUND, vjt_demo::STANDARD_SEED);
+    let resolver = crate::places::resolver_for(&mut store)?;
+    let (mut stops, mut unresolved) = (0usize, 0usize);
+    for report in &mut reports {
+        for r in resolver.resolve_journey(report.journey_mut(), Some("KE")) {
+            stops += 1;
+            unresolved += usize::from(r.resolved().is_none());
+        }
+    }
     let saved = store.save_reports(&reports)?;
 
     say(format!(
@@ -240,8 +248,15 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         rounds.len(),
         saved.inserted
     ))?;
+    say(format!(
+        "  {} of {stops} stops resolved to a gazetteer place; {unresolved} wait for review (vjt places unresolved)",
+        stops - unresolved
+    ))?;
     summary(&mut store)?;
-    say(format!("\nTry: vjt --db {} routes list --round \"Kenya 2020\"", db_path.display()))?;
+    say(format!(
+        "\nTry: vjt --db {0} routes list --round \"Kenya 2020\"\n     vjt --db {0} places unresolved",
+        db_path.display()
+    ))?;
     if !args.no_serve {
         say("(The web UI is not built yet, so there is nothing to serve; the demo stops here.)")?;
     }
@@ -262,17 +277,29 @@ fn summary(store: &mut Store) -> Result<()> {
     table(&["round", "reports", "organisations", "estimated victims"], &rows)?;
 
     let all = store.reports(&ReportQuery::default())?;
+    let g = vjt_gazetteer::Gazetteer::embedded();
     let mut by_role: BTreeMap<StopRole, BTreeMap<String, usize>> = BTreeMap::new();
     for s in &all {
-        // A report counts once per role per place, however many of its stops repeat it.
+        // A report counts once per role per area, however many of its stops fall in that area.
         let mut seen = std::collections::BTreeSet::new();
         for (role, stop) in s.report.journey.stops() {
-            if seen.insert((role, stop.text.as_str())) {
-                *by_role.entry(role).or_default().entry(stop.text.to_string()).or_default() += 1;
+            let area = match stop.place.as_ref().and_then(|p| g.by_id(&p.0)) {
+                Some(ix) => {
+                    let summary = g.summary(ix);
+                    match (summary.county, summary.country) {
+                        (Some(county), _) => county.name,
+                        (None, Some(country)) => country.name,
+                        (None, None) => summary.name,
+                    }
+                }
+                None => "(unresolved)".to_string(),
+            };
+            if seen.insert((role, area.clone())) {
+                *by_role.entry(role).or_default().entry(area).or_default() += 1;
             }
         }
     }
-    say("\nPlaces named most often, as reported (place resolution comes with the gazetteer):")?;
+    say("\nMost reported areas by role (county in Kenya, country abroad; reports):")?;
     let mut rows = Vec::new();
     for (role, counts) in &by_role {
         let mut ranked: Vec<(&String, &usize)> = counts.iter().collect();
@@ -280,6 +307,6 @@ fn summary(store: &mut Store) -> Result<()> {
         let top: Vec<String> = ranked.iter().take(4).map(|(name, n)| format!("{name} ({n})")).collect();
         rows.push(vec![role.label(vjt_domain::Lang::En).to_string(), top.join(", ")]);
     }
-    table(&["role", "top places (reports)"], &rows)?;
+    table(&["role", "top areas"], &rows)?;
     Ok(())
 }

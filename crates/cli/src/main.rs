@@ -6,6 +6,7 @@
 
 mod commands;
 mod output;
+mod places;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,11 @@ enum Command {
     /// Route reports.
     #[command(subcommand)]
     Routes(commands::RoutesCommand),
+    /// The gazetteer: resolve, search and show places; review and decide unresolved ones.
+    #[command(subcommand)]
+    Places(places::PlacesCommand),
+    /// Version, licence and the attribution of the data vjt ships.
+    About,
     /// Load a synthetic demonstration dataset into a fresh database and show what vjt does with it.
     Demo(commands::DemoArgs),
 }
@@ -50,6 +56,8 @@ fn main() -> ExitCode {
         Command::Org(cmd) => commands::org(&cli.db, cmd),
         Command::Round(cmd) => commands::round(&cli.db, cmd),
         Command::Routes(cmd) => commands::routes(&cli.db, cmd),
+        Command::Places(cmd) => places::places(&cli.db, cmd),
+        Command::About => places::about(),
         Command::Demo(args) => commands::demo(args),
     };
     match result {

@@ -120,3 +120,54 @@ fn the_database_can_come_from_the_environment() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.join("from-env.db").exists());
 }
+
+#[test]
+fn places_resolve_prints_the_documented_json() {
+    let dir = scratch("resolve");
+    let out = vjt(&dir, &["places", "resolve", "--json", "Nrb", "Busia, Uganda", "qwxzk"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["input"], "Nrb");
+    assert_eq!(v[0]["status"], "resolved");
+    assert_eq!(v[0]["place"]["id"], "ke:county:nairobi-city");
+    assert_eq!(v[0]["place"]["kind"], "county");
+    assert_eq!(v[0]["place"]["county"]["iso"], "KE-30");
+    assert_eq!(v[0]["place"]["county"]["number"], 47);
+    assert_eq!(v[0]["place"]["country"]["iso2"], "KE");
+    assert!(v[0]["score"].as_f64().unwrap() >= 0.75);
+    assert_eq!(v[1]["place"]["country"]["iso2"], "UG");
+    assert_eq!(v[1]["place"]["county"], serde_json::Value::Null);
+    assert_eq!(v[2]["status"], "unresolved");
+    assert_eq!(v[2]["place"], serde_json::Value::Null);
+    // Resolving needs no database and creates none.
+    assert!(!dir.join("vjt.db").exists());
+    let with_country = vjt(&dir, &["places", "resolve", "--json", "--country", "UG", "Malaba"]);
+    let v: serde_json::Value = serde_json::from_slice(&with_country.stdout).unwrap();
+    assert_eq!(v[0]["place"]["country"]["iso2"], "UG");
+}
+
+#[test]
+fn a_coordinator_alias_resolves_existing_reports_at_once() {
+    let dir = scratch("alias");
+    assert!(vjt(&dir, &["demo", "--no-serve", "--out", "."]).status.success());
+    let before = stdout(&vjt(&dir, &["places", "unresolved"]));
+    assert!(before.contains("Kisi") && before.contains("ke:county:kisii"), "{before}");
+    let decided = vjt(&dir, &["places", "alias", "Kisi", "--to", "ke:county:kisii"]);
+    assert!(decided.status.success(), "{}", stderr(&decided));
+    assert!(stdout(&decided).contains("stop(s) updated"));
+    let after = stdout(&vjt(&dir, &["places", "unresolved"]));
+    assert!(after.contains("every place in the database is resolved"), "{after}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&vjt(&dir, &["places", "unresolved", "--json"]).stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 0);
+    assert_one_line_error(&vjt(&dir, &["places", "alias", "Kisi", "--to", "nowhere"]), "no place has the id 'nowhere'");
+    assert_one_line_error(&vjt(&dir, &["places", "show", "nowhere"]), "no place has the id");
+}
+
+#[test]
+fn about_carries_the_data_attribution() {
+    let out = stdout(&vjt(&scratch("about"), &["about"]));
+    for needle in ["GeoNames", "CC BY 4.0", "OpenStreetMap contributors", "ODbL", "Natural Earth"] {
+        assert!(out.contains(needle), "missing {needle}: {out}");
+    }
+}

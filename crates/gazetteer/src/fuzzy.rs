@@ -75,9 +75,14 @@ impl DeletionIndex {
 
     /// Names that may be within `max_edits` of `query` (a folded string). Not yet verified.
     pub fn candidates(&self, query: &str) -> Vec<&str> {
+        self.candidates_within(query, max_edits(query.chars().count()))
+    }
+
+    /// As `candidates`, with an explicit edit budget (for looser suggestions). Names are indexed
+    /// only to their own depth, so a larger budget finds more only through the query's deletions.
+    pub fn candidates_within(&self, query: &str, depth: usize) -> Vec<&str> {
         let chars: Vec<char> = query.chars().collect();
-        let depth = max_edits(chars.len());
-        if depth == 0 {
+        if depth == 0 || chars.is_empty() {
             return Vec::new();
         }
         let mut found: Vec<u32> = Vec::new();
@@ -94,12 +99,6 @@ impl DeletionIndex {
         found.sort_unstable();
         found.dedup();
         found.into_iter().map(|k| &*self.keys[k as usize]).collect()
-    }
-
-    /// Approximate heap size, for the memory figure in the benchmark.
-    pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<(u64, u32)>()
-            + self.keys.iter().map(|k| k.len() + std::mem::size_of::<Box<str>>()).sum::<usize>()
     }
 }
 

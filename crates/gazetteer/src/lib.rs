@@ -340,6 +340,49 @@ impl Gazetteer {
     }
 }
 
+/// A place as outputs show it: what the CLI's `--json`, the API and reports print.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlaceSummary {
+    pub id: String,
+    pub name: String,
+    pub kind: PlaceKind,
+    pub county: Option<CountySummary>,
+    pub country: Option<CountrySummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CountySummary {
+    pub iso: String,
+    pub number: u8,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CountrySummary {
+    pub iso2: String,
+    pub name: String,
+}
+
+impl Gazetteer {
+    pub fn summary(&self, ix: PlaceIx) -> PlaceSummary {
+        let p = self.place(ix);
+        PlaceSummary {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            kind: p.kind,
+            county: self.county_of(ix).map(|c| {
+                let county = self.place(c);
+                let codes = county.county_codes.clone().expect("every county has codes (checked at load)");
+                CountySummary { iso: codes.iso, number: codes.number, name: county.name.clone() }
+            }),
+            country: self.country_of(ix).map(|c| {
+                let country = self.place(c);
+                CountrySummary { iso2: country.iso2.clone().unwrap_or_default(), name: country.name.clone() }
+            }),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

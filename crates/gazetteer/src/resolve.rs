@@ -231,12 +231,20 @@ impl<'g> Resolver<'g> {
     }
 
     fn fuzzy(&self, key: &str, scale: f32, out: &mut Vec<Candidate>) {
+        self.fuzzy_within(key, max_edits(key.chars().count()), scale, out);
+    }
+
+    fn fuzzy_within(&self, key: &str, allowed: usize, scale: f32, out: &mut Vec<Candidate>) {
         let len = key.chars().count();
-        let allowed = max_edits(len);
         if allowed == 0 {
             return;
         }
-        for name in self.gazetteer.fuzzy_index().candidates(key) {
+        let candidates = if allowed > max_edits(len) {
+            self.gazetteer.fuzzy_index().candidates_within(key, allowed)
+        } else {
+            self.gazetteer.fuzzy_index().candidates(key)
+        };
+        for name in candidates {
             let d = edit_distance(key, name);
             if d == 0 || d > allowed {
                 continue;
@@ -414,6 +422,22 @@ impl<'g> Resolver<'g> {
             return best.base * 0.95;
         }
         best.base * 0.7
+    }
+
+    /// Best guesses for a coordinator reviewing a text that did not resolve: looser than resolution
+    /// (one more edit allowed, short names included), so never used to decide anything by itself.
+    pub fn suggest(&self, text: &str) -> Vec<Match> {
+        let r = self.resolve(text, &Context::default());
+        let mut out: Vec<Match> = r.best.into_iter().chain(r.alternatives).collect();
+        if out.is_empty() {
+            let key = strip_filler(&fold(text));
+            let allowed = max_edits(key.chars().count()) + 1;
+            let mut candidates = Vec::new();
+            self.fuzzy_within(&key, allowed, 0.8, &mut candidates);
+            self.rank(&mut candidates, &Context::default());
+            out = candidates.into_iter().take(5).map(|c| Match { place: c.place, score: c.base, how: c.how }).collect();
+        }
+        out
     }
 
     /// Resolves every stop of a journey in place, using the other stops' countries as context, and

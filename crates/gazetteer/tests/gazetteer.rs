@@ -231,6 +231,38 @@ fn a_coordinator_alias_decides_at_once() {
     assert_eq!(r.resolved().map(|ix| gazetteer().place(ix).id.as_str()), Some("ke:county:kiambu"));
 }
 
+#[test]
+fn the_committed_gazetteer_is_what_the_build_script_makes() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let shared = format!("{root}/../shared/data");
+    if !std::path::Path::new(&shared).join("geonames_KE.txt").exists() {
+        eprintln!("skipped: ../shared/data is absent, so the gazetteer cannot be rebuilt here");
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("vjt_gazetteer_build_{}", std::process::id()));
+    let status = std::process::Command::new("python3")
+        .args([&format!("{root}/tools/gazetteer/build.py"), "--shared", &shared, "--out", out.to_str().unwrap()])
+        .output();
+    let Ok(status) = status else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let rebuilt = std::fs::read_to_string(out.join("places.tsv")).unwrap();
+    let committed = std::fs::read_to_string(format!("{root}/crates/gazetteer/data/places.tsv")).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(rebuilt == committed, "crates/gazetteer/data/places.tsv is stale: run python3 tools/gazetteer/build.py");
+}
+
+#[test]
+fn review_suggestions_reach_further_than_resolution() {
+    let g = gazetteer();
+    let resolver = Resolver::new(g);
+    assert_eq!(resolver.resolve("Kisi", &Context::default()).status, Status::Unresolved);
+    let guesses: Vec<String> = resolver.suggest("Kisi").iter().map(|m| g.place(m.place).name.clone()).collect();
+    assert!(guesses.iter().any(|n| n == "Kisii"), "{guesses:?}");
+}
+
 proptest::proptest! {
     #[test]
     fn any_text_gets_an_answer_with_a_bounded_score(text in "\\PC{0,60}") {

@@ -42,7 +42,7 @@ pub(crate) fn round(row: &Row) -> Result<Round, StoreError> {
 pub(crate) struct EncodedReport {
     columns: Vec<Value>,
     status: ReviewStatus,
-    stops: Vec<[Value; 5]>,
+    stops: Vec<[Value; 6]>,
     pub fingerprint: String,
 }
 
@@ -73,7 +73,7 @@ impl EncodedReport {
             r.confidence.to_string().into(),
             r.notes.as_ref().map(|n| n.as_str()).into(),
         ];
-        let stops: Vec<[Value; 5]> = r
+        let stops: Vec<[Value; 6]> = r
             .journey
             .stops()
             .enumerate()
@@ -84,6 +84,7 @@ impl EncodedReport {
                     stop.text.as_str().into(),
                     stop.place.as_ref().map(|p| p.0.as_str()).into(),
                     join_codes(&stop.arrived_by).into(),
+                    vjt_domain::text::fold(stop.text.as_str()).into(),
                 ]
             })
             .collect();
@@ -127,13 +128,14 @@ impl Fnv64 {
     }
 }
 
-fn insert_stops(tx: &mut Conn, id: i64, stops: &[[Value; 5]]) -> Result<(), StoreError> {
+fn insert_stops(tx: &mut Conn, id: i64, stops: &[[Value; 6]]) -> Result<(), StoreError> {
     for stop in stops {
-        let mut params = Vec::with_capacity(6);
+        let mut params = Vec::with_capacity(7);
         params.push(Value::Int(id));
         params.extend(stop.iter().cloned());
         tx.execute(
-            "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by, text_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &params,
         )?;
     }

@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use vjt_domain::{
-    name_key, NewOrganisation, NewRound, Organisation, OrganisationId, ReviewStatus, Round, RoundId, RouteReport,
-    RouteReportId, StoredReport,
+    name_key, NewOrganisation, NewRound, Organisation, OrganisationId, PlaceId, ReviewStatus, Round, RoundId,
+    RouteReport, RouteReportId, StoredReport,
 };
 
 pub use schema::SCHEMA_VERSION;
@@ -53,6 +53,8 @@ pub enum StoreError {
     UnknownRound(i64),
     #[error("the database holds a value vjt cannot read ({0}); was it edited by hand?")]
     Corrupt(String),
+    #[error("'{0}' has no letters or digits to match on")]
+    BadAlias(String),
     #[error("database error: {0}")]
     Database(String),
 }
@@ -126,6 +128,24 @@ pub struct SaveSummary {
 pub struct ReportQuery {
     pub round: Option<RoundId>,
     pub organisation: Option<OrganisationId>,
+}
+
+/// A place text that no stop has been resolved for, with how many reports use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnresolvedText {
+    /// One of the spellings as reported (the first, alphabetically).
+    pub text: String,
+    /// The folded key shared by all spellings that differ only in case, accents or punctuation.
+    pub key: String,
+    pub reports: u64,
+}
+
+/// A coordinator's decision that a text means a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceAlias {
+    pub text: String,
+    pub key: String,
+    pub place: PlaceId,
 }
 
 /// An open vjt database.
@@ -387,6 +407,58 @@ impl Store {
             &[status.to_string().into(), now().into(), id.0.into()],
         )?;
         Ok(changed > 0)
+    }
+
+    /// Texts that no stop has a place for, most used first.
+    pub fn unresolved_places(&mut self) -> Result<Vec<UnresolvedText>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT text_key, MIN(text), COUNT(DISTINCT report_id) AS n FROM stops WHERE place_id IS NULL \
+             GROUP BY text_key ORDER BY n DESC, text_key",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                Ok(UnresolvedText {
+                    key: r.text(0)?.to_string(),
+                    text: r.text(1)?.to_string(),
+                    reports: r.int(2)? as u64,
+                })
+            })
+            .collect()
+    }
+
+    /// Records that `text` means `place` and applies it at once to every stop with that text (by its
+    /// folded key). Returns how many stops now point at the place. Replaces an earlier decision.
+    pub fn set_place_alias(&mut self, text: &str, place: &PlaceId) -> Result<u64, StoreError> {
+        let key = vjt_domain::text::fold(text);
+        if key.is_empty() {
+            return Err(StoreError::BadAlias(text.to_string()));
+        }
+        self.conn.transaction(|tx| {
+            tx.execute("DELETE FROM place_aliases WHERE text_key = $1", &[key.as_str().into()])?;
+            tx.execute(
+                "INSERT INTO place_aliases (text_key, text, place_id, created_at) VALUES ($1, $2, $3, $4)",
+                &[key.as_str().into(), text.trim().into(), place.0.as_str().into(), now().into()],
+            )?;
+            tx.execute(
+                "UPDATE stops SET place_id = $1 WHERE text_key = $2",
+                &[place.0.as_str().into(), key.as_str().into()],
+            )
+        })
+    }
+
+    /// Every coordinator alias, for the resolver to apply to future reports.
+    pub fn place_aliases(&mut self) -> Result<Vec<PlaceAlias>, StoreError> {
+        let rows = self.conn.query("SELECT text_key, text, place_id FROM place_aliases ORDER BY text_key", &[])?;
+        rows.iter()
+            .map(|r| {
+                Ok(PlaceAlias {
+                    key: r.text(0)?.to_string(),
+                    text: r.text(1)?.to_string(),
+                    place: PlaceId(r.text(2)?.to_string()),
+                })
+            })
+            .collect()
     }
 
     /// Deletes a report and its stops. Returns false when no such report exists.

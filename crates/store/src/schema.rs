@@ -11,11 +11,13 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "place_aliases", sql: include_str!("../migrations/0002_place_aliases.sql") },
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {
@@ -41,12 +43,28 @@ pub(crate) fn migrate(conn: &mut Conn) -> Result<(), StoreError> {
         conn.transaction(|tx| {
             tx.batch(&render(m.sql, engine))
                 .map_err(|e| StoreError::Migration { version: m.version, reason: e.to_string() })?;
+            if m.version == 2 {
+                backfill_text_keys(tx)?;
+            }
             tx.execute(
                 "INSERT INTO vjt_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                 &[Value::Int(m.version), m.name.into(), Utc::now().to_rfc3339().into()],
             )?;
             Ok(())
         })?;
+    }
+    Ok(())
+}
+
+/// Stops written before schema 2 get the folded key of their text.
+fn backfill_text_keys(tx: &mut Conn) -> Result<(), StoreError> {
+    let rows = tx.query("SELECT report_id, seq, text FROM stops WHERE text_key IS NULL", &[])?;
+    for row in rows {
+        let key = vjt_domain::text::fold(row.text(2)?);
+        tx.execute(
+            "UPDATE stops SET text_key = $1 WHERE report_id = $2 AND seq = $3",
+            &[key.into(), Value::Int(row.int(0)?), Value::Int(row.int(1)?)],
+        )?;
     }
     Ok(())
 }

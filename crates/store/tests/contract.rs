@@ -84,6 +84,7 @@ contract!(
     queries_filter_by_round_and_organisation,
     review_status_and_delete,
     the_demo_dataset_loads_whole,
+    unresolved_places_are_listed_and_aliases_apply_at_once,
 );
 
 fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
@@ -273,7 +274,69 @@ fn the_demo_dataset_loads_whole(store: &mut Store) {
     assert_eq!(stored, reports);
 }
 
+fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &mut Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    // Two spellings that differ only in case and punctuation share one key; a third is different.
+    let mut a = report(&o, &r, Some("1"), 2).into_draft();
+    a.journey = Journey::new(stop("Eastleigh section-2"), vec![], Some(stop("Nairobi")), None).unwrap();
+    let mut b = a.clone();
+    b.report_id = Some(ReportRef::parse("2").unwrap());
+    b.journey =
+        Journey::new(stop("EASTLEIGH  Section 2"), vec![stop("Kwa Njenga")], Some(stop("Nairobi")), None).unwrap();
+    let ids = store.save_reports(&[RouteReport::new(a).unwrap(), RouteReport::new(b).unwrap()]).unwrap().ids;
+
+    let listed = store.unresolved_places().unwrap();
+    let keys: Vec<(&str, u64)> = listed.iter().map(|u| (u.key.as_str(), u.reports)).collect();
+    assert_eq!(keys, [("eastleigh section 2", 2), ("nairobi", 2), ("kwa njenga", 1)]);
+
+    let place = PlaceId("gn:198766".into());
+    let updated = store.set_place_alias("eastleigh section 2", &place).unwrap();
+    assert_eq!(updated, 2, "both spellings in both reports");
+    for id in &ids {
+        let stored = store.report(*id).unwrap().unwrap();
+        assert_eq!(stored.report.journey.origin().place.as_ref(), Some(&place));
+        assert!(stored.report.journey.origin().text.as_str().to_lowercase().starts_with("eastleigh"), "text kept");
+    }
+    assert!(!store.unresolved_places().unwrap().iter().any(|u| u.key == "eastleigh section 2"));
+    // A later decision replaces the earlier one.
+    store.set_place_alias("Eastleigh Section 2", &PlaceId("ke:county:nairobi-city".into())).unwrap();
+    let aliases = store.place_aliases().unwrap();
+    assert_eq!(aliases.len(), 1);
+    assert_eq!(aliases[0].place.0, "ke:county:nairobi-city");
+    assert!(matches!(store.set_place_alias(" -- ", &place), Err(StoreError::BadAlias(_))));
+}
+
 // Tests of opening a database, which do not fit the per-engine shape.
+
+#[test]
+fn a_schema_1_database_is_upgraded_and_its_stops_get_keys() {
+    let dir = std::env::temp_dir().join(unique("vjt_upgrade"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let v1 = include_str!("../migrations/0001_foundation.sql").replace("{id}", "INTEGER PRIMARY KEY AUTOINCREMENT");
+        conn.execute_batch(&v1).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE vjt_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+             INSERT INTO vjt_migrations VALUES (1, 'foundation', '2020-01-01T00:00:00Z');
+             INSERT INTO organisations (name, name_key, kind, country, created_at) VALUES ('A', 'a', 'ngo', 'KE', '2020-01-01T00:00:00Z');
+             INSERT INTO rounds (name, name_key, starts_on, ends_on, created_at) VALUES ('R', 'r', '2020-01-01', '2020-12-31', '2020-01-01T00:00:00Z');
+             INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes,
+               recruitment_methods, recruiter_relationships, source, confidence, status, fingerprint, created_at, updated_at)
+               VALUES (1, 1, 'x', '', '', '', '', '', 'unknown', 'unknown', 'submitted', 'f', '2020-01-01T00:00:00.000Z', '2020-01-01T00:00:00.000Z');
+             INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by) VALUES (1, 0, 'origin', 'Kakamega County!', NULL, '');
+             INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by) VALUES (1, 1, 'destination', 'Nrb', NULL, '');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(path.to_str().unwrap()).unwrap();
+    let keys: Vec<String> = store.unresolved_places().unwrap().into_iter().map(|u| u.key).collect();
+    assert_eq!(keys, ["kakamega county", "nrb"]);
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
 #[test]
 fn database_urls_are_checked_before_anything_is_opened() {
