@@ -13,8 +13,11 @@ macro_rules! codec_columns {
 }
 
 mod codec;
+mod import;
 mod schema;
 mod sql;
+
+pub use import::{ImportWriter, Saved};
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -154,7 +157,7 @@ pub struct Store {
     target: String,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -461,10 +464,20 @@ impl Store {
             .collect()
     }
 
+    /// The recorded changes of one report, oldest first: (when, created/updated, source).
+    pub fn report_changes(&mut self, id: RouteReportId) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = self.conn.query(
+            "SELECT changed_at, change, source FROM report_changes WHERE report_id = $1 ORDER BY id",
+            &[id.0.into()],
+        )?;
+        rows.iter().map(|r| Ok((r.text(0)?.to_string(), r.text(1)?.to_string(), r.text(2)?.to_string()))).collect()
+    }
+
     /// Deletes a report and its stops. Returns false when no such report exists.
     pub fn delete_report(&mut self, id: RouteReportId) -> Result<bool, StoreError> {
         self.conn.transaction(|tx| {
             tx.execute("DELETE FROM stops WHERE report_id = $1", &[id.0.into()])?;
+            tx.execute("DELETE FROM report_changes WHERE report_id = $1", &[id.0.into()])?;
             Ok(tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0)
         })
     }

@@ -85,6 +85,7 @@ contract!(
     review_status_and_delete,
     the_demo_dataset_loads_whole,
     unresolved_places_are_listed_and_aliases_apply_at_once,
+    an_import_writer_commits_whole_or_not_at_all,
 );
 
 fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
@@ -305,6 +306,41 @@ fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &mut Store) {
     assert_eq!(aliases.len(), 1);
     assert_eq!(aliases[0].place.0, "ke:county:nairobi-city");
     assert!(matches!(store.set_place_alias(" -- ", &place), Err(StoreError::BadAlias(_))));
+}
+
+fn an_import_writer_commits_whole_or_not_at_all(store: &mut Store) {
+    use vjt_store::Saved;
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    // Dropped without commit, as when an import fails or is interrupted: nothing lands.
+    {
+        let mut w = store.begin_import("broken.csv").unwrap();
+        assert!(matches!(w.save(&report(&o, &r, Some("1"), 3)).unwrap(), Saved::Inserted(_)));
+    }
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 0);
+
+    let mut w = store.begin_import("first.csv").unwrap();
+    let first = w.save(&report(&o, &r, Some("1"), 3)).unwrap();
+    let Saved::Inserted(id) = first else { panic!("{first:?}") };
+    assert!(matches!(w.save(&report(&o, &r, Some("2"), 4)).unwrap(), Saved::Inserted(_)));
+    w.commit().unwrap();
+
+    let mut w = store.begin_import("corrected.csv").unwrap();
+    assert_eq!(w.save(&report(&o, &r, Some("1"), 9)).unwrap(), Saved::Updated(id));
+    assert!(matches!(w.save(&report(&o, &r, Some("2"), 4)).unwrap(), Saved::Unchanged(_)));
+    w.commit().unwrap();
+
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+    assert_eq!(store.report(id).unwrap().unwrap().report.victims, NonZeroU32::new(9));
+    let history: Vec<(String, String)> =
+        store.report_changes(id).unwrap().into_iter().map(|(_, change, source)| (change, source)).collect();
+    assert_eq!(history, [("created".into(), "first.csv".into()), ("updated".into(), "corrected.csv".into())]);
+
+    // An explicit rollback (dry run) leaves no trace either.
+    let mut w = store.begin_import("dry.csv").unwrap();
+    w.save(&report(&o, &r, Some("3"), 1)).unwrap();
+    w.rollback().unwrap();
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
 }
 
 // Tests of opening a database, which do not fit the per-engine shape.
