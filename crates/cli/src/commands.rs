@@ -137,7 +137,7 @@ pub enum RoutesCommand {
 }
 
 /// Turns `--org`/`--round` names into a query, failing with a clear line for a name that is not there.
-fn query(store: &mut Store, org: Option<&str>, round: Option<&str>) -> Result<ReportQuery> {
+pub fn query(store: &mut Store, org: Option<&str>, round: Option<&str>) -> Result<ReportQuery> {
     let organisation = match org {
         None => None,
         Some(name) => Some(

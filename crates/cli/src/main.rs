@@ -7,6 +7,7 @@
 mod commands;
 mod output;
 mod places;
+mod transfer;
 
 use std::process::ExitCode;
 
@@ -40,6 +41,12 @@ enum Command {
     /// Route reports.
     #[command(subcommand)]
     Routes(commands::RoutesCommand),
+    /// Import route reports from CSV/XLSX: the vjt template, KoBoToolbox or ODK exports, CTDC, UNODC.
+    Import(transfer::ImportArgs),
+    /// Export route reports in the template layout (CSV, or XLSX with a stops sheet).
+    Export(transfer::ExportArgs),
+    /// Write a blank import template (CSV/XLSX) or an XLSForm for KoBoToolbox / ODK.
+    Template(transfer::TemplateArgs),
     /// The gazetteer: resolve, search and show places; review and decide unresolved ones.
     #[command(subcommand)]
     Places(places::PlacesCommand),
@@ -56,6 +63,9 @@ fn main() -> ExitCode {
         Command::Org(cmd) => commands::org(&cli.db, cmd),
         Command::Round(cmd) => commands::round(&cli.db, cmd),
         Command::Routes(cmd) => commands::routes(&cli.db, cmd),
+        Command::Import(args) => transfer::import(&cli.db, args),
+        Command::Export(args) => transfer::export(&cli.db, args),
+        Command::Template(args) => transfer::template(args),
         Command::Places(cmd) => places::places(&cli.db, cmd),
         Command::About => places::about(),
         Command::Demo(args) => commands::demo(args),

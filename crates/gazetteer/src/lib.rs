@@ -10,7 +10,7 @@ mod resolve;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-pub use resolve::{Context, Match, MatchKind, Resolution, Resolver, Status, RESOLVED_AT};
+pub use resolve::{Context, Match, MatchKind, Resolution, ResolutionCache, Resolver, Status, RESOLVED_AT};
 use vjt_domain::text::fold;
 
 /// The attribution every output made from the gazetteer carries (README, `vjt about`, reports, maps).

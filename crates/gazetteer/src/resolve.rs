@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use vjt_domain::text::{edit_distance, fold};
-use vjt_domain::{Journey, PlaceId, StopRole};
+use vjt_domain::{Journey, PlaceId, StopRole, Vocabulary};
 
 use crate::fuzzy::max_edits;
 use crate::{Gazetteer, PlaceIx, PlaceKind};
@@ -443,17 +443,50 @@ impl<'g> Resolver<'g> {
     /// Resolves every stop of a journey in place, using the other stops' countries as context, and
     /// returns each stop's resolution in travel order. A stop keeps its text whatever happens.
     pub fn resolve_journey(&self, journey: &mut Journey, home_country: Option<&str>) -> Vec<Resolution> {
+        self.resolve_journey_with(journey, home_country, &mut |text, ctx| self.resolve(text, ctx))
+    }
+
+    /// As `resolve_journey`, remembering answers in `cache`: an import names the same places
+    /// thousands of times.
+    pub fn resolve_journey_cached(
+        &self,
+        journey: &mut Journey,
+        home_country: Option<&str>,
+        cache: &mut ResolutionCache,
+    ) -> Vec<Resolution> {
+        self.resolve_journey_with(journey, home_country, &mut |text, ctx| {
+            let mut key = String::with_capacity(text.len() + 16);
+            key.push_str(ctx.role.map_or("-", |r| r.code()));
+            for c in &ctx.countries {
+                key.push_str(&format!(",{}", c.0));
+            }
+            key.push('|');
+            key.push_str(text);
+            if let Some(hit) = cache.0.get(&key) {
+                return hit.clone();
+            }
+            let r = self.resolve(text, ctx);
+            if cache.0.len() < ResolutionCache::MAX {
+                cache.0.insert(key, r.clone());
+            }
+            r
+        })
+    }
+
+    fn resolve_journey_with(
+        &self,
+        journey: &mut Journey,
+        home_country: Option<&str>,
+        resolve: &mut dyn FnMut(&str, &Context) -> Resolution,
+    ) -> Vec<Resolution> {
         let mut base = Context::default();
         if let Some(c) = home_country.and_then(|h| self.gazetteer.country_by_iso2(h)) {
             base.countries.push(c);
         }
         let roles: Vec<StopRole> = journey.stops().map(|(r, _)| r).collect();
         let texts: Vec<String> = journey.stops().map(|(_, s)| s.text.to_string()).collect();
-        let first: Vec<Resolution> = texts
-            .iter()
-            .zip(&roles)
-            .map(|(t, r)| self.resolve(t, &Context { role: Some(*r), ..base.clone() }))
-            .collect();
+        let first: Vec<Resolution> =
+            texts.iter().zip(&roles).map(|(t, r)| resolve(t, &Context { role: Some(*r), ..base.clone() })).collect();
         // Second pass: what the confident stops say about the route's countries decides the rest.
         let mut route = base.clone();
         for r in &first {
@@ -470,7 +503,7 @@ impl<'g> Resolver<'g> {
             .zip(&roles)
             .map(|(r, role)| match r.best {
                 Some(m) if m.score >= 0.95 => r,
-                _ => self.resolve(&r.input, &Context { role: Some(*role), ..route.clone() }),
+                _ => resolve(&r.input, &Context { role: Some(*role), ..route.clone() }),
             })
             .collect();
         for (stop, r) in journey.stops_mut().zip(&results) {
@@ -478,4 +511,13 @@ impl<'g> Resolver<'g> {
         }
         results
     }
+}
+
+/// Remembered resolutions, keyed by text, role and route countries. Bounded, so that a file of a
+/// million distinct misspellings cannot exhaust memory.
+#[derive(Default)]
+pub struct ResolutionCache(HashMap<String, Resolution>);
+
+impl ResolutionCache {
+    const MAX: usize = 200_000;
 }

@@ -384,6 +384,39 @@ impl Store {
         codec::assemble(rows, stops)
     }
 
+    /// Reads up to `limit` reports with ids after `after`, in id order: a page of a streamed export
+    /// or analysis, so that no caller has to hold the whole table.
+    pub fn reports_page(
+        &mut self,
+        query: &ReportQuery,
+        after: Option<RouteReportId>,
+        limit: u32,
+    ) -> Result<Vec<StoredReport>, StoreError> {
+        let params = [
+            query.round.map_or(0, |r| r.0).into(),
+            query.organisation.map_or(0, |o| o.0).into(),
+            after.map_or(0, |a| a.0).into(),
+            i64::from(limit).into(),
+        ];
+        let rows = self.conn.query(
+            concat!(
+                "SELECT ",
+                codec_columns!(),
+                " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 \
+                 ORDER BY id LIMIT $4"
+            ),
+            &params,
+        )?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
+        let (first, last) = (first.int(0)?, last.int(0)?);
+        let stops = self.conn.query(
+            "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id >= $1 AND report_id <= $2 \
+             ORDER BY report_id, seq",
+            &[first.into(), last.into()],
+        )?;
+        codec::assemble(rows, stops)
+    }
+
     /// Reads one report by its stored id.
     pub fn report(&mut self, id: RouteReportId) -> Result<Option<StoredReport>, StoreError> {
         let rows =

@@ -240,6 +240,16 @@ fn queries_filter_by_round_and_organisation(store: &mut Store) {
         listed
     };
     assert_eq!(count(store, None, None).len(), 12);
+    // Paging visits every report once, in order, whatever the page size.
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.reports_page(&ReportQuery { round: None, organisation: Some(b.id) }, after, 5).unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        paged.extend(page);
+    }
+    assert_eq!(paged, count(store, None, Some(b.id)));
     assert_eq!(count(store, Some(r1.id), None).len(), 6);
     assert_eq!(count(store, None, Some(a.id)).len(), 4);
     let both = count(store, Some(r2.id), Some(a.id));

@@ -1,0 +1,256 @@
+//! Exporting reports in the template layout, page by page (never the whole table in memory).
+//! The file is written beside its final name and renamed at the end, so a failed export leaves no
+//! half-written file behind.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use vjt_domain::vocab::join_codes;
+use vjt_domain::{OrganisationId, RoundId, StoredReport};
+use vjt_gazetteer::Gazetteer;
+use vjt_store::{ReportQuery, Store, StoreError};
+
+use crate::columns::Column;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    /// From `--format`, or else the output file's extension.
+    pub fn choose(format: Option<&str>, out: &Path) -> Result<ExportFormat, String> {
+        let name = match format {
+            Some(f) => f.to_ascii_lowercase(),
+            None => out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase(),
+        };
+        match name.as_str() {
+            "csv" => Ok(ExportFormat::Csv),
+            "xlsx" => Ok(ExportFormat::Xlsx),
+            other => Err(format!("'{other}' is not an export format; use csv or xlsx")),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {file}: {reason}")]
+    Write { file: String, reason: String },
+}
+
+const PAGE: u32 = 5_000;
+
+/// The template columns of one report.
+fn template_row(
+    s: &StoredReport,
+    orgs: &HashMap<OrganisationId, String>,
+    rounds: &HashMap<RoundId, String>,
+) -> Vec<String> {
+    let r = &s.report;
+    let j = &r.journey;
+    let num = |n: Option<u32>| n.map(|v| v.to_string()).unwrap_or_default();
+    Column::ALL
+        .iter()
+        .map(|c| match c {
+            Column::ReportId => r.report_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            Column::Organisation => orgs.get(&r.organisation).cloned().unwrap_or_default(),
+            Column::Round => rounds.get(&r.round).cloned().unwrap_or_default(),
+            Column::Origin => j.origin().text.to_string(),
+            Column::Transit => j.transit().iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(";"),
+            Column::IntendedDestination => j.destination().map(|s| s.text.to_string()).unwrap_or_default(),
+            Column::ExploitationPlace => j.exploitation().map(|s| s.text.to_string()).unwrap_or_default(),
+            Column::ExploitationTypes => join_codes(&r.exploitation_types),
+            Column::Sectors => join_codes(&r.sectors),
+            Column::TransportModes => join_codes(&r.transport_modes),
+            Column::RecruitmentMethods => join_codes(&r.recruitment_methods),
+            Column::RecruiterRelationship => join_codes(&r.recruiter_relationships),
+            Column::Victims => num(r.victims.map(|v| v.get())),
+            Column::Female => num(r.profile.female),
+            Column::Male => num(r.profile.male),
+            Column::Children => num(r.profile.children),
+            Column::Adults => num(r.profile.adults),
+            Column::PeriodStart => r.period_start.map(|m| m.to_string()).unwrap_or_default(),
+            Column::PeriodEnd => r.period_end.map(|m| m.to_string()).unwrap_or_default(),
+            Column::Source => r.source.to_string(),
+            Column::Confidence => r.confidence.to_string(),
+            Column::Notes => r.notes.as_ref().map(ToString::to_string).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn temp_path(out: &Path) -> PathBuf {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("export");
+    out.with_file_name(format!(".{name}.partial"))
+}
+
+/// Writes every report matching `query` to `out`; returns how many. `progress` gets the count so far.
+pub fn export(
+    store: &mut Store,
+    query: &ReportQuery,
+    format: ExportFormat,
+    out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, ExportError> {
+    let orgs: HashMap<OrganisationId, String> =
+        store.organisations()?.into_iter().map(|o| (o.id, o.name.to_string())).collect();
+    let rounds: HashMap<RoundId, String> = store.rounds()?.into_iter().map(|r| (r.id, r.name.to_string())).collect();
+    let total = store.count_reports(query)?;
+    let tmp = temp_path(out);
+    let fail =
+        |e: &dyn std::fmt::Display| ExportError::Write { file: out.display().to_string(), reason: e.to_string() };
+    let result = match format {
+        ExportFormat::Csv => export_csv(store, query, &tmp, &orgs, &rounds, total, progress),
+        ExportFormat::Xlsx => export_xlsx(store, query, &tmp, &orgs, &rounds, total, progress),
+    };
+    match result {
+        Ok(n) => {
+            std::fs::rename(&tmp, out).map_err(|e| fail(&e))?;
+            Ok(n)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Calls `each` for every report matching `query`, a page at a time.
+fn for_each(
+    store: &mut Store,
+    query: &ReportQuery,
+    mut each: impl FnMut(&StoredReport) -> Result<(), ExportError>,
+) -> Result<u64, ExportError> {
+    let mut after = None;
+    let mut n = 0;
+    loop {
+        let page = store.reports_page(query, after, PAGE)?;
+        let Some(last) = page.last() else { return Ok(n) };
+        after = Some(last.id);
+        for s in &page {
+            each(s)?;
+            n += 1;
+        }
+    }
+}
+
+fn export_csv(
+    store: &mut Store,
+    query: &ReportQuery,
+    path: &Path,
+    orgs: &HashMap<OrganisationId, String>,
+    rounds: &HashMap<RoundId, String>,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, ExportError> {
+    let fail =
+        |e: &dyn std::fmt::Display| ExportError::Write { file: path.display().to_string(), reason: e.to_string() };
+    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
+    w.write_record(Column::ALL.iter().map(|c| c.name())).map_err(|e| fail(&e))?;
+    let mut done = 0;
+    let n = for_each(store, query, |s| {
+        w.write_record(template_row(s, orgs, rounds)).map_err(|e| fail(&e))?;
+        done += 1;
+        if done % PAGE as u64 == 0 {
+            progress(done, total);
+        }
+        Ok(())
+    })?;
+    w.flush().map_err(|e| fail(&e))?;
+    Ok(n)
+}
+
+fn export_xlsx(
+    store: &mut Store,
+    query: &ReportQuery,
+    path: &Path,
+    orgs: &HashMap<OrganisationId, String>,
+    rounds: &HashMap<RoundId, String>,
+    total: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, ExportError> {
+    let fail = |e: XlsxError| ExportError::Write { file: path.display().to_string(), reason: e.to_string() };
+    let g = Gazetteer::embedded();
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    // Constant-memory sheets stream rows to temporary files as they are written.
+    book.add_worksheet_with_constant_memory().map_err(fail)?.set_name("routes").map_err(fail)?;
+    book.add_worksheet_with_constant_memory().map_err(fail)?.set_name("stops").map_err(fail)?;
+    {
+        let routes = book.worksheet_from_name("routes").map_err(fail)?;
+        for (c, column) in Column::ALL.iter().enumerate() {
+            routes.write_string_with_format(0, c as u16, column.name(), &bold).map_err(fail)?;
+        }
+    }
+    let stop_header = [
+        "report_id",
+        "organisation",
+        "seq",
+        "role",
+        "text_as_reported",
+        "place_id",
+        "place",
+        "county_iso",
+        "country_iso2",
+        "arrived_by",
+    ];
+    {
+        let stops = book.worksheet_from_name("stops").map_err(fail)?;
+        for (c, h) in stop_header.iter().enumerate() {
+            stops.write_string_with_format(0, c as u16, *h, &bold).map_err(fail)?;
+        }
+    }
+    let (mut route_row, mut stop_row) = (1u32, 1u32);
+    let mut done = 0;
+    let n = for_each(store, query, |s| {
+        let cells = template_row(s, orgs, rounds);
+        let routes = book.worksheet_from_name("routes").map_err(fail)?;
+        for (c, cell) in cells.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            let col = c as u16;
+            let numeric = matches!(
+                Column::ALL[c],
+                Column::Victims | Column::Female | Column::Male | Column::Children | Column::Adults
+            );
+            match cell.parse::<f64>() {
+                Ok(v) if numeric => routes.write_number(route_row, col, v).map_err(fail)?,
+                _ => routes.write_string(route_row, col, cell).map_err(fail)?,
+            };
+        }
+        route_row += 1;
+        let stops = book.worksheet_from_name("stops").map_err(fail)?;
+        for (seq, (role, stop)) in s.report.journey.stops().enumerate() {
+            let summary = stop.place.as_ref().and_then(|p| g.by_id(&p.0)).map(|ix| g.summary(ix));
+            let row = [
+                cells[0].clone(),
+                cells[1].clone(),
+                seq.to_string(),
+                role.to_string(),
+                stop.text.to_string(),
+                stop.place.as_ref().map(|p| p.0.clone()).unwrap_or_default(),
+                summary.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+                summary.as_ref().and_then(|p| p.county.as_ref()).map(|c| c.iso.clone()).unwrap_or_default(),
+                summary.as_ref().and_then(|p| p.country.as_ref()).map(|c| c.iso2.clone()).unwrap_or_default(),
+                join_codes(&stop.arrived_by),
+            ];
+            for (c, cell) in row.iter().enumerate() {
+                if !cell.is_empty() {
+                    stops.write_string(stop_row, c as u16, cell).map_err(fail)?;
+                }
+            }
+            stop_row += 1;
+        }
+        done += 1;
+        if done % PAGE as u64 == 0 {
+            progress(done, total);
+        }
+        Ok(())
+    })?;
+    book.save(path).map_err(fail)?;
+    Ok(n)
+}

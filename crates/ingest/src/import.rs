@@ -1,0 +1,391 @@
+//! Importing files: detect the format, check the header, parse every row, resolve places, and
+//! write the valid rows in one transaction per file. Invalid rows go to a rejects file in the same
+//! layout with an `error` column, ready to be corrected and imported again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use csv::StringRecord;
+use vjt_domain::text::fold;
+use vjt_domain::{name_key, OrganisationId, ReportRef, RoundId};
+use vjt_gazetteer::{ResolutionCache, Resolver};
+use vjt_store::{Saved, Store, StoreError};
+
+use crate::columns::Column;
+use crate::rows::{parse_row, CellProblem, Layout, RowContext};
+use crate::source::{self, SourceError, Table};
+
+/// Which layout a file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Auto,
+    /// The vjt template (CSV or XLSX).
+    Vjt,
+    /// A KoBoToolbox export of vjt's XLSForm.
+    Kobo,
+    /// An ODK Central export of vjt's XLSForm.
+    Odk,
+    /// CTDC victim-level data.
+    Ctdc,
+    /// UNODC GLOTIP country data.
+    Unodc,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "auto" => Format::Auto,
+            "vjt" | "template" => Format::Vjt,
+            "kobo" | "kobotoolbox" => Format::Kobo,
+            "odk" => Format::Odk,
+            "ctdc" => Format::Ctdc,
+            "unodc" | "glotip" => Format::Unodc,
+            other => return Err(format!("'{other}' is not a format; use auto, vjt, kobo, odk, ctdc or unodc")),
+        })
+    }
+}
+
+fn has_header(header: &StringRecord, names: &[&str]) -> bool {
+    header.iter().any(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+}
+
+/// Recognises a layout from its header.
+pub fn detect(header: &StringRecord) -> Format {
+    let first = header.get(0).unwrap_or("");
+    if first.starts_with("By using this data")
+        || has_header(header, &["yearRegister", "UN_COO_Region", "CountryOfExploitation"])
+    {
+        Format::Ctdc
+    } else if has_header(header, &["Iso3_code"]) && has_header(header, &["txtVALUE"]) {
+        Format::Unodc
+    } else if has_header(header, &["_uuid", "_submission_time", "_index"]) {
+        Format::Kobo
+    } else if has_header(header, &["KEY", "meta-instanceID", "meta/instanceID", "SubmissionDate", "instanceID"]) {
+        Format::Odk
+    } else {
+        Format::Vjt
+    }
+}
+
+/// Whether a table is a KoBo/ODK repeat group (transit points) to be joined to its main table.
+pub fn is_repeat_table(header: &StringRecord) -> bool {
+    has_header(header, &["_parent_index", "PARENT_KEY"])
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("{file}: missing column(s): {missing}; the header has: {found}")]
+    MissingColumns { file: String, missing: String, found: String },
+    #[error("{file}: {reason}")]
+    Unsupported { file: String, reason: String },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("cannot write the rejects file {file}: {reason}")]
+    Rejects { file: String, reason: String },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub org: Option<OrganisationId>,
+    pub round: Option<RoundId>,
+    pub format: Option<Format>,
+    pub dry_run: bool,
+    pub strict: bool,
+    /// Where rejected rows go; by default `NAME.rejects.csv` beside the input.
+    pub rejects: Option<PathBuf>,
+    /// The deployment's country, for place resolution ties.
+    pub home_country: Option<String>,
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub format: Option<Format>,
+    pub encoding: String,
+    pub rows_read: u64,
+    pub imported: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// The first problems found (all of them are in the rejects file).
+    pub problems: Vec<CellProblem>,
+    pub rejects_file: Option<String>,
+    /// Place texts that could not be resolved, with how many rows used them (imported anyway).
+    pub unresolved_places: BTreeMap<String, u64>,
+    pub redacted_rows: u64,
+    pub ignored_columns: Vec<String>,
+    /// False when nothing was written: a dry run, or a strict import that found problems.
+    pub committed: bool,
+}
+
+const PROBLEMS_KEPT: usize = 50;
+
+fn default_rejects_path(input: &Path) -> PathBuf {
+    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
+    input.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+/// The organisation and round names of the database, by their name keys.
+type NameMaps = (HashMap<String, OrganisationId>, HashMap<String, RoundId>);
+
+fn name_maps(store: &mut Store) -> Result<NameMaps, StoreError> {
+    let orgs = store.organisations()?.into_iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
+    let rounds = store.rounds()?.into_iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
+    Ok((orgs, rounds))
+}
+
+/// Transit points from a KoBo/ODK repeat table, in order, by the parent row's key.
+fn repeat_transits(repeat: Table) -> Result<HashMap<String, Vec<String>>, SourceError> {
+    let header = repeat.header.clone();
+    let parent = header.iter().position(|h| h == "_parent_index" || h == "PARENT_KEY");
+    let place = header.iter().position(|h| {
+        let last = fold(h.rsplit(['/', '-']).next().unwrap_or(h));
+        matches!(last.as_str(), "transit point" | "transit" | "place" | "kituo" | "kupitia")
+    });
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    let (Some(parent), Some(place)) = (parent, place) else { return Ok(out) };
+    for row in repeat {
+        let (_, record) = row?;
+        let key = record.get(parent).unwrap_or("").trim().to_string();
+        let text = record.get(place).unwrap_or("").trim();
+        if !text.is_empty() {
+            out.entry(key).or_default().push(text.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// A stable id for a template row that has none, from its cells: importing the same file again
+/// then finds the same reports instead of adding copies.
+fn row_fingerprint(record: &StringRecord) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for cell in record.iter() {
+        for b in cell.trim().bytes().chain([0x1f]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("auto-{h:016x}")
+}
+
+/// Imports one file (with any repeat tables that belong to it). `progress` is called with the
+/// number of rows read so far and the estimated total.
+pub fn import_file(
+    store: &mut Store,
+    resolver: &Resolver<'_>,
+    table: Table,
+    repeats: Vec<Table>,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<FileReport, ImportError> {
+    let format = match options.format {
+        None | Some(Format::Auto) => detect(&table.header),
+        Some(f) => f,
+    };
+    match format {
+        Format::Ctdc => return crate::ctdc::import(store, resolver, table, options, progress),
+        Format::Unodc => return crate::unodc::import(store, resolver, table, options, progress),
+        _ => {}
+    }
+    let file = table.file.clone();
+    let layout = Layout::from_header(&table.header);
+    let missing = layout.missing(options.org.is_some(), options.round.is_some());
+    if !missing.is_empty() {
+        let found: Vec<&str> = table.header.iter().filter(|h| !h.trim().is_empty()).collect();
+        return Err(ImportError::MissingColumns { file, missing: missing.join(", "), found: found.join(", ") });
+    }
+    let (organisations, rounds) = name_maps(store)?;
+    let ctx = RowContext {
+        organisations: &organisations,
+        rounds: &rounds,
+        default_org: options.org,
+        default_round: options.round,
+        space_separated_choices: matches!(format, Format::Kobo | Format::Odk),
+    };
+    // KoBo/ODK: the submission's own id, and the key that joins the transit repeat group.
+    let id_column = table
+        .header
+        .iter()
+        .position(|h| ["_uuid", "meta-instanceID", "meta/instanceID", "instanceID", "KEY"].contains(&h.trim()));
+    let join_column = table.header.iter().position(|h| ["_index", "KEY"].contains(&h.trim()));
+    let mut transits: HashMap<String, Vec<String>> = HashMap::new();
+    for repeat in repeats {
+        for (k, v) in repeat_transits(repeat)? {
+            transits.entry(k).or_default().extend(v);
+        }
+    }
+
+    let mut report = FileReport {
+        file: file.clone(),
+        format: Some(format),
+        encoding: table.encoding.to_string(),
+        ignored_columns: layout
+            .unknown_headers
+            .iter()
+            .filter(|h| {
+                !h.starts_with('_')
+                    && !["KEY", "SubmissionDate", "start", "end", "today", "deviceid"].contains(&h.as_str())
+            })
+            .cloned()
+            .collect(),
+        ..Default::default()
+    };
+    let total = table.estimated_rows;
+    let header = table.header.clone();
+    let mut rejects: Vec<StringRecord> = Vec::new();
+    let mut seen_ids: HashMap<(OrganisationId, String), u64> = HashMap::new();
+    let mut cache = ResolutionCache::default();
+    let home = options.home_country.as_deref().or(Some("KE"));
+    let mut writer = store.begin_import(&file)?;
+    let reject = |record: &StringRecord, problems: &[CellProblem], rejects: &mut Vec<StringRecord>| {
+        let mut row: StringRecord = record.iter().collect();
+        while row.len() < header.len() {
+            row.push_field("");
+        }
+        row.push_field(&problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+        rejects.push(row);
+    };
+
+    for item in table {
+        let (row, record) = item?;
+        report.rows_read += 1;
+        if report.rows_read.is_multiple_of(2048) {
+            progress(report.rows_read, total);
+        }
+        let extra =
+            join_column.and_then(|j| record.get(j)).and_then(|k| transits.get(k.trim())).map_or(&[][..], Vec::as_slice);
+        let parsed = parse_row(&layout, &record, row, &ctx, extra);
+        let mut parsed = match parsed {
+            Ok(p) => p,
+            Err(problems) => {
+                report.rejected += 1;
+                reject(&record, &problems, &mut rejects);
+                for p in problems {
+                    if report.problems.len() < PROBLEMS_KEPT {
+                        report.problems.push(p);
+                    }
+                }
+                continue;
+            }
+        };
+        let mut draft_id = parsed.report.report_id.clone();
+        if draft_id.is_none() {
+            let reference = match id_column.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()) {
+                Some(submission) => submission.to_string(),
+                None => row_fingerprint(&record),
+            };
+            draft_id = ReportRef::parse(&reference).ok();
+        }
+        let reference = draft_id.as_ref().map(|r| r.to_string()).unwrap_or_default();
+        if let Some(first) = seen_ids.insert((parsed.report.organisation, reference.clone()), row) {
+            let problem = CellProblem {
+                row,
+                column: Column::ReportId.name().into(),
+                value: reference,
+                reason: format!(
+                    "is used again (first on row {first}); each report of an organisation needs its own report_id"
+                ),
+            };
+            report.rejected += 1;
+            reject(&record, std::slice::from_ref(&problem), &mut rejects);
+            if report.problems.len() < PROBLEMS_KEPT {
+                report.problems.push(problem);
+            }
+            continue;
+        }
+        if parsed.report.report_id.is_none() {
+            let mut draft = parsed.report.into_draft();
+            draft.report_id = draft_id;
+            parsed.report = vjt_domain::RouteReport::new(draft).expect("only the report id changed");
+        }
+        if !parsed.redactions.is_empty() {
+            report.redacted_rows += 1;
+        }
+        let resolutions = resolver.resolve_journey_cached(parsed.report.journey_mut(), home, &mut cache);
+        for r in resolutions.iter().filter(|r| r.resolved().is_none()) {
+            if report.unresolved_places.len() < 10_000 || report.unresolved_places.contains_key(&r.input) {
+                *report.unresolved_places.entry(r.input.clone()).or_default() += 1;
+            }
+        }
+        match writer.save(&parsed.report)? {
+            Saved::Inserted(_) => report.imported += 1,
+            Saved::Updated(_) => report.updated += 1,
+            Saved::Unchanged(_) => report.unchanged += 1,
+        }
+    }
+    progress(report.rows_read, report.rows_read);
+
+    if options.dry_run || (options.strict && report.rejected > 0) {
+        writer.rollback()?;
+    } else {
+        writer.commit()?;
+        report.committed = true;
+    }
+    if !rejects.is_empty() && !options.dry_run {
+        let path = options.rejects.clone().unwrap_or_else(|| default_rejects_path(Path::new(&file)));
+        write_rejects(&path, &header, &rejects)?;
+        report.rejects_file = Some(path.display().to_string());
+    }
+    Ok(report)
+}
+
+fn write_rejects(path: &Path, header: &StringRecord, rows: &[StringRecord]) -> Result<(), ImportError> {
+    let fail =
+        |e: &dyn std::fmt::Display| ImportError::Rejects { file: path.display().to_string(), reason: e.to_string() };
+    // Flexible: a messy row can have more cells than the header, and must come back as it was.
+    let mut w = csv::WriterBuilder::new().flexible(true).from_path(path).map_err(|e| fail(&e))?;
+    let mut head: StringRecord = header.iter().collect();
+    head.push_field("error");
+    w.write_record(&head).map_err(|e| fail(&e))?;
+    for r in rows {
+        w.write_record(r).map_err(|e| fail(&e))?;
+    }
+    w.flush().map_err(|e| fail(&e))
+}
+
+/// Opens the files given on the command line and pairs each KoBo/ODK repeat table (a CSV of its
+/// own, or a sheet of the same workbook) with the main table it belongs to.
+pub fn open_inputs(paths: &[PathBuf]) -> Result<Vec<(Table, Vec<Table>)>, ImportError> {
+    let mut mains: Vec<(Table, Vec<Table>)> = Vec::new();
+    let mut loose_repeats: Vec<Table> = Vec::new();
+    for path in paths {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+            let names = source::sheet_names(path)?;
+            let main = source::open_sheet(path, None)?;
+            let mut repeats = Vec::new();
+            for name in names.iter().skip(1) {
+                let sheet = source::open_sheet(path, Some(name));
+                if let Ok(t) = sheet {
+                    if is_repeat_table(&t.header) {
+                        repeats.push(t);
+                    }
+                }
+            }
+            mains.push((main, repeats));
+        } else {
+            let t = source::open(path)?;
+            if is_repeat_table(&t.header) {
+                loose_repeats.push(t);
+            } else {
+                mains.push((t, Vec::new()));
+            }
+        }
+    }
+    if !loose_repeats.is_empty() {
+        let Some(target) = mains.iter_mut().find(|(t, _)| matches!(detect(&t.header), Format::Kobo | Format::Odk))
+        else {
+            return Err(ImportError::Unsupported {
+                file: loose_repeats[0].file.clone(),
+                reason: "is a repeat-group table (it has _parent_index or PARENT_KEY) but no KoBo/ODK main table was given with it".into(),
+            });
+        };
+        target.1.extend(loose_repeats);
+    }
+    Ok(mains)
+}

@@ -1,0 +1,268 @@
+//! Reading tables from files: CSV in whatever encoding and delimiter Excel or a phone produced, and
+//! XLSX/XLS sheets. Everything becomes rows of text cells with the row number a person would see
+//! when opening the file in a spreadsheet (the header is row 1).
+
+use std::path::Path;
+
+use csv::StringRecord;
+
+/// Why a file could not be read as a table.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot read {file}: {reason}")]
+    Unreadable { file: String, reason: String },
+    #[error("{file}: the file is empty")]
+    Empty { file: String },
+    #[error("{file}: '{ext}' files are not supported; use .csv, .xlsx or .xls")]
+    UnsupportedType { file: String, ext: String },
+    #[error("{file}: no sheet named '{sheet}' (sheets: {available})")]
+    NoSuchSheet { file: String, sheet: String, available: String },
+    #[error("{file}, row {row}: {reason}")]
+    BadRow { file: String, row: u64, reason: String },
+}
+
+/// One sheet of one file, header first.
+pub struct Table {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub header: StringRecord,
+    rows: Box<dyn Iterator<Item = Result<(u64, StringRecord), SourceError>>>,
+    /// How the text was decoded, for the import summary ("windows-1252" tells a user why é looked odd).
+    pub encoding: &'static str,
+    /// Roughly how many data rows there are, for a progress bar.
+    pub estimated_rows: u64,
+}
+
+impl Iterator for Table {
+    type Item = Result<(u64, StringRecord), SourceError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.rows.next()
+    }
+}
+
+fn unreadable(file: &str, e: impl std::fmt::Display) -> SourceError {
+    SourceError::Unreadable { file: file.to_string(), reason: e.to_string() }
+}
+
+/// Turns the bytes of a text file into UTF-8: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
+/// "Unicode text"), and otherwise Windows-1252, which is what Excel on Windows writes as "CSV".
+pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        if let Ok(text) = std::str::from_utf8(rest) {
+            return (text.to_string(), "utf-8 (with BOM)");
+        }
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (text, encoding, _) = encoding_rs::UTF_16LE.decode(&bytes);
+        return (text.into_owned(), if encoding == encoding_rs::UTF_16BE { "utf-16be" } else { "utf-16le" });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, "utf-8"),
+        Err(e) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
+            (text.into_owned(), "windows-1252")
+        }
+    }
+}
+
+/// The delimiter the header line uses most, outside quotes: comma, semicolon (European Excel),
+/// tab or pipe.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0), (b'|', 0)];
+    let mut quoted = false;
+    for b in header.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for c in counts.iter_mut() {
+                if c.0 == b {
+                    c.1 += 1;
+                }
+            }
+        }
+    }
+    counts.iter().max_by_key(|c| c.1).filter(|c| c.1 > 0).map_or(b',', |c| c.0)
+}
+
+fn is_blank(record: &StringRecord) -> bool {
+    record.iter().all(|c| c.trim().is_empty())
+}
+
+/// Opens a CSV file. Blank rows are skipped; every other row keeps its spreadsheet row number.
+pub fn open_csv(path: &Path) -> Result<Table, SourceError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| unreadable(&file, e))?;
+    let (text, encoding) = decode(bytes);
+    if text.trim().is_empty() {
+        return Err(SourceError::Empty { file });
+    }
+    csv_table(file, text, encoding)
+}
+
+/// A table from CSV text already in memory.
+pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<Table, SourceError> {
+    let delimiter = sniff_delimiter(&text);
+    let estimated_rows = text.bytes().filter(|b| *b == b'\n').count() as u64;
+    let bytes: std::sync::Arc<[u8]> = text.into_bytes().into();
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(bytes.clone()));
+    // Row numbers are the line a record starts on: what a spreadsheet shows, blank lines included
+    // (the reader itself skips those).
+    let mut records = reader.into_records();
+    let header = loop {
+        match records.next() {
+            None => return Err(SourceError::Empty { file }),
+            Some(Err(e)) => return Err(unreadable(&file, e)),
+            Some(Ok(r)) if is_blank(&r) => continue,
+            Some(Ok(r)) => break r,
+        }
+    };
+    let name = file.clone();
+    let mut lines = LineCounter::default();
+    let rows = records.filter_map(move |r| match r {
+        Ok(r) if is_blank(&r) => None,
+        Ok(r) => Some(Ok((r.position().map_or(0, |p| lines.line_at(&bytes, p.byte() as usize)), r))),
+        Err(e) => Some(Err(SourceError::BadRow {
+            file: name.clone(),
+            row: e.position().map_or(0, |p| p.line()),
+            reason: e.to_string(),
+        })),
+    });
+    Ok(Table { file, sheet: None, header, rows: Box::new(rows), encoding, estimated_rows })
+}
+
+/// Turns byte offsets (always increasing) into 1-based line numbers, skipping the blank lines the
+/// CSV reader passes over before a record, in one pass over the text.
+#[derive(Default)]
+struct LineCounter {
+    scanned: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], mut start: usize) -> u64 {
+        while start < bytes.len() && (bytes[start] == b'\n' || bytes[start] == b'\r') {
+            start += 1;
+        }
+        let end = start.min(bytes.len());
+        if end > self.scanned {
+            self.newlines += bytes[self.scanned..end].iter().filter(|b| **b == b'\n').count() as u64;
+            self.scanned = end;
+        }
+        self.newlines + 1
+    }
+}
+
+/// Text of a spreadsheet cell as a person would read it: 12.0 is "12", a date is YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+        Data::DateTime(d) => {
+            // Excel day numbers count from 1899-12-30 (the 1900 leap-year bug included).
+            let days = d.as_f64().floor() as i64;
+            chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|base| base.checked_add_signed(chrono::Duration::days(days)))
+                .map(|date| date.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| d.as_f64().to_string())
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.chars().take(10).collect(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The sheet names of a workbook.
+pub fn sheet_names(path: &Path) -> Result<Vec<String>, SourceError> {
+    let file = path.display().to_string();
+    let workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(&file, e))?;
+    Ok(calamine::Reader::sheet_names(&workbook))
+}
+
+/// Opens one sheet of an XLSX/XLS workbook (the first when `sheet` is None).
+pub fn open_sheet(path: &Path, sheet: Option<&str>) -> Result<Table, SourceError> {
+    use calamine::Reader;
+    let file = path.display().to_string();
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(&file, e))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(s) => names.iter().find(|n| n.eq_ignore_ascii_case(s)).cloned().ok_or_else(|| {
+            SourceError::NoSuchSheet { file: file.clone(), sheet: s.to_string(), available: names.join(", ") }
+        })?,
+        None => names.first().cloned().ok_or_else(|| SourceError::Empty { file: file.clone() })?,
+    };
+    let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&file, e))?;
+    let start_row = range.start().map_or(0, |(r, _)| r as u64);
+    let mut rows: Vec<(u64, StringRecord)> = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| (start_row + i as u64 + 1, cells.iter().map(cell_text).collect::<StringRecord>()))
+        .filter(|(_, r)| !is_blank(r))
+        .collect();
+    if rows.is_empty() {
+        return Err(SourceError::Empty { file });
+    }
+    let header = rows.remove(0).1;
+    let estimated_rows = rows.len() as u64;
+    Ok(Table {
+        file,
+        sheet: Some(name),
+        header,
+        rows: Box::new(rows.into_iter().map(Ok)),
+        encoding: "xlsx",
+        estimated_rows,
+    })
+}
+
+/// Opens a file by its extension: the first sheet of a workbook, or a CSV.
+pub fn open(path: &Path) -> Result<Table, SourceError> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => open_sheet(path, None),
+        "csv" | "txt" | "tsv" | "" => open_csv(path),
+        other => Err(SourceError::UnsupportedType { file: path.display().to_string(), ext: other.to_string() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_are_recognised() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBForigin\nNairobi".to_vec()),
+            ("origin\nNairobi".to_string(), "utf-8 (with BOM)")
+        );
+        let (text, enc) = decode(b"origin\nMurang\x92a caf\xe9".to_vec());
+        assert_eq!(enc, "windows-1252");
+        assert_eq!(text, "origin\nMurang\u{2019}a caf\u{e9}");
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("a,b".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(decode(utf16).0, "a,b");
+    }
+
+    #[test]
+    fn delimiters_are_sniffed_from_the_header() {
+        assert_eq!(sniff_delimiter("origin;transit;victims\n"), b';');
+        assert_eq!(sniff_delimiter("origin\ttransit\n"), b'\t');
+        assert_eq!(sniff_delimiter("\"a;b\",c,d\n"), b',');
+        assert_eq!(sniff_delimiter("origin\n"), b',');
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_row_numbers_kept() {
+        let t = csv_table("t.csv".into(), "origin,victims\n\nKisii,3\n,\nNakuru,4\n".into(), "utf-8").unwrap();
+        assert_eq!(&t.header[0], "origin");
+        let rows: Vec<(u64, String)> = t.map(|r| r.unwrap()).map(|(n, r)| (n, r[0].to_string())).collect();
+        assert_eq!(rows, [(3, "Kisii".to_string()), (5, "Nakuru".to_string())]);
+    }
+}

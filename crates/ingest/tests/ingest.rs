@@ -1,0 +1,397 @@
+//! Importing and exporting as coordinators do it: messy files in, every problem named, nothing
+//! lost or duplicated, and back out again.
+
+use std::path::{Path, PathBuf};
+
+use vjt_domain::{CountryCode, DateSpan, NewOrganisation, NewRound, OrganisationKind, OrganisationName, RoundName};
+use vjt_gazetteer::{Gazetteer, Resolver};
+use vjt_ingest::{export, import_file, open_inputs, ExportFormat, FileReport, ImportOptions};
+use vjt_store::{ReportQuery, Store};
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("vjt_ingest_{name}_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn store(dir: &Scratch) -> Store {
+    let mut s = Store::open(dir.path("vjt.db").to_str().unwrap()).unwrap();
+    for name in ["HAART Kenya", "Candle of Hope"] {
+        s.add_organisation(&NewOrganisation {
+            name: OrganisationName::parse(name).unwrap(),
+            kind: OrganisationKind::Ngo,
+            country: Some(CountryCode::parse("KE").unwrap()),
+        })
+        .unwrap();
+    }
+    s.add_round(&NewRound {
+        name: RoundName::parse("Kenya 2020").unwrap(),
+        span: DateSpan::new(
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2020, 12, 31).unwrap(),
+        )
+        .unwrap(),
+    })
+    .unwrap();
+    s
+}
+
+fn run(store: &mut Store, paths: &[PathBuf], options: &ImportOptions) -> Vec<FileReport> {
+    let resolver = Resolver::new(Gazetteer::embedded());
+    open_inputs(paths)
+        .unwrap()
+        .into_iter()
+        .map(|(table, repeats)| import_file(store, &resolver, table, repeats, options, &mut |_, _| {}).unwrap())
+        .collect()
+}
+
+fn count(store: &mut Store) -> u64 {
+    store.count_reports(&ReportQuery::default()).unwrap()
+}
+
+const HEADER: &str = "report_id,organisation,round,origin,transit,intended_destination,exploitation_place,exploitation_types,transport_modes,victims,female,male,period_start,notes\n";
+
+#[test]
+fn every_problem_is_named_and_valid_rows_still_land() {
+    let dir = Scratch::new("problems");
+    let mut s = store(&dir);
+    let csv = format!(
+        "{HEADER}\
+         H-1,HAART Kenya,Kenya 2020,Kakamega,Busia,Nairobi,,domestic servitude,bus,12,8,4,2020-03,\n\
+         H-2,HAART Kenya,Kenya 2020,Kisii,Nairbi;;Busia,Nairobi,,,,,,,,\n\
+         H-3,HAART Kenya,Kenya 2020,Kisii,,Riyadh,,,,about 20,,,,\n\
+         H-4,HAART Kenya,Kenya 2020,Mombasa,,,,forced labor exploitaton,,5,,,2020-13,\n\
+         H-5,Nobody,Kenya 2020,Kitui,,Nairobi,,,,,,,,\n\
+         H-6,HAART Kenya,Kenya 2020,Kitui,,Nairobi,,,,3,2,5,,\n"
+    );
+    let path = dir.file("routes.csv", csv);
+    let r = &run(&mut s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    assert_eq!((r.rows_read, r.imported, r.rejected), (6, 1, 5));
+    let messages: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+    let expect = [
+        "row 3, transit: 'Nairbi;;Busia' has an empty place",
+        "row 4, victims: 'about 20' is not a whole number",
+        "row 5, exploitation_types: 'forced labor exploitaton' is not a known exploitation type; did you mean forced_labour",
+        "row 5, period_start: '2020-13' is not a month",
+        "row 5, intended_destination: and exploitation_place are both empty",
+        "row 6, organisation: 'Nobody' is not a registered organisation",
+        "row 7, female: '2' female, male and other add up to 7, more than the 3 victims reported",
+    ];
+    for e in expect {
+        assert!(messages.iter().any(|m| m.starts_with(e)), "missing '{e}' in:\n{}", messages.join("\n"));
+    }
+    assert_eq!(count(&mut s), 1);
+
+    // The rejects file keeps the layout, adds the reasons, and once corrected imports cleanly.
+    let rejects = std::fs::read_to_string(dir.path("routes.rejects.csv")).unwrap();
+    let mut lines = rejects.lines();
+    assert_eq!(lines.next().unwrap(), format!("{},error", HEADER.trim_end()));
+    assert_eq!(rejects.lines().count(), 6);
+    assert!(rejects.contains("H-2,HAART Kenya,Kenya 2020,Kisii,Nairbi;;Busia"));
+    let corrected = rejects
+        .replace("Nairbi;;Busia", "Nairbi;Busia")
+        .replace("about 20", "20")
+        .replace("forced labor exploitaton", "forced labour")
+        .replace("2020-13", "2020-12")
+        .replace("Mombasa,,,,", "Mombasa,,Jeddah,,")
+        .replace("Nobody", "Candle of Hope")
+        .replace(",3,2,5,", ",7,2,5,");
+    let fixed = dir.file("routes.fixed.csv", corrected);
+    let again = &run(&mut s, std::slice::from_ref(&fixed), &ImportOptions::default())[0];
+    assert_eq!((again.imported, again.rejected), (5, 0), "{:?}", again.problems);
+    assert_eq!(count(&mut s), 6);
+
+    // Importing both files once more adds nothing.
+    let twice = run(&mut s, &[path, fixed], &ImportOptions::default());
+    assert_eq!(twice.iter().map(|r| r.imported + r.updated).sum::<u64>(), 0);
+    assert_eq!(twice.iter().map(|r| r.unchanged).sum::<u64>(), 6);
+    assert_eq!(count(&mut s), 6);
+}
+
+#[test]
+fn strict_and_dry_run_write_nothing() {
+    let dir = Scratch::new("strict");
+    let mut s = store(&dir);
+    let path = dir.file(
+        "r.csv",
+        format!(
+            "{HEADER}A,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,2,,,,\nB,HAART Kenya,Kenya 2020,,,Nairobi,,,,2,,,,\n"
+        ),
+    );
+    let strict = &run(&mut s, std::slice::from_ref(&path), &ImportOptions { strict: true, ..Default::default() })[0];
+    assert_eq!((strict.imported, strict.rejected, strict.committed), (1, 1, false));
+    assert_eq!(count(&mut s), 0);
+    std::fs::remove_file(dir.path("r.rejects.csv")).unwrap();
+    let dry = &run(&mut s, &[path], &ImportOptions { dry_run: true, ..Default::default() })[0];
+    assert_eq!((dry.imported, dry.rejected, dry.committed), (1, 1, false));
+    assert_eq!(count(&mut s), 0);
+    assert!(!dir.path("r.rejects.csv").exists(), "a dry run writes no file");
+}
+
+#[test]
+fn a_corrected_row_updates_its_report_and_the_change_is_recorded() {
+    let dir = Scratch::new("update");
+    let mut s = store(&dir);
+    let v1 = dir.file("v1.csv", format!("{HEADER}A,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,2,,,,\n"));
+    let v2 = dir.file("v2.csv", format!("{HEADER}A,HAART Kenya,Kenya 2020,Kisii,Nakuru,Nairobi,,,,4,,,,\n"));
+    run(&mut s, &[v1], &ImportOptions::default());
+    let r = &run(&mut s, &[v2], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.updated), (0, 1));
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].report.victims.map(|v| v.get()), Some(4));
+    let changes: Vec<String> =
+        s.report_changes(stored[0].id).unwrap().into_iter().map(|(_, c, src)| format!("{c} {src}")).collect();
+    assert!(changes[0].starts_with("created ") && changes[0].ends_with("v1.csv"), "{changes:?}");
+    assert!(changes[1].starts_with("updated ") && changes[1].ends_with("v2.csv"), "{changes:?}");
+}
+
+#[test]
+fn excel_habits_are_understood() {
+    let dir = Scratch::new("excel");
+    let mut s = store(&dir);
+    // Windows-1252, semicolons, Kiswahili headers, columns in another order, no report ids.
+    let mut bytes = b"asili;mahali_palipokusudiwa;shirika;awamu;waathiriwa;maelezo\r\n".to_vec();
+    bytes.extend_from_slice(b"Murang\x92a;Nairobi;HAART Kenya;Kenya 2020;3;Caf\xe9 work\r\n");
+    bytes.extend_from_slice(b"Kisii;Nairobi;HAART Kenya;Kenya 2020;;\r\n");
+    let path = dir.file("excel.csv", bytes);
+    let r = &run(&mut s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    assert_eq!(r.encoding, "windows-1252");
+    assert_eq!((r.imported, r.rejected), (2, 0), "{:?}", r.problems);
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    assert_eq!(stored[0].report.journey.origin().text.as_str(), "Murang\u{2019}a");
+    assert_eq!(stored[0].report.journey.origin().place.as_ref().map(|p| p.0.as_str()), Some("ke:county:murang-a"));
+    assert_eq!(stored[0].report.notes.as_ref().unwrap().as_str(), "Caf\u{e9} work");
+    // Rows without ids get stable ones, so the same file again adds nothing.
+    let again = &run(&mut s, &[path], &ImportOptions::default())[0];
+    assert_eq!((again.imported, again.unchanged), (0, 2));
+
+    // UTF-8 with BOM and --org/--round standing in for missing columns.
+    let bom = dir.file("bom.csv", "\u{feff}origin,exploitation_place\nBusia,Kampala\n");
+    let org = s.organisation_named("Candle of Hope").unwrap().unwrap().id;
+    let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
+    let r = &run(&mut s, &[bom], &ImportOptions { org: Some(org), round: Some(round), ..Default::default() })[0];
+    assert_eq!((r.imported, r.encoding.as_str()), (1, "utf-8 (with BOM)"));
+}
+
+#[test]
+fn missing_required_columns_stop_the_file_with_a_clear_message() {
+    let dir = Scratch::new("missing");
+    let mut s = store(&dir);
+    let path = dir.file("bad.csv", "organisation,round,transit\nHAART Kenya,Kenya 2020,Busia\n");
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let (table, repeats) = open_inputs(&[path]).unwrap().pop().unwrap();
+    let err = import_file(&mut s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("missing column(s): origin, intended_destination or exploitation_place"), "{text}");
+    assert!(text.contains("the header has: organisation, round, transit"), "{text}");
+}
+
+#[test]
+fn personal_data_is_redacted_before_it_is_stored() {
+    let dir = Scratch::new("pii");
+    let mut s = store(&dir);
+    let path = dir.file(
+        "pii.csv",
+        format!("{HEADER}A,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,2,,,,\"Call her mother on 0722 123 456, passport A1234567\"\nB,HAART Kenya,Kenya 2020,Kisii 0733123456,,Nairobi,,,,2,,,,\n"),
+    );
+    let r = &run(&mut s, &[path], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.redacted_rows), (2, 2));
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    let notes = stored[0].report.notes.as_ref().unwrap().as_str();
+    assert_eq!(notes, "Call her mother on [phone removed], passport [id number removed]");
+    assert_eq!(stored[1].report.journey.origin().text.as_str(), "Kisii [phone removed]");
+    let everything = format!("{stored:?}");
+    assert!(!everything.contains("0722") && !everything.contains("A1234567") && !everything.contains("0733"));
+}
+
+const KOBO_MAIN: &str = "start,end,organisation,round,route/origin,route/intended_destination,route/exploitation_place,exploitation_types,transport_modes/bus_matatu,transport_modes/air,victims,_id,_uuid,_submission_time,_index\n\
+2020-05-01,2020-05-01,HAART Kenya,Kenya 2020,Kakamega,Nairobi,,domestic_servitude sexual_exploitation,1,0,7,101,uuid-aaa,2020-05-01T10:00:00,1\n\
+2020-05-02,2020-05-02,HAART Kenya,Kenya 2020,Kisii,,Riyadh,domestic_servitude,0,1,3,102,uuid-bbb,2020-05-02T10:00:00,2\n";
+
+const KOBO_TRANSIT: &str = "route/transit/transit_point,_index,_parent_index,_parent_table_name\nBusia,1,1,vjt_route\nNakuru,2,1,vjt_route\nNairobi,3,2,vjt_route\n";
+
+fn check_kobo(s: &mut Store) {
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    assert_eq!(stored.len(), 2);
+    let a = &stored[0].report;
+    assert_eq!(a.report_id.as_ref().unwrap().as_str(), "uuid-aaa");
+    let transit: Vec<&str> = a.journey.transit().iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(transit, ["Busia", "Nakuru"]);
+    assert_eq!(vjt_domain::vocab::join_codes(&a.exploitation_types), "sexual_exploitation;domestic_servitude");
+    assert_eq!(vjt_domain::vocab::join_codes(&a.transport_modes), "bus_matatu");
+    let b = &stored[1].report;
+    assert_eq!(b.journey.transit()[0].text.as_str(), "Nairobi");
+    assert_eq!(vjt_domain::vocab::join_codes(&b.transport_modes), "air");
+}
+
+#[test]
+fn kobo_csv_exports_join_their_transit_repeat_group() {
+    let dir = Scratch::new("kobo_csv");
+    let mut s = store(&dir);
+    let main = dir.file("vjt_route.csv", KOBO_MAIN);
+    let transit = dir.file("transit.csv", KOBO_TRANSIT);
+    let r = &run(&mut s, &[transit.clone(), main.clone()], &ImportOptions::default())[0];
+    assert_eq!(r.format, Some(vjt_ingest::Format::Kobo));
+    assert_eq!((r.imported, r.rejected), (2, 0), "{:?}", r.problems);
+    check_kobo(&mut s);
+    // The same export again (KoBo re-downloads everything): submission ids prevent copies.
+    let again = &run(&mut s, &[main, transit], &ImportOptions::default())[0];
+    assert_eq!((again.imported, again.unchanged), (0, 2));
+}
+
+#[test]
+fn kobo_xlsx_exports_read_the_repeat_sheet() {
+    let dir = Scratch::new("kobo_xlsx");
+    let mut s = store(&dir);
+    let path = dir.path("kobo.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, text) in [("vjt_route", KOBO_MAIN), ("transit", KOBO_TRANSIT)] {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for (r, line) in text.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                match cell.parse::<f64>() {
+                    Ok(v) if !cell.contains('-') => sheet.write_number(r as u32, c as u16, v).unwrap(),
+                    _ => sheet.write_string(r as u32, c as u16, cell).unwrap(),
+                };
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let r = &run(&mut s, &[path], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected), (2, 0), "{:?}", r.problems);
+    check_kobo(&mut s);
+}
+
+#[test]
+fn odk_central_exports_join_on_parent_key() {
+    let dir = Scratch::new("odk");
+    let mut s = store(&dir);
+    let main = dir.file(
+        "vjt_route.csv",
+        "SubmissionDate,organisation,round,route-origin,route-intended_destination,route-exploitation_place,exploitation_types,victims,meta-instanceID,KEY\n\
+         2020-05-01,HAART Kenya,Kenya 2020,Kakamega,Nairobi,,domestic_servitude,7,uuid:aaa,uuid:aaa\n",
+    );
+    let transit = dir.file(
+        "vjt_route-transit.csv",
+        "transit_point,PARENT_KEY,KEY\nBusia,uuid:aaa,uuid:aaa/transit[1]\nNakuru,uuid:aaa,uuid:aaa/transit[2]\n",
+    );
+    let r = &run(&mut s, &[main, transit], &ImportOptions::default())[0];
+    assert_eq!(r.format, Some(vjt_ingest::Format::Odk));
+    assert_eq!((r.imported, r.rejected), (1, 0), "{:?}", r.problems);
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    let transit: Vec<&str> = stored[0].report.journey.transit().iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(transit, ["Busia", "Nakuru"]);
+    assert_eq!(stored[0].report.report_id.as_ref().unwrap().as_str(), "uuid:aaa");
+}
+
+fn comparable(s: &mut Store) -> Vec<String> {
+    // Organisation and round ids differ between databases; compare by what the reports say.
+    s.reports(&ReportQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let mut d = r.report.into_draft();
+            d.organisation = vjt_domain::OrganisationId(0);
+            d.round = vjt_domain::RoundId(0);
+            d.status = vjt_domain::ReviewStatus::Submitted;
+            for stop in [&d.journey].into_iter().flat_map(|j| j.stops().map(|(_, s)| s.arrived_by.len())) {
+                assert_eq!(stop, 0);
+            }
+            format!("{d:?}")
+        })
+        .collect()
+}
+
+#[test]
+fn export_then_import_gives_the_same_reports() {
+    let dir = Scratch::new("roundtrip");
+    let mut source = Store::open(dir.path("source.db").to_str().unwrap()).unwrap();
+    let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| source.add_organisation(o).unwrap().id).collect();
+    let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| source.add_round(r).unwrap().id).collect();
+    let mut reports = vjt_demo::reports(&orgs, &rounds, 40, 3);
+    let resolver = Resolver::new(Gazetteer::embedded());
+    for r in &mut reports {
+        resolver.resolve_journey(r.journey_mut(), Some("KE"));
+    }
+    source.save_reports(&reports).unwrap();
+    let expected = comparable(&mut source);
+    for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+        let out = dir.path(if format == ExportFormat::Csv { "all.csv" } else { "all.xlsx" });
+        let n = export(&mut source, &ReportQuery::default(), format, &out, &mut |_, _| {}).unwrap();
+        assert_eq!(n, 80);
+        let target_path = dir.path(&format!("target-{format:?}.db"));
+        let mut target = Store::open(target_path.to_str().unwrap()).unwrap();
+        for o in vjt_demo::organisations() {
+            target.add_organisation(&o).unwrap();
+        }
+        for r in vjt_demo::rounds() {
+            target.add_round(&r).unwrap();
+        }
+        let r = &run(&mut target, &[out], &ImportOptions::default())[0];
+        assert_eq!((r.imported, r.rejected), (80, 0), "{format:?}: {:?}", r.problems);
+        assert_eq!(comparable(&mut target), expected, "{format:?} round trip");
+    }
+}
+
+#[test]
+fn the_templates_carry_every_column_and_vocabulary() {
+    use calamine::Reader;
+    let dir = Scratch::new("templates");
+    let xlsx = dir.path("t.xlsx");
+    vjt_ingest::template::write_xlsx(&xlsx).unwrap();
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    assert_eq!(book.sheet_names(), ["routes", "instructions", "lists"]);
+    let routes = book.worksheet_range("routes").unwrap();
+    let header: Vec<String> = routes.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, vjt_ingest::template::header(vjt_domain::Lang::En));
+    let instructions = book.worksheet_range("instructions").unwrap();
+    assert!(instructions.rows().any(|r| r.iter().any(|c| c.to_string().contains("LAZIMA"))), "Kiswahili instructions");
+
+    let form = dir.path("form.xlsx");
+    vjt_ingest::template::write_xlsform(&form).unwrap();
+    let mut book = calamine::open_workbook_auto(&form).unwrap();
+    let survey = book.worksheet_range("survey").unwrap();
+    let types: Vec<String> = survey.rows().map(|r| r[0].to_string()).collect();
+    assert!(types.contains(&"begin_repeat".to_string()));
+    assert!(types.contains(&"select_multiple exploitation_type".to_string()));
+    let choices = book.worksheet_range("choices").unwrap();
+    let codes: Vec<String> = choices.rows().map(|r| r[1].to_string()).collect();
+    for code in ["domestic_servitude", "motorcycle_boda_boda", "false_job_offer", "survivor_case", "high"] {
+        assert!(codes.contains(&code.to_string()), "{code}");
+    }
+    assert!(choices.rows().any(|r| r[3] == "Pikipiki (boda boda)"), "Kiswahili labels");
+}
+
+#[test]
+fn files_that_are_not_tables_are_refused_plainly() {
+    let dir = Scratch::new("notables");
+    let err = open_inputs(&[dir.file("notes.pdf", "%PDF")]).err().unwrap().to_string();
+    assert!(err.contains("'pdf' files are not supported"), "{err}");
+    let err = open_inputs(&[dir.file("empty.csv", "")]).err().unwrap().to_string();
+    assert!(err.contains("the file is empty"), "{err}");
+    let err = open_inputs(&[dir.path("missing.csv")]).err().unwrap().to_string();
+    assert!(err.contains("cannot read"), "{err}");
+    let err = open_inputs(&[dir.file("transit.csv", KOBO_TRANSIT)]).err().unwrap().to_string();
+    assert!(err.contains("repeat-group table"), "{err}");
+    let _ = Path::new("");
+}
