@@ -94,6 +94,12 @@ fn print_report(r: &FileReport, dry_run: bool) -> Result<()> {
             r.redacted_rows
         ))?;
     }
+    if r.skipped > 0 {
+        say(format!("  {} row(s) skipped as not route data", r.skipped))?;
+    }
+    for o in &r.observations {
+        say(format!("  note: {o}"))?;
+    }
     if !r.ignored_columns.is_empty() {
         say(format!("  columns not used: {}", r.ignored_columns.join(", ")))?;
     }

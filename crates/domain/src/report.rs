@@ -267,6 +267,10 @@ pub struct ReportDraft {
     pub recruiter_relationships: BTreeSet<RecruiterRelationship>,
     /// Estimated number of victims/cases on this route; `None` when unknown.
     pub victims: Option<NonZeroU32>,
+    /// A small count withheld by its publisher ("<5"): fewer than this many, at least one. Kept
+    /// apart from `victims` because it is neither zero nor the bound.
+    #[serde(default)]
+    pub victims_below: Option<NonZeroU32>,
     #[serde(default)]
     pub profile: Profile,
     pub period_start: Option<YearMonth>,
@@ -310,6 +314,12 @@ impl RouteReport {
                     message: format!("the period ends ({end}) before it starts ({start})"),
                 });
             }
+        }
+        if draft.victims.is_some() && draft.victims_below.is_some() {
+            problems.push(ReportProblem {
+                field: "victims",
+                message: "gives both an estimate and a withheld small count; give one of them".into(),
+            });
         }
         if let Some(victims) = draft.victims.map(NonZeroU32::get) {
             let gender: u64 = [p.female, p.male, p.other_gender].iter().flatten().map(|&n| u64::from(n)).sum();
@@ -395,6 +405,7 @@ mod tests {
             recruitment_methods: BTreeSet::new(),
             recruiter_relationships: BTreeSet::new(),
             victims: NonZeroU32::new(10),
+            victims_below: None,
             profile: Profile::default(),
             period_start: None,
             period_end: None,

@@ -274,6 +274,16 @@ impl<'g> Resolver<'g> {
                 return out;
             }
         }
+        // "Venezuela (Bolivarian Republic of)": the name before a bracket.
+        if let Some((before, _)) = text.split_once('(') {
+            let head = strip_filler(&fold(before));
+            if !head.is_empty() {
+                self.exact(&head, 0.95, 0.93, MatchKind::Tidied, &mut out);
+                if !out.is_empty() {
+                    return out;
+                }
+            }
+        }
         self.qualified(text, key, &mut out);
         if !out.is_empty() {
             return out;

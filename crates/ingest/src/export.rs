@@ -68,7 +68,10 @@ fn template_row(
             Column::TransportModes => join_codes(&r.transport_modes),
             Column::RecruitmentMethods => join_codes(&r.recruitment_methods),
             Column::RecruiterRelationship => join_codes(&r.recruiter_relationships),
-            Column::Victims => num(r.victims.map(|v| v.get())),
+            Column::Victims => match r.victims_below {
+                Some(bound) => format!("<{bound}"),
+                None => num(r.victims.map(|v| v.get())),
+            },
             Column::Female => num(r.profile.female),
             Column::Male => num(r.profile.male),
             Column::Children => num(r.profile.children),
@@ -218,6 +221,7 @@ fn export_xlsx(
                 Column::Victims | Column::Female | Column::Male | Column::Children | Column::Adults
             );
             match cell.parse::<f64>() {
+                // "<5" stays text.
                 Ok(v) if numeric => routes.write_number(route_row, col, v).map_err(fail)?,
                 _ => routes.write_string(route_row, col, cell).map_err(fail)?,
             };

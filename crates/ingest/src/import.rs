@@ -118,6 +118,10 @@ pub struct FileReport {
     /// Place texts that could not be resolved, with how many rows used them (imported anyway).
     pub unresolved_places: BTreeMap<String, u64>,
     pub redacted_rows: u64,
+    /// Rows deliberately not imported (other indicators, breakdowns that would double count).
+    pub skipped: u64,
+    /// What was noticed about the file as a whole, in plain words.
+    pub observations: Vec<String>,
     pub ignored_columns: Vec<String>,
     /// False when nothing was written: a dry run, or a strict import that found problems.
     pub committed: bool,

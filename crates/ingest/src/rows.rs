@@ -310,7 +310,18 @@ pub fn parse_row(
         list::<RecruiterRelationship>(&mut c, Column::RecruiterRelationship, &relation_raw, spaces);
 
     // 0 victims means no estimate was given: a route is reported because people were on it.
-    let victims = whole_number(&mut c, Column::Victims, get(Column::Victims)).and_then(NonZeroU32::new);
+    // "<5" is a count its publisher withheld: fewer than five.
+    let victims_raw = get(Column::Victims);
+    let (victims, victims_below) = match victims_raw.strip_prefix('<') {
+        Some(bound) => match bound.trim().parse::<u32>().ok().and_then(NonZeroU32::new) {
+            Some(b) if b.get() > 1 => (None, Some(b)),
+            _ => {
+                c.add(Column::Victims, victims_raw, "is not a withheld count; write it as <5 (fewer than five)");
+                (None, None)
+            }
+        },
+        None => (whole_number(&mut c, Column::Victims, victims_raw).and_then(NonZeroU32::new), None),
+    };
     let profile = Profile {
         female: whole_number(&mut c, Column::Female, get(Column::Female)),
         male: whole_number(&mut c, Column::Male, get(Column::Male)),
@@ -360,6 +371,7 @@ pub fn parse_row(
         recruitment_methods,
         recruiter_relationships,
         victims,
+        victims_below,
         profile,
         period_start,
         period_end,

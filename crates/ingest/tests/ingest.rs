@@ -395,3 +395,200 @@ fn files_that_are_not_tables_are_refused_plainly() {
     assert!(err.contains("repeat-group table"), "{err}");
     let _ = Path::new("");
 }
+
+fn shared(name: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(name);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: ../shared/data/{name} is absent");
+        None
+    }
+}
+
+/// CTDC's published frequency table: (variable, category or "" for missing) → count.
+fn ctdc_expected(path: &Path) -> std::collections::BTreeMap<(String, String), u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        match &r[1] {
+            "valid" => out.insert((r[0].to_string(), r[2].to_string()), r[3].parse().unwrap()),
+            "missing" => out.insert((r[0].to_string(), String::new()), r[3].parse().unwrap()),
+            _ => None,
+        };
+    }
+    out
+}
+
+#[test]
+fn ctdc_records_import_as_one_route_each_with_the_published_counts() {
+    let (Some(data), Some(freq)) =
+        (shared("ctdc_vp_synthetic_condensed.csv"), shared("ctdc_vp_synthetic_expected_frequencies.csv"))
+    else {
+        return;
+    };
+    let dir = Scratch::new("ctdc");
+    let mut s = store(&dir);
+    let org = s.organisation_named("HAART Kenya").unwrap().unwrap().id;
+    let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
+    let options = ImportOptions { org: Some(org), round: Some(round), ..Default::default() };
+    let r = &run(&mut s, std::slice::from_ref(&data), &options)[0];
+    assert_eq!(r.format, Some(vjt_ingest::Format::Ctdc));
+    assert_eq!((r.rows_read, r.imported, r.rejected), (21_195, 21_195, 0));
+
+    // Count what was stored, independently of any analysis code, the way CTDC counts.
+    let g = Gazetteer::embedded();
+    let mut got = std::collections::BTreeMap::<(String, String), u64>::new();
+    let mut add =
+        |variable: &str, category: &str| *got.entry((variable.to_string(), category.to_string())).or_default() += 1;
+    for stored in s.reports(&ReportQuery::default()).unwrap() {
+        let rep = &stored.report;
+        match (rep.period_start, rep.period_end) {
+            (Some(a), Some(b)) if a.year() == b.year() => add("yearRegister", &a.year().to_string()),
+            (Some(a), Some(b)) => add("yearRegister", &format!("{}-{}", a.year(), b.year())),
+            _ => add("yearRegister", ""),
+        }
+        match (rep.profile.female, rep.profile.male) {
+            (Some(1), _) => add("gender", "Female"),
+            (_, Some(1)) => add("gender", "Male"),
+            _ => add("gender", ""),
+        }
+        match (rep.profile.children, rep.profile.adults) {
+            (Some(1), _) => add("majorityStatus", "Minor"),
+            (_, Some(1)) => add("majorityStatus", "Adult"),
+            _ => add("majorityStatus", ""),
+        }
+        let fl = rep.exploitation_types.contains(&vjt_domain::ExploitationType::ForcedLabour);
+        add("isForcedLabour", if fl { "1" } else { "" });
+        let se = rep.exploitation_types.contains(&vjt_domain::ExploitationType::SexualExploitation);
+        add("isSexualExploit", if se { "1" } else { "" });
+        let region = |stop: &vjt_domain::Stop| {
+            stop.place
+                .as_ref()
+                .map(|p| g.place(g.by_id(&p.0).unwrap()).name.replace("Americas and Oceania", "Americas/Oceania"))
+        };
+        add("UN_COO_Region", &region(rep.journey.origin()).unwrap_or_default());
+        add("UN_COE_Region", &region(rep.journey.exploitation().unwrap()).unwrap_or_default());
+        if rep.recruiter_relationships.is_empty() {
+            add("IP_Relation", "");
+        }
+        for rel in &rep.recruiter_relationships {
+            let ctdc = match rel {
+                vjt_domain::RecruiterRelationship::Family => "FamilyIntimatePartner",
+                vjt_domain::RecruiterRelationship::Friend => "FriendAcquaintance",
+                _ => "StrangerUnknownOther",
+            };
+            add("IP_Relation", ctdc);
+        }
+    }
+    let expected = ctdc_expected(&freq);
+    let mut checked = 0;
+    for ((variable, category), count) in &expected {
+        if variable == "IP_Relation" {
+            continue; // published per combination; checked per code below
+        }
+        if let Some(ours) = got.get(&(variable.clone(), category.clone())) {
+            assert_eq!(ours, count, "{variable} {category:?}");
+            checked += 1;
+        } else if [
+            "yearRegister",
+            "gender",
+            "majorityStatus",
+            "isForcedLabour",
+            "isSexualExploit",
+            "UN_COO_Region",
+            "UN_COE_Region",
+        ]
+        .contains(&variable.as_str())
+        {
+            panic!("{variable} {category:?} is published ({count}) but not found");
+        }
+    }
+    // year bands 6, gender 3, minor/adult 3, forced labour 2, sexual exploitation 2, regions 5 + 5.
+    assert_eq!(checked, 26, "every published count of the modelled variables was compared");
+    // A multi-valued relation counts once per code.
+    for code in ["FamilyIntimatePartner", "FriendAcquaintance", "StrangerUnknownOther"] {
+        let published: u64 = expected
+            .iter()
+            .filter(|((v, c), _)| v == "IP_Relation" && c.split(';').any(|x| x == code))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(got[&("IP_Relation".to_string(), code.to_string())], published, "{code}");
+    }
+    assert_eq!(got[&("IP_Relation".to_string(), String::new())], expected[&("IP_Relation".to_string(), String::new())]);
+}
+
+#[test]
+fn the_2020_ctdc_layout_reads_country_codes_and_minus_99() {
+    let Some(data) = shared("ctdc_global_2020-04-14_excerpt.csv") else { return };
+    let dir = Scratch::new("ctdc2020");
+    let mut s = store(&dir);
+    let org = s.organisation_named("HAART Kenya").unwrap().unwrap().id;
+    let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
+    let r = &run(&mut s, &[data], &ImportOptions { org: Some(org), round: Some(round), ..Default::default() })[0];
+    assert_eq!(r.format, Some(vjt_ingest::Format::Ctdc));
+    assert_eq!((r.imported, r.rejected), (18, 0), "{:?}", r.problems);
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    let first = &stored[0].report;
+    assert_eq!(first.journey.origin().place.as_ref().map(|p| p.0.as_str()), Some("country:CO"));
+    assert_eq!(first.period_start.map(|m| m.year()), Some(2002));
+    assert_eq!(first.profile.female, Some(1));
+    assert!(first.exploitation_types.contains(&vjt_domain::ExploitationType::SexualExploitation));
+    assert!(first.recruiter_relationships.contains(&vjt_domain::RecruiterRelationship::Unknown));
+    // Ugandan cases at the end of the file: citizenship and exploitation in Uganda.
+    assert!(stored.iter().any(|s| s.report.journey.origin().place.as_ref().is_some_and(|p| p.0 == "country:UG")
+        && s.report.journey.exploitation().and_then(|e| e.place.as_ref()).is_some_and(|p| p.0 == "country:UG")));
+    // Without --org/--round the file is refused plainly.
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let (table, repeats) =
+        open_inputs(&[shared("ctdc_global_2020-04-14_excerpt.csv").unwrap()]).unwrap().pop().unwrap();
+    let err = import_file(&mut s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    assert!(err.to_string().contains("give --org and --round"), "{err}");
+}
+
+#[test]
+fn unodc_detected_victims_become_routes_with_their_quirks_handled() {
+    let Some(data) = shared("unodc_glotip_data_2025-04-14.csv") else { return };
+    let dir = Scratch::new("unodc");
+    let mut s = store(&dir);
+    let org = s.organisation_named("HAART Kenya").unwrap().unwrap().id;
+    let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
+    let options = ImportOptions { org: Some(org), round: Some(round), ..Default::default() };
+    let r = &run(&mut s, std::slice::from_ref(&data), &options)[0];
+    assert_eq!(r.format, Some(vjt_ingest::Format::Unodc));
+    assert_eq!(r.rows_read, 58_769);
+    assert!(r.imported > 8_000, "{}", r.imported);
+    let notes = r.observations.join(" | ");
+    assert!(notes.contains("withheld by UNODC as '<5'"), "{notes}");
+    assert!(notes.contains("questionnaire cell ids"), "{notes}");
+    assert!(notes.contains("damaged characters"), "{notes}");
+
+    // Victims detected in Kenya in 2018, by citizenship, as published.
+    let mut kenya_2018 = std::collections::BTreeMap::new();
+    for stored in s.reports(&ReportQuery::default()).unwrap() {
+        let rep = &stored.report;
+        let detected = rep.journey.exploitation().and_then(|e| e.place.clone()).map(|p| p.0);
+        if detected.as_deref() == Some("country:KE") && rep.period_start.map(|m| m.year()) == Some(2018) {
+            let origin = rep.journey.origin().place.clone().map(|p| p.0).unwrap_or_default();
+            let count = match (rep.victims, rep.victims_below) {
+                (Some(v), _) => v.get().to_string(),
+                (None, Some(b)) => format!("<{b}"),
+                _ => "?".into(),
+            };
+            kenya_2018.insert(origin, count);
+        }
+    }
+    for (country, count) in
+        [("ET", "209"), ("RW", "30"), ("NP", "21"), ("UG", "8"), ("IN", "6"), ("TZ", "5"), ("ER", "<5")]
+    {
+        assert_eq!(
+            kenya_2018.get(&format!("country:{country}")).map(String::as_str),
+            Some(count),
+            "{country}: {kenya_2018:?}"
+        );
+    }
+    // Importing the file again changes nothing.
+    let again = &run(&mut s, &[data], &options)[0];
+    assert_eq!((again.imported, again.updated), (0, 0));
+}

@@ -72,6 +72,7 @@ impl EncodedReport {
             r.source.to_string().into(),
             r.confidence.to_string().into(),
             r.notes.as_ref().map(|n| n.as_str()).into(),
+            count(r.victims_below.map(NonZeroU32::get)),
         ];
         let stops: Vec<[Value; 6]> = r
             .journey
@@ -89,8 +90,14 @@ impl EncodedReport {
             })
             .collect();
         let mut hasher = Fnv64::default();
-        for v in columns.iter().chain(stops.iter().flatten()) {
+        // The withheld count came later (schema 4): hashed only when present, so reports saved
+        // before keep their fingerprints and are not seen as changed on the next re-import.
+        let (withheld, reported) = columns.split_last().expect("columns are never empty");
+        for v in reported.iter().chain(stops.iter().flatten()) {
             hasher.value(v);
+        }
+        if *withheld != Value::Null {
+            hasher.value(withheld);
         }
         EncodedReport { columns, status: r.status, stops, fingerprint: format!("{:016x}", hasher.0) }
     }
@@ -151,8 +158,8 @@ pub(crate) fn insert_report(tx: &mut Conn, e: &EncodedReport, stamp: &str) -> Re
         .query_one(
             "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
              recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
-             period_start, period_end, source, confidence, notes, status, fingerprint, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) \
+             period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) \
              RETURNING id",
             &params,
         )?
@@ -178,7 +185,8 @@ pub(crate) fn update_report(
         "UPDATE reports SET organisation_id = $1, round_id = $2, report_ref = $3, exploitation_types = $4, sectors = $5, \
          transport_modes = $6, recruitment_methods = $7, recruiter_relationships = $8, victims = $9, female = $10, \
          male = $11, other_gender = $12, children = $13, adults = $14, period_start = $15, period_end = $16, \
-         source = $17, confidence = $18, notes = $19, status = $20, fingerprint = $21, updated_at = $22 WHERE id = $23",
+         source = $17, confidence = $18, notes = $19, victims_below = $20, status = $21, fingerprint = $22, updated_at = $23 \
+         WHERE id = $24",
         &params,
     )?;
     tx.execute("DELETE FROM stops WHERE report_id = $1", &[Value::Int(id)])?;
@@ -236,6 +244,7 @@ pub(crate) fn assemble(rows: Vec<Row>, stops: Vec<Row>) -> Result<Vec<StoredRepo
             recruitment_methods: codes(row.text(7)?)?,
             recruiter_relationships: codes(row.text(8)?)?,
             victims: stored_count(&row, 9)?.and_then(NonZeroU32::new),
+            victims_below: stored_count(&row, 23)?.and_then(NonZeroU32::new),
             profile: Profile {
                 female: stored_count(&row, 10)?,
                 male: stored_count(&row, 11)?,

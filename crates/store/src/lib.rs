@@ -8,7 +8,7 @@ macro_rules! codec_columns {
     () => {
         "id, organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
          recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
-         period_start, period_end, source, confidence, notes, status, created_at, updated_at"
+         period_start, period_end, source, confidence, notes, status, created_at, updated_at, victims_below"
     };
 }
 

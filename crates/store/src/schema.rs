@@ -15,10 +15,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
     Migration { version: 2, name: "place_aliases", sql: include_str!("../migrations/0002_place_aliases.sql") },
     Migration { version: 3, name: "report_changes", sql: include_str!("../migrations/0003_report_changes.sql") },
+    Migration { version: 4, name: "withheld_counts", sql: include_str!("../migrations/0004_withheld_counts.sql") },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {

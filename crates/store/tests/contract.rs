@@ -135,6 +135,7 @@ fn report(
         recruitment_methods: BTreeSet::new(),
         recruiter_relationships: BTreeSet::new(),
         victims: NonZeroU32::new(victims),
+        victims_below: None,
         profile: vjt_domain::Profile { female: Some(victims.saturating_sub(1)), ..Default::default() },
         period_start: vjt_domain::YearMonth::new(2020, 2),
         period_end: vjt_domain::YearMonth::new(2020, 6),
