@@ -171,3 +171,42 @@ fn about_carries_the_data_attribution() {
         assert!(out.contains(needle), "missing {needle}: {out}");
     }
 }
+
+#[test]
+fn a_killed_import_leaves_the_database_as_it_was() {
+    let dir = scratch("killed");
+    assert!(vjt(&dir, &["org", "add", "HAART Kenya", "--kind", "ngo"]).status.success());
+    assert!(vjt(&dir, &["round", "add", "Kenya 2020", "--start", "2020-01-01", "--end", "2020-12-31"]).status.success());
+    // A first, small import that must survive untouched.
+    std::fs::write(dir.join("first.csv"), "report_id,organisation,round,origin,intended_destination\nF-1,HAART Kenya,Kenya 2020,Kisii,Nairobi\n")
+        .unwrap();
+    assert!(vjt(&dir, &["import", "first.csv"]).status.success());
+    let rows = 400_000;
+    let mut big = String::from("report_id,organisation,round,origin,transit,intended_destination,victims\n");
+    for i in 0..rows {
+        big.push_str(&format!("K-{i},HAART Kenya,Kenya 2020,Kakamega,Busia;Nakuru,Nairobi,{}\n", 1 + i % 30));
+    }
+    std::fs::write(dir.join("big.csv"), big).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vjt"))
+        .args(["import", "big.csv"])
+        .current_dir(&dir)
+        .env_remove("VJT_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it is busy writing (its write-ahead log has grown), or after a while regardless.
+    let wal = dir.join("vjt.db-wal");
+    for _ in 0..200 {
+        if std::fs::metadata(&wal).map(|m| m.len() > 1_000_000).unwrap_or(false) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let mut store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    let count = store.count_reports(&ReportQuery::default()).unwrap();
+    eprintln!("reports after the kill: {count}");
+    assert!(count == 1 || count == 1 + rows as u64, "a partial import is visible: {count} reports");
+}

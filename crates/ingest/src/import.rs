@@ -9,7 +9,7 @@ use csv::StringRecord;
 use vjt_domain::text::fold;
 use vjt_domain::{name_key, OrganisationId, ReportRef, RoundId};
 use vjt_gazetteer::{ResolutionCache, Resolver};
-use vjt_store::{Saved, Store, StoreError};
+use vjt_store::{EncodedReport, Saved, Store, StoreError};
 
 use crate::columns::Column;
 use crate::rows::{parse_row, CellProblem, Layout, RowContext};
@@ -177,6 +177,62 @@ fn row_fingerprint(record: &StringRecord) -> String {
     format!("auto-{h:016x}")
 }
 
+/// Rows go from the reading thread to the writing thread in batches of this many.
+const BATCH: usize = 256;
+
+/// One row after the reading thread is done with it.
+enum Parsed {
+    Valid { encoded: EncodedReport, redacted: bool, unresolved: Vec<String> },
+    Rejected { record: StringRecord, problems: Vec<CellProblem> },
+}
+
+/// Validates, identifies, resolves and encodes one row (the reading thread's work).
+#[allow(clippy::too_many_arguments)]
+fn parse_one(
+    layout: &Layout,
+    ctx: &RowContext<'_>,
+    transits: &HashMap<String, Vec<String>>,
+    join_column: Option<usize>,
+    id_column: Option<usize>,
+    resolver: &Resolver<'_>,
+    home: Option<&str>,
+    cache: &mut ResolutionCache,
+    seen_ids: &mut HashMap<(OrganisationId, String), u64>,
+    row: u64,
+    record: StringRecord,
+) -> Parsed {
+    let extra =
+        join_column.and_then(|j| record.get(j)).and_then(|k| transits.get(k.trim())).map_or(&[][..], Vec::as_slice);
+    let mut parsed = match parse_row(layout, &record, row, ctx, extra) {
+        Ok(p) => p,
+        Err(problems) => return Parsed::Rejected { record, problems },
+    };
+    if parsed.report.report_id.is_none() {
+        let reference = match id_column.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()) {
+            Some(submission) => submission.to_string(),
+            None => row_fingerprint(&record),
+        };
+        let mut draft = parsed.report.into_draft();
+        draft.report_id = ReportRef::parse(&reference).ok();
+        parsed.report = vjt_domain::RouteReport::new(draft).expect("only the report id changed");
+    }
+    let reference = parsed.report.report_id.as_ref().map(|r| r.to_string()).unwrap_or_default();
+    if let Some(first) = seen_ids.insert((parsed.report.organisation, reference.clone()), row) {
+        let problem = CellProblem {
+            row,
+            column: Column::ReportId.name().into(),
+            value: reference,
+            reason: format!(
+                "is used again (first on row {first}); each report of an organisation needs its own report_id"
+            ),
+        };
+        return Parsed::Rejected { record, problems: vec![problem] };
+    }
+    let resolutions = resolver.resolve_journey_cached(parsed.report.journey_mut(), home, cache);
+    let unresolved = resolutions.into_iter().filter(|r| r.resolved().is_none()).map(|r| r.input).collect();
+    Parsed::Valid { encoded: EncodedReport::new(&parsed.report), redacted: !parsed.redactions.is_empty(), unresolved }
+}
+
 /// Imports one file (with any repeat tables that belong to it). `progress` is called with the
 /// number of rows read so far and the estimated total.
 pub fn import_file(
@@ -242,86 +298,88 @@ pub fn import_file(
     let total = table.estimated_rows;
     let header = table.header.clone();
     let mut rejects: Vec<StringRecord> = Vec::new();
-    let mut seen_ids: HashMap<(OrganisationId, String), u64> = HashMap::new();
-    let mut cache = ResolutionCache::default();
     let home = options.home_country.as_deref().or(Some("KE"));
     let mut writer = store.begin_import(&file)?;
-    let reject = |record: &StringRecord, problems: &[CellProblem], rejects: &mut Vec<StringRecord>| {
-        let mut row: StringRecord = record.iter().collect();
-        while row.len() < header.len() {
-            row.push_field("");
-        }
-        row.push_field(&problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
-        rejects.push(row);
-    };
 
-    for item in table {
-        let (row, record) = item?;
-        report.rows_read += 1;
-        if report.rows_read.is_multiple_of(2048) {
-            progress(report.rows_read, total);
-        }
-        let extra =
-            join_column.and_then(|j| record.get(j)).and_then(|k| transits.get(k.trim())).map_or(&[][..], Vec::as_slice);
-        let parsed = parse_row(&layout, &record, row, &ctx, extra);
-        let mut parsed = match parsed {
-            Ok(p) => p,
-            Err(problems) => {
-                report.rejected += 1;
-                reject(&record, &problems, &mut rejects);
-                for p in problems {
-                    if report.problems.len() < PROBLEMS_KEPT {
-                        report.problems.push(p);
+    // Two stages on two cores: a worker reads, validates, resolves and encodes rows in batches;
+    // this thread writes them. The channel is bounded, so memory stays flat on any file size.
+    let worker_result = std::thread::scope(|scope| -> Result<(), ImportError> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
+        let layout = &layout;
+        let ctx = &ctx;
+        let transits = &transits;
+        let worker = scope.spawn(move || -> Result<(), SourceError> {
+            let mut seen_ids: HashMap<(OrganisationId, String), u64> = HashMap::new();
+            let mut cache = ResolutionCache::default();
+            let mut batch = Vec::with_capacity(BATCH);
+            for item in table {
+                let (row, record) = item?;
+                batch.push(parse_one(
+                    layout,
+                    ctx,
+                    transits,
+                    join_column,
+                    id_column,
+                    resolver,
+                    home,
+                    &mut cache,
+                    &mut seen_ids,
+                    row,
+                    record,
+                ));
+                if batch.len() == BATCH
+                    && sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
+                {
+                    return Ok(()); // the writer stopped; its error is reported
+                }
+            }
+            let _ = sender.send(batch);
+            Ok(())
+        });
+        for batch in receiver {
+            for parsed in batch {
+                report.rows_read += 1;
+                if report.rows_read.is_multiple_of(2048) {
+                    progress(report.rows_read, total);
+                }
+                match parsed {
+                    Parsed::Rejected { record, problems } => {
+                        report.rejected += 1;
+                        let mut row: StringRecord = record.iter().collect();
+                        while row.len() < header.len() {
+                            row.push_field("");
+                        }
+                        row.push_field(&problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+                        rejects.push(row);
+                        for p in problems {
+                            if report.problems.len() < PROBLEMS_KEPT {
+                                report.problems.push(p);
+                            }
+                        }
+                    }
+                    Parsed::Valid { encoded, redacted, unresolved } => {
+                        report.redacted_rows += u64::from(redacted);
+                        for text in unresolved {
+                            if report.unresolved_places.len() < 10_000 || report.unresolved_places.contains_key(&text) {
+                                *report.unresolved_places.entry(text).or_default() += 1;
+                            }
+                        }
+                        match writer.save_encoded(encoded)? {
+                            Saved::Inserted(_) => report.imported += 1,
+                            Saved::Updated(_) => report.updated += 1,
+                            Saved::Unchanged(_) => report.unchanged += 1,
+                        }
                     }
                 }
-                continue;
-            }
-        };
-        let mut draft_id = parsed.report.report_id.clone();
-        if draft_id.is_none() {
-            let reference = match id_column.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()) {
-                Some(submission) => submission.to_string(),
-                None => row_fingerprint(&record),
-            };
-            draft_id = ReportRef::parse(&reference).ok();
-        }
-        let reference = draft_id.as_ref().map(|r| r.to_string()).unwrap_or_default();
-        if let Some(first) = seen_ids.insert((parsed.report.organisation, reference.clone()), row) {
-            let problem = CellProblem {
-                row,
-                column: Column::ReportId.name().into(),
-                value: reference,
-                reason: format!(
-                    "is used again (first on row {first}); each report of an organisation needs its own report_id"
-                ),
-            };
-            report.rejected += 1;
-            reject(&record, std::slice::from_ref(&problem), &mut rejects);
-            if report.problems.len() < PROBLEMS_KEPT {
-                report.problems.push(problem);
-            }
-            continue;
-        }
-        if parsed.report.report_id.is_none() {
-            let mut draft = parsed.report.into_draft();
-            draft.report_id = draft_id;
-            parsed.report = vjt_domain::RouteReport::new(draft).expect("only the report id changed");
-        }
-        if !parsed.redactions.is_empty() {
-            report.redacted_rows += 1;
-        }
-        let resolutions = resolver.resolve_journey_cached(parsed.report.journey_mut(), home, &mut cache);
-        for r in resolutions.iter().filter(|r| r.resolved().is_none()) {
-            if report.unresolved_places.len() < 10_000 || report.unresolved_places.contains_key(&r.input) {
-                *report.unresolved_places.entry(r.input.clone()).or_default() += 1;
             }
         }
-        match writer.save(&parsed.report)? {
-            Saved::Inserted(_) => report.imported += 1,
-            Saved::Updated(_) => report.updated += 1,
-            Saved::Unchanged(_) => report.unchanged += 1,
-        }
-    }
+        worker.join().map_err(|_| ImportError::Unsupported {
+            file: file.clone(),
+            reason: "the reading thread failed".into(),
+        })??;
+        Ok(())
+    });
+    worker_result?;
     progress(report.rows_read, report.rows_read);
 
     if options.dry_run || (options.strict && report.rejected > 0) {

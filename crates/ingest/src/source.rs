@@ -26,7 +26,7 @@ pub struct Table {
     pub file: String,
     pub sheet: Option<String>,
     pub header: StringRecord,
-    rows: Box<dyn Iterator<Item = Result<(u64, StringRecord), SourceError>>>,
+    rows: Box<dyn Iterator<Item = Result<(u64, StringRecord), SourceError>> + Send>,
     /// How the text was decoded, for the import summary ("windows-1252" tells a user why é looked odd).
     pub encoding: &'static str,
     /// Roughly how many data rows there are, for a progress bar.
@@ -104,7 +104,7 @@ pub fn open_csv(path: &Path) -> Result<Table, SourceError> {
 pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<Table, SourceError> {
     let delimiter = sniff_delimiter(&text);
     let estimated_rows = text.bytes().filter(|b| *b == b'\n').count() as u64;
-    let bytes: std::sync::Arc<[u8]> = text.into_bytes().into();
+    let bytes = SharedBytes(std::sync::Arc::new(text.into_bytes()));
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -125,7 +125,7 @@ pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<T
     let mut lines = LineCounter::default();
     let rows = records.filter_map(move |r| match r {
         Ok(r) if is_blank(&r) => None,
-        Ok(r) => Some(Ok((r.position().map_or(0, |p| lines.line_at(&bytes, p.byte() as usize)), r))),
+        Ok(r) => Some(Ok((r.position().map_or(0, |p| lines.line_at(bytes.as_ref(), p.byte() as usize)), r))),
         Err(e) => Some(Err(SourceError::BadRow {
             file: name.clone(),
             row: e.position().map_or(0, |p| p.line()),
@@ -133,6 +133,16 @@ pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<T
         })),
     });
     Ok(Table { file, sheet: None, header, rows: Box::new(rows), encoding, estimated_rows })
+}
+
+/// The file's text, shared by the CSV reader and the line counter without a second copy.
+#[derive(Clone)]
+struct SharedBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// Turns byte offsets (always increasing) into 1-based line numbers, skipping the blank lines the

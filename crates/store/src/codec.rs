@@ -39,11 +39,15 @@ pub(crate) fn round(row: &Row) -> Result<Round, StoreError> {
 
 /// A report flattened into column values, with a fingerprint of everything the organisation
 /// reported (not the review status), so that re-importing an unchanged row changes nothing.
-pub(crate) struct EncodedReport {
+/// A report turned into column values, ready to write. Building one is pure, so an importer can
+/// do it on another thread while the writer is busy with the previous rows.
+pub struct EncodedReport {
     columns: Vec<Value>,
-    status: ReviewStatus,
+    pub(crate) status: ReviewStatus,
     stops: Vec<[Value; 6]>,
-    pub fingerprint: String,
+    pub(crate) fingerprint: u64,
+    pub(crate) organisation: vjt_domain::OrganisationId,
+    pub(crate) reference: Option<String>,
 }
 
 fn count(n: Option<u32>) -> Value {
@@ -51,6 +55,7 @@ fn count(n: Option<u32>) -> Value {
 }
 
 impl EncodedReport {
+    /// Encodes a report for writing.
     pub fn new(r: &RouteReport) -> Self {
         let columns: Vec<Value> = vec![
             r.organisation.0.into(),
@@ -99,8 +104,25 @@ impl EncodedReport {
         if *withheld != Value::Null {
             hasher.value(withheld);
         }
-        EncodedReport { columns, status: r.status, stops, fingerprint: format!("{:016x}", hasher.0) }
+        EncodedReport {
+            columns,
+            status: r.status,
+            stops,
+            fingerprint: hasher.0,
+            organisation: r.organisation,
+            reference: r.report_id.as_ref().map(|x| x.to_string()),
+        }
     }
+}
+
+/// How a fingerprint is stored: 16 hex digits.
+pub(crate) fn fingerprint_text(f: u64) -> String {
+    format!("{f:016x}")
+}
+
+/// The stored text back to the number; anything unreadable never matches a real fingerprint.
+pub(crate) fn fingerprint_value(text: &str) -> u64 {
+    u64::from_str_radix(text, 16).unwrap_or(u64::MAX)
 }
 
 /// FNV-1a: tiny, and stable across Rust releases (std's hasher promises neither).
@@ -135,50 +157,78 @@ impl Fnv64 {
     }
 }
 
-fn insert_stops(tx: &mut Conn, id: i64, stops: &[[Value; 6]]) -> Result<(), StoreError> {
-    for stop in stops {
-        let mut params = Vec::with_capacity(7);
-        params.push(Value::Int(id));
-        params.extend(stop.iter().cloned());
-        tx.execute(
-            "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by, text_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &params,
-        )?;
+/// One INSERT per report for all its stops: statements for 1..=MAX stops are built once.
+fn insert_stops(tx: &mut Conn, id: i64, stops: Vec<[Value; 6]>) -> Result<(), StoreError> {
+    static SQL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    const MAX: usize = 8;
+    let statements = SQL.get_or_init(|| {
+        (1..=MAX)
+            .map(|n| {
+                let rows: Vec<String> = (0..n)
+                    .map(|i| {
+                        let b = i * 7;
+                        format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7)
+                    })
+                    .collect();
+                let sql = format!(
+                    "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by, text_key) VALUES {}",
+                    rows.join(", ")
+                );
+                // Built once per process and kept for its life, like the SQL literals elsewhere.
+                &*Box::leak(sql.into_boxed_str())
+            })
+            .collect()
+    });
+    let mut stops = stops.into_iter().peekable();
+    while stops.peek().is_some() {
+        let mut params = Vec::with_capacity(MAX * 7);
+        let mut n = 0;
+        for stop in stops.by_ref().take(MAX) {
+            params.push(Value::Int(id));
+            params.extend(stop);
+            n += 1;
+        }
+        tx.execute(statements[n - 1], &params)?;
     }
     Ok(())
 }
 
-pub(crate) fn insert_report(tx: &mut Conn, e: &EncodedReport, stamp: &str) -> Result<i64, StoreError> {
-    let mut params = e.columns.clone();
-    params.push(e.status.to_string().into());
-    params.push(e.fingerprint.as_str().into());
-    params.push(stamp.into());
-    let row = tx
-        .query_one(
-            "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
-             recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
-             period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) \
-             RETURNING id",
-            &params,
-        )?
-        .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
-    let id = row.int(0)?;
-    insert_stops(tx, id, &e.stops)?;
+/// Writes a new report; consumes the encoding so that no value is copied on the way.
+pub(crate) fn insert_report(tx: &mut Conn, e: EncodedReport, stamp: &str, import_id: i64) -> Result<i64, StoreError> {
+    let EncodedReport { mut columns, status, stops, fingerprint, .. } = e;
+    columns.push(status.to_string().into());
+    columns.push(fingerprint_text(fingerprint).into());
+    columns.push(stamp.into());
+    columns.push(Value::Int(import_id));
+    let params = columns;
+    let id = tx.insert_returning_id(
+        "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
+         recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
+         period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, updated_at, \
+         import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+         $23, $23, $24)",
+        "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
+         recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
+         period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, updated_at, \
+         import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+         $23, $23, $24) RETURNING id",
+        &params,
+    )?;
+    insert_stops(tx, id, stops)?;
     Ok(id)
 }
 
 pub(crate) fn update_report(
     tx: &mut Conn,
     id: i64,
-    e: &EncodedReport,
+    e: EncodedReport,
     status: ReviewStatus,
     stamp: &str,
 ) -> Result<(), StoreError> {
-    let mut params = e.columns.clone();
+    let EncodedReport { columns, stops, fingerprint, .. } = e;
+    let mut params = columns;
     params.push(status.to_string().into());
-    params.push(e.fingerprint.as_str().into());
+    params.push(fingerprint_text(fingerprint).into());
     params.push(stamp.into());
     params.push(Value::Int(id));
     tx.execute(
@@ -190,7 +240,7 @@ pub(crate) fn update_report(
         &params,
     )?;
     tx.execute("DELETE FROM stops WHERE report_id = $1", &[Value::Int(id)])?;
-    insert_stops(tx, id, &e.stops)
+    insert_stops(tx, id, stops)
 }
 
 fn codes<T: Vocabulary>(raw: &str) -> Result<BTreeSet<T>, StoreError> {

@@ -1,13 +1,13 @@
 //! A streaming writer for one imported file: everything it saves lands in one transaction, or
 //! nothing does. Dropping it without `commit` (an error, a panic, Ctrl-C unwinding) rolls back.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use vjt_domain::{OrganisationId, ReviewStatus, RouteReport, RouteReportId};
 
 use crate::codec::{insert_report, update_report, EncodedReport};
 use crate::sql::{Conn, Engine, Value};
-use crate::{now, Store, StoreError};
+use crate::{now, SaveSummary, Store, StoreError};
 
 /// What saving one report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,10 +17,16 @@ pub enum Saved {
     Unchanged(RouteReportId),
 }
 
+#[derive(Clone)]
 struct Known {
     id: i64,
-    fingerprint: String,
+    fingerprint: u64,
     status: ReviewStatus,
+}
+
+fn known_from(id: i64, fingerprint: &str, status: &str) -> Result<Known, StoreError> {
+    let status = status.parse().map_err(|e: vjt_domain::UnknownTerm| StoreError::Corrupt(e.to_string()))?;
+    Ok(Known { id, fingerprint: crate::codec::fingerprint_value(fingerprint), status })
 }
 
 pub struct ImportWriter<'s> {
@@ -28,47 +34,115 @@ pub struct ImportWriter<'s> {
     source: String,
     stamp: String,
     /// Existing reports of each organisation met so far, by the organisation's own report id.
-    known: HashMap<OrganisationId, HashMap<String, Known>>,
+    /// Filled once per organisation for files; `None` means look each report up (small batches).
+    known: Option<HashMap<OrganisationId, HashMap<String, Known>>>,
+    /// The `imports` row of this file; each report it creates points to it.
+    import_id: i64,
     open: bool,
 }
 
 impl Store {
     /// Starts writing one file's reports; `source` (e.g. the file name) is recorded in each change.
     pub fn begin_import(&mut self, source: &str) -> Result<ImportWriter<'_>, StoreError> {
+        self.begin(source, true)
+    }
+
+    fn begin(&mut self, source: &str, prefetch: bool) -> Result<ImportWriter<'_>, StoreError> {
         let begin = match self.conn.engine() {
             Engine::Sqlite => "BEGIN IMMEDIATE",
             Engine::Postgres => "BEGIN",
         };
         self.conn.batch(begin)?;
+        let stamp = now();
+        let import_id = match self.conn.insert_returning_id(
+            "INSERT INTO imports (source, started_at) VALUES ($1, $2)",
+            "INSERT INTO imports (source, started_at) VALUES ($1, $2) RETURNING id",
+            &[source.into(), stamp.as_str().into()],
+        ) {
+            Ok(id) => id,
+            Err(e) => {
+                let _ = self.conn.batch("ROLLBACK");
+                return Err(e);
+            }
+        };
         Ok(ImportWriter {
             conn: &mut self.conn,
             source: source.to_string(),
-            stamp: now(),
-            known: HashMap::new(),
+            stamp,
+            known: prefetch.then(HashMap::new),
+            import_id,
             open: true,
         })
+    }
+
+    /// Saves a batch of reports in one transaction. A report whose organisation already has a report
+    /// with the same `report_id` updates that report (or is left alone when nothing changed); any
+    /// other report is inserted. On any error nothing of the batch is written.
+    pub fn save_reports(&mut self, reports: &[RouteReport]) -> Result<SaveSummary, StoreError> {
+        let orgs: BTreeSet<OrganisationId> = reports.iter().map(|r| r.organisation).collect();
+        let rounds: BTreeSet<vjt_domain::RoundId> = reports.iter().map(|r| r.round).collect();
+        // Large batches are cheaper with each organisation's ids fetched once.
+        let mut writer = self.begin("batch", reports.len() > 1000)?;
+        for org in orgs {
+            if writer.conn.query_one("SELECT id FROM organisations WHERE id = $1", &[org.0.into()])?.is_none() {
+                return Err(StoreError::UnknownOrganisation(org.0));
+            }
+        }
+        for round in rounds {
+            if writer.conn.query_one("SELECT id FROM rounds WHERE id = $1", &[round.0.into()])?.is_none() {
+                return Err(StoreError::UnknownRound(round.0));
+            }
+        }
+        let mut summary = SaveSummary::default();
+        for report in reports {
+            let id = match writer.save(report)? {
+                Saved::Inserted(id) => {
+                    summary.inserted += 1;
+                    id
+                }
+                Saved::Updated(id) => {
+                    summary.updated += 1;
+                    id
+                }
+                Saved::Unchanged(id) => {
+                    summary.unchanged += 1;
+                    id
+                }
+            };
+            summary.ids.push(id);
+        }
+        writer.commit()?;
+        Ok(summary)
     }
 }
 
 impl ImportWriter<'_> {
-    fn known_for(&mut self, org: OrganisationId) -> Result<&mut HashMap<String, Known>, StoreError> {
-        if !self.known.contains_key(&org) {
+    fn find(&mut self, org: OrganisationId, reference: &str) -> Result<Option<Known>, StoreError> {
+        let Some(known) = self.known.as_mut() else {
+            let row = self.conn.query_one(
+                "SELECT id, fingerprint, status FROM reports WHERE organisation_id = $1 AND report_ref = $2",
+                &[org.0.into(), reference.into()],
+            )?;
+            return row.map(|r| known_from(r.int(0)?, r.text(1)?, r.text(2)?)).transpose();
+        };
+        if let std::collections::hash_map::Entry::Vacant(slot) = known.entry(org) {
             let rows = self.conn.query(
                 "SELECT report_ref, id, fingerprint, status FROM reports WHERE organisation_id = $1 AND report_ref IS NOT NULL",
                 &[org.0.into()],
             )?;
             let mut map = HashMap::with_capacity(rows.len());
             for r in rows {
-                let status =
-                    r.text(3)?.parse().map_err(|e: vjt_domain::UnknownTerm| StoreError::Corrupt(e.to_string()))?;
-                map.insert(
-                    r.text(0)?.to_string(),
-                    Known { id: r.int(1)?, fingerprint: r.text(2)?.to_string(), status },
-                );
+                map.insert(r.text(0)?.to_string(), known_from(r.int(1)?, r.text(2)?, r.text(3)?)?);
             }
-            self.known.insert(org, map);
+            slot.insert(map);
         }
-        Ok(self.known.get_mut(&org).expect("inserted above"))
+        Ok(known.get(&org).and_then(|m| m.get(reference)).cloned())
+    }
+
+    fn remember(&mut self, org: OrganisationId, reference: String, k: Known) {
+        if let Some(known) = self.known.as_mut() {
+            known.entry(org).or_default().insert(reference, k);
+        }
     }
 
     fn record(&mut self, id: i64, change: &str, previous: Option<&str>) -> Result<(), StoreError> {
@@ -82,31 +156,31 @@ impl ImportWriter<'_> {
     /// Inserts the report, or updates the organisation's report with the same `report_id`, or does
     /// nothing when that report already says exactly this.
     pub fn save(&mut self, report: &RouteReport) -> Result<Saved, StoreError> {
-        let encoded = EncodedReport::new(report);
-        let stamp = self.stamp.clone();
-        let Some(reference) = report.report_id.as_ref().map(|r| r.to_string()) else {
-            let id = insert_report(self.conn, &encoded, &stamp)?;
-            self.record(id, "created", None)?;
+        self.save_encoded(EncodedReport::new(report))
+    }
+
+    /// As `save`, for a report encoded beforehand (see [`EncodedReport::new`]).
+    pub fn save_encoded(&mut self, mut encoded: EncodedReport) -> Result<Saved, StoreError> {
+        let organisation = encoded.organisation;
+        let Some(reference) = encoded.reference.take() else {
+            let id = insert_report(self.conn, encoded, &self.stamp, self.import_id)?;
             return Ok(Saved::Inserted(RouteReportId(id)));
         };
-        let known = self.known_for(report.organisation)?;
-        match known.get(&reference) {
-            Some(k) if k.fingerprint == encoded.fingerprint => Ok(Saved::Unchanged(RouteReportId(k.id))),
+        let fingerprint = encoded.fingerprint;
+        match self.find(organisation, &reference)? {
+            Some(k) if k.fingerprint == fingerprint => Ok(Saved::Unchanged(RouteReportId(k.id))),
             Some(k) => {
-                let (id, previous) = (k.id, k.fingerprint.clone());
                 // A verified report whose content changed must be looked at again.
                 let status = if k.status == ReviewStatus::Verified { ReviewStatus::NeedsReview } else { k.status };
-                update_report(self.conn, id, &encoded, status, &stamp)?;
-                let known = self.known_for(report.organisation)?;
-                known.insert(reference, Known { id, fingerprint: encoded.fingerprint.clone(), status });
-                self.record(id, "updated", Some(&previous))?;
-                Ok(Saved::Updated(RouteReportId(id)))
+                update_report(self.conn, k.id, encoded, status, &self.stamp)?;
+                self.remember(organisation, reference, Known { id: k.id, fingerprint, status });
+                self.record(k.id, "updated", Some(&crate::codec::fingerprint_text(k.fingerprint)))?;
+                Ok(Saved::Updated(RouteReportId(k.id)))
             }
             None => {
-                let id = insert_report(self.conn, &encoded, &stamp)?;
-                let known = self.known_for(report.organisation)?;
-                known.insert(reference, Known { id, fingerprint: encoded.fingerprint.clone(), status: report.status });
-                self.record(id, "created", None)?;
+                let status = encoded.status;
+                let id = insert_report(self.conn, encoded, &self.stamp, self.import_id)?;
+                self.remember(organisation, reference, Known { id, fingerprint, status });
                 Ok(Saved::Inserted(RouteReportId(id)))
             }
         }

@@ -105,8 +105,43 @@ pub enum Engine {
 }
 
 pub(crate) enum Conn {
-    Sqlite { conn: rusqlite::Connection, translated: HashMap<&'static str, String> },
-    Postgres { client: Box<postgres::Client>, prepared: HashMap<&'static str, postgres::Statement> },
+    /// Translated statements are keyed by the address of their static text: hashing the whole SQL
+    /// on every call showed up in import profiles.
+    Sqlite {
+        conn: rusqlite::Connection,
+        translated: HashMap<usize, String, BuildAddressHasher>,
+    },
+    Postgres {
+        client: Box<postgres::Client>,
+        prepared: HashMap<&'static str, postgres::Statement>,
+    },
+}
+
+/// Addresses are already well spread; no need to hash them again.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct BuildAddressHasher;
+
+pub(crate) struct AddressHasher(u64);
+
+impl std::hash::BuildHasher for BuildAddressHasher {
+    type Hasher = AddressHasher;
+    fn build_hasher(&self) -> AddressHasher {
+        AddressHasher(0)
+    }
+}
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 /// Rewrites `$1` placeholders as `?1` for SQLite. Dollar signs appear in vjt's SQL only as placeholders.
@@ -142,7 +177,7 @@ impl Conn {
     pub fn execute(&mut self, sql: &'static str, params: &[Value]) -> Result<u64, StoreError> {
         match self {
             Conn::Sqlite { conn, translated } => {
-                let text = translated.entry(sql).or_insert_with(|| to_sqlite_placeholders(sql));
+                let text = translated.entry(sql.as_ptr() as usize).or_insert_with(|| to_sqlite_placeholders(sql));
                 let mut stmt = conn.prepare_cached(text)?;
                 Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
             }
@@ -157,7 +192,7 @@ impl Conn {
     pub fn query(&mut self, sql: &'static str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
             Conn::Sqlite { conn, translated } => {
-                let text = translated.entry(sql).or_insert_with(|| to_sqlite_placeholders(sql));
+                let text = translated.entry(sql.as_ptr() as usize).or_insert_with(|| to_sqlite_placeholders(sql));
                 let mut stmt = conn.prepare_cached(text)?;
                 let width = stmt.column_count();
                 let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
@@ -185,6 +220,29 @@ impl Conn {
                 let rows = client.query(&stmt, &refs)?;
                 rows.iter().map(pg_row).collect()
             }
+        }
+    }
+
+    /// Runs an INSERT and returns the new row's id: SQLite's last_insert_rowid (cheaper than a
+    /// RETURNING result set), PostgreSQL's RETURNING. `returning` is `sql` with "RETURNING id".
+    pub fn insert_returning_id(
+        &mut self,
+        sql: &'static str,
+        returning: &'static str,
+        params: &[Value],
+    ) -> Result<i64, StoreError> {
+        match self {
+            Conn::Sqlite { .. } => {
+                self.execute(sql, params)?;
+                match self {
+                    Conn::Sqlite { conn, .. } => Ok(conn.last_insert_rowid()),
+                    Conn::Postgres { .. } => unreachable!("matched SQLite above"),
+                }
+            }
+            Conn::Postgres { .. } => self
+                .query_one(returning, params)?
+                .ok_or_else(|| StoreError::Database("insert returned no id".into()))?
+                .int(0),
         }
     }
 
