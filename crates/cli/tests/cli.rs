@@ -176,10 +176,15 @@ fn about_carries_the_data_attribution() {
 fn a_killed_import_leaves_the_database_as_it_was() {
     let dir = scratch("killed");
     assert!(vjt(&dir, &["org", "add", "HAART Kenya", "--kind", "ngo"]).status.success());
-    assert!(vjt(&dir, &["round", "add", "Kenya 2020", "--start", "2020-01-01", "--end", "2020-12-31"]).status.success());
+    assert!(vjt(&dir, &["round", "add", "Kenya 2020", "--start", "2020-01-01", "--end", "2020-12-31"])
+        .status
+        .success());
     // A first, small import that must survive untouched.
-    std::fs::write(dir.join("first.csv"), "report_id,organisation,round,origin,intended_destination\nF-1,HAART Kenya,Kenya 2020,Kisii,Nairobi\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("first.csv"),
+        "report_id,organisation,round,origin,intended_destination\nF-1,HAART Kenya,Kenya 2020,Kisii,Nairobi\n",
+    )
+    .unwrap();
     assert!(vjt(&dir, &["import", "first.csv"]).status.success());
     let rows = 400_000;
     let mut big = String::from("report_id,organisation,round,origin,transit,intended_destination,victims\n");
