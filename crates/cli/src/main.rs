@@ -4,6 +4,7 @@
 //! error becomes one line on stderr, `vjt: error: ...`, and exit code 1. Usage mistakes are clap's,
 //! with exit code 2. Nothing a user types can make vjt panic.
 
+mod analysis;
 mod commands;
 mod output;
 mod places;
@@ -48,6 +49,11 @@ enum Command {
     Routes(commands::RoutesCommand),
     /// Import route reports from CSV/XLSX: the vjt template, KoBoToolbox or ODK exports, CTDC, UNODC.
     Import(transfer::ImportArgs),
+    /// Analyse the reports: high-activity locations, corridors, hubs, county risk, breakdowns.
+    Analyze(analysis::AnalyzeArgs),
+    /// Reports from different organisations that look like the same route.
+    #[command(subcommand)]
+    Duplicates(analysis::DuplicatesCommand),
     /// Export route reports in the template layout (CSV, or XLSX with a stops sheet).
     Export(transfer::ExportArgs),
     /// Write a blank import template (CSV/XLSX) or an XLSForm for KoBoToolbox / ODK.
@@ -69,6 +75,8 @@ fn main() -> ExitCode {
         Command::Round(cmd) => commands::round(&cli.db, cmd),
         Command::Routes(cmd) => commands::routes(&cli.db, cmd),
         Command::Import(args) => transfer::import(&cli.db, args),
+        Command::Analyze(args) => analysis::analyze_command(&cli.db, args),
+        Command::Duplicates(cmd) => analysis::duplicates(&cli.db, cmd),
         Command::Export(args) => transfer::export(&cli.db, args),
         Command::Template(args) => transfer::template(args),
         Command::Places(cmd) => places::places(&cli.db, cmd),

@@ -3,6 +3,7 @@
 //! Types here are parsed, not validated: a value of `RouteReport`, `Journey` or `StopText` is valid
 //! by construction, so code further in never re-checks.
 
+pub mod flat;
 pub mod names;
 pub mod organisation;
 pub mod report;

@@ -93,6 +93,16 @@ pub struct CountyCodes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PlaceIx(u32);
 
+/// The number behind a place index (for dense per-place arrays in the analysis engine).
+pub fn place_index(ix: PlaceIx) -> u32 {
+    ix.0
+}
+
+/// The place index for a number from [`place_index`]; none if out of range.
+pub fn place_at(g: &Gazetteer, n: u32) -> Option<PlaceIx> {
+    ((n as usize) < g.len()).then_some(PlaceIx(n))
+}
+
 #[derive(Debug, Clone)]
 pub struct Place {
     pub id: String,

@@ -358,6 +358,88 @@ impl Store {
         codec::assemble(rows, stops)
     }
 
+    /// Streams every report matching `query` as flat records, a page at a time: for each page, its
+    /// stops first (`on_stop`, in report and travel order), then its reports (`on_report`, in id
+    /// order). Nothing is copied per value; memory stays flat whatever the table size.
+    pub fn scan_reports(
+        &mut self,
+        query: &ReportQuery,
+        mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>),
+        mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>),
+    ) -> Result<u64, StoreError> {
+        const PAGE: i64 = 50_000;
+        let mut after = 0i64;
+        let mut total = 0u64;
+        loop {
+            // The page's id range, so that its stops can be read by range on the clustered key.
+            let mut last = None;
+            let mut count = 0i64;
+            self.conn.scan(
+                "SELECT id FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 \
+                 ORDER BY id LIMIT $4",
+                &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into(), after.into(), PAGE.into()],
+                |r| {
+                    last = Some(r.int(0)?);
+                    count += 1;
+                    Ok(())
+                },
+            )?;
+            let Some(last) = last else { return Ok(total) };
+            self.conn.scan(
+                "SELECT s.report_id, s.seq, s.role, s.text, s.place_id FROM stops s \
+                 WHERE s.report_id > $1 AND s.report_id <= $2 ORDER BY s.report_id, s.seq",
+                &[after.into(), last.into()],
+                |r| {
+                    on_stop(&vjt_domain::flat::FlatStop {
+                        report_id: r.int(0)?,
+                        seq: r.int(1)?,
+                        role: r.text(2)?,
+                        text: r.text(3)?,
+                        place_id: r.opt_text(4)?,
+                    });
+                    Ok(())
+                },
+            )?;
+            // With a filter, stops of reports outside it are passed too: callers match stops to
+            // reports by id, so those are never claimed.
+            self.conn.scan(
+                "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
+                 recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
+                 adults, period_start, period_end, source, confidence FROM reports \
+                 WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 AND id <= $4 ORDER BY id",
+                &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into(), after.into(), last.into()],
+                |r| {
+                    on_report(&vjt_domain::flat::FlatReport {
+                        id: r.int(0)?,
+                        organisation: r.int(1)?,
+                        round: r.int(2)?,
+                        report_ref: r.opt_text(3)?,
+                        status: r.text(4)?,
+                        exploitation_types: r.text(5)?,
+                        sectors: r.text(6)?,
+                        transport_modes: r.text(7)?,
+                        recruitment_methods: r.text(8)?,
+                        recruiter_relationships: r.text(9)?,
+                        victims: r.opt_int(10)?,
+                        victims_below: r.opt_int(11)?,
+                        female: r.opt_int(12)?,
+                        male: r.opt_int(13)?,
+                        other_gender: r.opt_int(14)?,
+                        children: r.opt_int(15)?,
+                        adults: r.opt_int(16)?,
+                        period_start: r.opt_text(17)?,
+                        period_end: r.opt_text(18)?,
+                        source: r.text(19)?,
+                        confidence: r.text(20)?,
+                    });
+                    Ok(())
+                },
+            )?;
+            total += count as u64;
+            after = last;
+        }
+    }
+
     /// Reads one report by its stored id.
     pub fn report(&mut self, id: RouteReportId) -> Result<Option<StoredReport>, StoreError> {
         let rows =
@@ -457,6 +539,26 @@ impl Store {
             out.push((r.text(0)?.to_string(), r.text(1)?.to_string(), r.text(2)?.to_string()));
         }
         Ok(out)
+    }
+
+    /// Records a coordinator's decision on a duplicate cluster ("confirmed" or "split"); a later
+    /// decision on the same cluster replaces the earlier one.
+    pub fn set_duplicate_decision(&mut self, cluster_key: &str, decision: &str) -> Result<(), StoreError> {
+        self.conn.transaction(|tx| {
+            tx.execute("DELETE FROM duplicate_decisions WHERE cluster_key = $1", &[cluster_key.into()])?;
+            tx.execute(
+                "INSERT INTO duplicate_decisions (cluster_key, decision, decided_at) VALUES ($1, $2, $3)",
+                &[cluster_key.into(), decision.into(), now().into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Every duplicate decision, as (cluster key, decision).
+    pub fn duplicate_decisions(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows =
+            self.conn.query("SELECT cluster_key, decision FROM duplicate_decisions ORDER BY cluster_key", &[])?;
+        rows.iter().map(|r| Ok((r.text(0)?.to_string(), r.text(1)?.to_string()))).collect()
     }
 
     /// Deletes a report and its stops. Returns false when no such report exists.

@@ -18,10 +18,15 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "withheld_counts", sql: include_str!("../migrations/0004_withheld_counts.sql") },
     Migration { version: 5, name: "clustered_stops", sql: include_str!("../migrations/0005_clustered_stops.sql") },
     Migration { version: 6, name: "imports", sql: include_str!("../migrations/0006_imports.sql") },
+    Migration {
+        version: 7,
+        name: "duplicate_decisions",
+        sql: include_str!("../migrations/0007_duplicate_decisions.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {

@@ -250,6 +250,37 @@ impl Conn {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
+    /// Streams the rows of a query to `each` without copying their values (text is borrowed from
+    /// the row), for readers of millions of rows.
+    pub fn scan(
+        &mut self,
+        sql: &'static str,
+        params: &[Value],
+        mut each: impl FnMut(&ScanRow<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite { conn, translated } => {
+                let text = translated.entry(sql.as_ptr() as usize).or_insert_with(|| to_sqlite_placeholders(sql));
+                let mut stmt = conn.prepare_cached(text)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+                while let Some(row) = rows.next()? {
+                    each(&ScanRow::Sqlite(row))?;
+                }
+                Ok(())
+            }
+            Conn::Postgres { client, prepared } => {
+                let stmt = pg_statement(client, prepared, sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                let mut rows = client.query_raw(&stmt, refs)?;
+                use postgres::fallible_iterator::FallibleIterator;
+                while let Some(row) = rows.next()? {
+                    each(&ScanRow::Postgres(&row))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Runs `work` in one transaction: all of it lands, or none of it.
     pub fn transaction<T>(&mut self, work: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
         // SQLite: take the write lock up front so two writers queue instead of failing half way.
@@ -300,6 +331,43 @@ fn pg_row(row: &postgres::Row) -> Result<Row, StoreError> {
         values.push(value);
     }
     Ok(Row(values))
+}
+
+/// A row being streamed by [`Conn::scan`]: values are read in place.
+pub(crate) enum ScanRow<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r postgres::Row),
+}
+
+impl ScanRow<'_> {
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        self.opt_int(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i}: expected a number, found nothing")))
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self {
+            ScanRow::Sqlite(r) => match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                rusqlite::types::ValueRef::Integer(v) => Ok(Some(v)),
+                other => Err(StoreError::Corrupt(format!("column {i}: expected a number, found {other:?}"))),
+            },
+            ScanRow::Postgres(r) => Ok(r.try_get::<_, Option<i64>>(i)?),
+        }
+    }
+    pub fn text(&self, i: usize) -> Result<&str, StoreError> {
+        self.opt_text(i)?.ok_or_else(|| StoreError::Corrupt(format!("column {i}: expected text, found nothing")))
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<&str>, StoreError> {
+        match self {
+            ScanRow::Sqlite(r) => match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Ok(None),
+                rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+                    .map(Some)
+                    .map_err(|_| StoreError::Corrupt(format!("column {i} is not UTF-8"))),
+                other => Err(StoreError::Corrupt(format!("column {i}: expected text, found {other:?}"))),
+            },
+            ScanRow::Postgres(r) => Ok(r.try_get::<_, Option<&str>>(i)?),
+        }
+    }
 }
 
 #[cfg(test)]
