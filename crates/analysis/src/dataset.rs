@@ -122,20 +122,6 @@ fn bits(map: &HashMap<&'static str, u8>, joined: &str) -> u32 {
     out
 }
 
-/// Builds a dataset from the store's flat records (stops of a page arrive before its reports).
-pub struct Builder<'g> {
-    gazetteer: &'g Gazetteer,
-    codes: Codes,
-    places: HashMap<Box<str>, u32>,
-    organisations: HashMap<i64, u16>,
-    rounds: HashMap<i64, u16>,
-    texts: HashMap<String, u32>,
-    /// Stops waiting for their report: (report id, fact), in order.
-    pending: Vec<(i64, StopFact)>,
-    pending_at: usize,
-    data: Dataset<'g>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildError {
     UnknownOrganisation(i64),
@@ -155,39 +141,22 @@ impl std::fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-impl<'g> Builder<'g> {
-    pub fn new(gazetteer: &'g Gazetteer, organisations: Vec<OrganisationInfo>, rounds: Vec<RoundInfo>) -> Self {
+/// Collects stops (from one reader) with places interned.
+pub struct StopSink {
+    places: HashMap<Box<str>, u32>,
+    texts: HashMap<String, u32>,
+    unresolved_texts: Vec<(String, String)>,
+    stops: Vec<(i64, StopFact)>,
+}
+
+impl StopSink {
+    pub fn new(gazetteer: &Gazetteer) -> Self {
         let places = gazetteer.places().map(|(ix, p)| (p.id.clone().into_boxed_str(), ix_u32(ix))).collect();
-        Builder {
-            gazetteer,
-            codes: Codes {
-                exploitation: code_bits::<ExploitationType>(),
-                sectors: code_bits::<Sector>(),
-                transport: code_bits::<TransportMode>(),
-                recruitment: code_bits::<RecruitmentMethod>(),
-                relation: code_bits::<RecruiterRelationship>(),
-                source: code_bits::<KnowledgeSource>(),
-                confidence: code_bits::<Confidence>(),
-            },
-            places,
-            organisations: organisations.iter().enumerate().map(|(i, o)| (o.id, i as u16)).collect(),
-            rounds: rounds.iter().enumerate().map(|(i, r)| (r.id, i as u16)).collect(),
-            texts: HashMap::new(),
-            pending: Vec::new(),
-            pending_at: 0,
-            data: Dataset {
-                gazetteer,
-                organisations,
-                rounds,
-                reports: Vec::new(),
-                stops: Vec::new(),
-                unresolved_texts: Vec::new(),
-                report_refs: Vec::new(),
-            },
-        }
+        StopSink { places, texts: HashMap::new(), unresolved_texts: Vec::new(), stops: Vec::new() }
     }
 
-    pub fn stop(&mut self, s: &FlatStop<'_>) {
+    /// Takes a stop; a report's stops must come in travel order.
+    pub fn push(&mut self, s: &FlatStop<'_>) {
         let role = match s.role {
             "origin" => ORIGIN,
             "transit" => TRANSIT,
@@ -198,37 +167,63 @@ impl<'g> Builder<'g> {
         let text = if place == UNRESOLVED {
             let key = fold(s.text);
             let next = self.texts.len() as u32;
+            let unresolved = &mut self.unresolved_texts;
             *self.texts.entry(key.clone()).or_insert_with(|| {
-                self.data.unresolved_texts.push((key, s.text.to_string()));
+                unresolved.push((key, s.text.to_string()));
                 next
             })
         } else {
             0
         };
-        self.pending.push((s.report_id, StopFact { role, place, text }));
+        self.stops.push((s.report_id, StopFact { role, place, text }));
+    }
+}
+
+/// Collects reports (from another reader) with vocabularies as bitsets.
+pub struct ReportSink {
+    codes: Codes,
+    organisations: HashMap<i64, u16>,
+    rounds: HashMap<i64, u16>,
+    reports: Vec<ReportFact>,
+    refs: Vec<Option<Box<str>>>,
+    error: Option<BuildError>,
+}
+
+impl ReportSink {
+    pub fn new(organisations: &[OrganisationInfo], rounds: &[RoundInfo]) -> Self {
+        ReportSink {
+            codes: Codes {
+                exploitation: code_bits::<ExploitationType>(),
+                sectors: code_bits::<Sector>(),
+                transport: code_bits::<TransportMode>(),
+                recruitment: code_bits::<RecruitmentMethod>(),
+                relation: code_bits::<RecruiterRelationship>(),
+                source: code_bits::<KnowledgeSource>(),
+                confidence: code_bits::<Confidence>(),
+            },
+            organisations: organisations.iter().enumerate().map(|(i, o)| (o.id, i as u16)).collect(),
+            rounds: rounds.iter().enumerate().map(|(i, r)| (r.id, i as u16)).collect(),
+            reports: Vec::new(),
+            refs: Vec::new(),
+            error: None,
+        }
     }
 
-    pub fn report(&mut self, r: &FlatReport<'_>) -> Result<(), BuildError> {
+    /// Takes a report; the first report naming an unknown organisation or round is remembered and
+    /// reported by [`assemble`].
+    pub fn push(&mut self, r: &FlatReport<'_>) {
+        if let Err(e) = self.try_push(r) {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    fn try_push(&mut self, r: &FlatReport<'_>) -> Result<(), BuildError> {
         let organisation =
             *self.organisations.get(&r.organisation).ok_or(BuildError::UnknownOrganisation(r.organisation))?;
         let round = *self.rounds.get(&r.round).ok_or(BuildError::UnknownRound(r.round))?;
-        // Stops arrive in report order; skip those of reports a filter left out.
-        while self.pending_at < self.pending.len() && self.pending[self.pending_at].0 < r.id {
-            self.pending_at += 1;
-        }
-        let start = self.data.stops.len() as u32;
-        while self.pending_at < self.pending.len() && self.pending[self.pending_at].0 == r.id {
-            self.data.stops.push(self.pending[self.pending_at].1);
-            self.pending_at += 1;
-        }
-        if self.pending_at == self.pending.len() {
-            self.pending.clear();
-            self.pending_at = 0;
-        }
-        let end = self.data.stops.len() as u32;
         let count = |v: Option<i64>| v.and_then(|n| u32::try_from(n).ok());
         let c = &self.codes;
-        self.data.reports.push(ReportFact {
+        self.reports.push(ReportFact {
             id: r.id,
             organisation,
             round,
@@ -249,15 +244,90 @@ impl<'g> Builder<'g> {
             adults: count(r.adults),
             period_start: r.period_start.and_then(|m| YearMonth::parse(m).ok()),
             period_end: r.period_end.and_then(|m| YearMonth::parse(m).ok()),
-            stops: (start, end),
+            stops: (0, 0),
         });
-        self.data.report_refs.push(r.report_ref.map(Into::into));
+        self.refs.push(r.report_ref.map(Into::into));
         Ok(())
+    }
+}
+
+/// Joins the two halves by report id. Stops of reports that are not there are dropped.
+pub fn assemble<'g>(
+    gazetteer: &'g Gazetteer,
+    organisations: Vec<OrganisationInfo>,
+    rounds: Vec<RoundInfo>,
+    reports: ReportSink,
+    stops: StopSink,
+) -> Result<Dataset<'g>, BuildError> {
+    if let Some(e) = reports.error {
+        return Err(e);
+    }
+    let mut order: Vec<usize> = (0..reports.reports.len()).collect();
+    if !reports.reports.windows(2).all(|w| w[0].id < w[1].id) {
+        order.sort_by_key(|&i| reports.reports[i].id);
+    }
+    let mut pending = stops.stops;
+    if !pending.windows(2).all(|w| w[0].0 <= w[1].0) {
+        // Stable: a report's stops keep their travel order.
+        pending.sort_by_key(|(id, _)| *id);
+    }
+    let mut facts = Vec::with_capacity(order.len());
+    let mut refs = Vec::with_capacity(order.len());
+    let mut out_stops = Vec::with_capacity(pending.len());
+    let mut report_facts: Vec<Option<ReportFact>> = reports.reports.into_iter().map(Some).collect();
+    let mut report_refs: Vec<Option<Option<Box<str>>>> = reports.refs.into_iter().map(Some).collect();
+    let mut at = 0;
+    for i in order {
+        let mut r = report_facts[i].take().expect("each report is taken once");
+        while at < pending.len() && pending[at].0 < r.id {
+            at += 1;
+        }
+        let start = out_stops.len() as u32;
+        while at < pending.len() && pending[at].0 == r.id {
+            out_stops.push(pending[at].1);
+            at += 1;
+        }
+        r.stops = (start, out_stops.len() as u32);
+        facts.push(r);
+        refs.push(report_refs[i].take().expect("each reference is taken once"));
+    }
+    Ok(Dataset {
+        gazetteer,
+        organisations,
+        rounds,
+        reports: facts,
+        stops: out_stops,
+        unresolved_texts: stops.unresolved_texts,
+        report_refs: refs,
+    })
+}
+
+/// Builds a dataset from interleaved stops and reports (one reader, or tests).
+pub struct Builder<'g> {
+    gazetteer: &'g Gazetteer,
+    organisations: Vec<OrganisationInfo>,
+    rounds: Vec<RoundInfo>,
+    stops: StopSink,
+    reports: ReportSink,
+}
+
+impl<'g> Builder<'g> {
+    pub fn new(gazetteer: &'g Gazetteer, organisations: Vec<OrganisationInfo>, rounds: Vec<RoundInfo>) -> Self {
+        let reports = ReportSink::new(&organisations, &rounds);
+        Builder { gazetteer, stops: StopSink::new(gazetteer), reports, organisations, rounds }
+    }
+
+    pub fn stop(&mut self, s: &FlatStop<'_>) {
+        self.stops.push(s);
+    }
+
+    pub fn report(&mut self, r: &FlatReport<'_>) -> Result<(), BuildError> {
+        self.reports.try_push(r)
     }
 
     pub fn finish(self) -> Dataset<'g> {
-        let _ = self.gazetteer;
-        self.data
+        assemble(self.gazetteer, self.organisations, self.rounds, self.reports, self.stops)
+            .expect("errors were returned by report() as they happened")
     }
 }
 

@@ -131,6 +131,11 @@ pub fn similarity(data: &Dataset<'_>, a: &ReportFact, b: &ReportFact) -> f64 {
         + 0.1 * bits(a.exploitation, b.exploitation)
 }
 
+/// How many clusters the reports form (for benchmarks of the grouping alone).
+pub fn cluster_count(data: &Dataset<'_>, chosen: &[usize]) -> usize {
+    group(data, chosen, &HashMap::new()).clusters.len()
+}
+
 /// The cluster's stable key: its member report ids, sorted.
 pub fn cluster_key(ids: &[i64]) -> String {
     let mut ids = ids.to_vec();
@@ -140,7 +145,7 @@ pub fn cluster_key(ids: &[i64]) -> String {
 }
 
 pub(crate) fn group(data: &Dataset<'_>, chosen: &[usize], decisions: &HashMap<String, Decision>) -> Grouping {
-    let mut groups: HashMap<Key, Vec<usize>> = HashMap::new();
+    let mut groups: crate::fasthash::FastMap<Key, Vec<usize>> = Default::default();
     for &i in chosen {
         if let Some(k) = key(data, &data.reports[i]) {
             groups.entry(k).or_default().push(i);
@@ -173,7 +178,7 @@ pub(crate) fn group(data: &Dataset<'_>, chosen: &[usize], decisions: &HashMap<St
             }
         }
     }
-    let mut components: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut components: crate::fasthash::FastMap<usize, Vec<usize>> = Default::default();
     for &i in chosen {
         let root = find(&mut parent, i);
         components.entry(root).or_default().push(i);
@@ -241,9 +246,11 @@ impl Grouping {
                     similarity: c.similarity,
                     status: c.status,
                     organisations: c.organisations,
+                    member_count: c.members.len() as u64,
                     members: c
                         .members
                         .iter()
+                        .take(50)
                         .map(|m| {
                             let r = &data.reports[m.index];
                             DuplicateMember {

@@ -11,6 +11,7 @@ use vjt_gazetteer::{place_at, Gazetteer, PlaceIx, PlaceKind};
 
 use crate::dataset::{Dataset, ReportFact, DESTINATION, EXPLOITATION, ORIGIN, TRANSIT, UNRESOLVED};
 use crate::duplicates::{self, Decision};
+use crate::fasthash::{FastMap, FastSet};
 use crate::output::*;
 use crate::risk::{score, RiskInputs, RiskWeights};
 
@@ -116,28 +117,32 @@ fn count_roles(data: &Dataset<'_>, chosen: &[usize], corroborated: &[bool], chai
     let g = data.gazetteer;
     let mut by_place: Vec<[Acc; ROLES]> = vec![Default::default(); g.len()];
     let mut corr = vec![0u64; g.len()];
-    let mut touched: Vec<(u32, u8)> = Vec::with_capacity(64);
-    for &i in chosen {
+    // stamp[area][role] = the last report (1-based) counted there: a report counts once per role
+    // per area without sorting its stops.
+    let mut stamp: Vec<[u32; ROLES]> = vec![[0; ROLES]; g.len()];
+    for (k, &i) in chosen.iter().enumerate() {
         let r = &data.reports[i];
-        touched.clear();
+        let mark = k as u32 + 1;
         for s in data.stops_of(r) {
             if s.place == UNRESOLVED {
                 continue;
             }
+            let end = s.role == DESTINATION || s.role == EXPLOITATION;
             for &a in chains.of(s.place) {
-                touched.push((a, s.role));
-                if s.role == DESTINATION || s.role == EXPLOITATION {
-                    touched.push((a, END as u8));
+                let slot = &mut stamp[a as usize];
+                let acc = &mut by_place[a as usize];
+                for role in [s.role as usize, END, ANY] {
+                    if role == END && !end {
+                        continue;
+                    }
+                    if slot[role] != mark {
+                        slot[role] = mark;
+                        acc[role].add(r);
+                        if role == ANY && corroborated[i] {
+                            corr[a as usize] += 1;
+                        }
+                    }
                 }
-                touched.push((a, ANY as u8));
-            }
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        for &(a, role) in &touched {
-            by_place[a as usize][role as usize].add(r);
-            if role as usize == ANY && corroborated[i] {
-                corr[a as usize] += 1;
             }
         }
     }
@@ -169,36 +174,49 @@ fn names<T: Vocabulary>(bitset: u32) -> impl Iterator<Item = T> {
     T::all().iter().enumerate().filter(move |(i, _)| bitset & (1 << i) != 0).map(|(_, t)| *t)
 }
 
-fn vocab_counts<T: Vocabulary>(data: &Dataset<'_>, chosen: &[usize], field: impl Fn(&ReportFact) -> u32) -> CodeCounts {
-    let mut counts = vec![0u64; T::all().len()];
-    let mut not_given = 0;
-    for &i in chosen {
-        let bits = field(&data.reports[i]);
-        if bits == 0 {
-            not_given += 1;
-        }
-        for (b, c) in counts.iter_mut().enumerate() {
-            if bits & (1 << b) != 0 {
-                *c += 1;
+/// Counts of every vocabulary field for a group of reports, filled in one pass.
+#[derive(Clone, Default)]
+struct VocabAcc {
+    reports: u64,
+    counts: [[u64; 32]; 7],
+    not_given: [u64; 7],
+}
+
+impl VocabAcc {
+    fn add(&mut self, r: &ReportFact) {
+        self.reports += 1;
+        let fields =
+            [r.exploitation, r.sectors, r.transport, r.recruitment, r.relation, 1 << r.source, 1 << r.confidence];
+        for (k, bits) in fields.into_iter().enumerate() {
+            if bits == 0 {
+                self.not_given[k] += 1;
+            }
+            let mut b = bits;
+            while b != 0 {
+                self.counts[k][b.trailing_zeros() as usize] += 1;
+                b &= b - 1;
             }
         }
     }
-    CodeCounts {
-        counts: T::all().iter().zip(counts).map(|(t, n)| (t.code().to_string(), n)).collect(),
-        not_given,
-        reports: chosen.len() as u64,
-    }
-}
 
-fn vocab_breakdown(data: &Dataset<'_>, chosen: &[usize]) -> VocabBreakdown {
-    VocabBreakdown {
-        exploitation_types: vocab_counts::<ExploitationType>(data, chosen, |r| r.exploitation),
-        sectors: vocab_counts::<Sector>(data, chosen, |r| r.sectors),
-        transport_modes: vocab_counts::<TransportMode>(data, chosen, |r| r.transport),
-        recruitment_methods: vocab_counts::<RecruitmentMethod>(data, chosen, |r| r.recruitment),
-        recruiter_relationships: vocab_counts::<RecruiterRelationship>(data, chosen, |r| r.relation),
-        source: vocab_counts::<KnowledgeSource>(data, chosen, |r| 1 << r.source),
-        confidence: vocab_counts::<Confidence>(data, chosen, |r| 1 << r.confidence),
+    fn field<T: Vocabulary>(&self, k: usize) -> CodeCounts {
+        CodeCounts {
+            counts: T::all().iter().enumerate().map(|(i, t)| (t.code().to_string(), self.counts[k][i])).collect(),
+            not_given: self.not_given[k],
+            reports: self.reports,
+        }
+    }
+
+    fn finish(&self) -> VocabBreakdown {
+        VocabBreakdown {
+            exploitation_types: self.field::<ExploitationType>(0),
+            sectors: self.field::<Sector>(1),
+            transport_modes: self.field::<TransportMode>(2),
+            recruitment_methods: self.field::<RecruitmentMethod>(3),
+            recruiter_relationships: self.field::<RecruiterRelationship>(4),
+            source: self.field::<KnowledgeSource>(5),
+            confidence: self.field::<Confidence>(6),
+        }
     }
 }
 
@@ -257,8 +275,12 @@ fn overall_breakdown(data: &Dataset<'_>, chosen: &[usize]) -> Breakdowns {
         let end = end_stop(stops).map_or(UNRESOLVED, |s| s.place);
         *end_region.entry(region_of(end)).or_default() += 1;
     }
+    let mut vocab = VocabAcc::default();
+    for &i in chosen {
+        vocab.add(&data.reports[i]);
+    }
     Breakdowns {
-        vocab: vocab_breakdown(data, chosen),
+        vocab: vocab.finish(),
         gender,
         age,
         period: LabelCounts { counts: period, not_given: period_missing },
@@ -268,7 +290,7 @@ fn overall_breakdown(data: &Dataset<'_>, chosen: &[usize]) -> Breakdowns {
 }
 
 /// Corridor accumulators, by (from, to).
-type CorridorMap = HashMap<(u32, u32), Acc>;
+type CorridorMap = FastMap<(u32, u32), Acc>;
 
 fn corridor_list(g: &Gazetteer, map: &CorridorMap, top: usize) -> Vec<Corridor> {
     let mut list: Vec<(&(u32, u32), &Acc)> = map.iter().collect();
@@ -286,7 +308,7 @@ fn corridor_list(g: &Gazetteer, map: &CorridorMap, top: usize) -> Vec<Corridor> 
 }
 
 /// Brandes' betweenness on the directed graph of area-to-area legs, normalised to 0..1.
-fn betweenness(nodes: &[u32], edges: &HashSet<(u32, u32)>) -> HashMap<u32, f64> {
+fn betweenness(nodes: &[u32], edges: &FastSet<(u32, u32)>) -> HashMap<u32, f64> {
     let index: HashMap<u32, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let n = nodes.len();
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -429,8 +451,8 @@ pub fn analyze(data: &Dataset<'_>, filter: &crate::Filter, options: &Options) ->
     let levels: [fn(&Gazetteer, u32) -> Option<u32>; 3] = [|_, p| Some(p), area, country];
     let mut corridor_maps: [CorridorMap; 3] = Default::default();
     let mut leg_maps: [CorridorMap; 3] = Default::default();
-    let mut through: HashMap<u32, u64> = HashMap::new();
-    let mut area_edges: HashSet<(u32, u32)> = HashSet::new();
+    let mut through: FastMap<u32, u64> = FastMap::default();
+    let mut area_edges: FastSet<(u32, u32)> = FastSet::default();
     let mut leg_seen: Vec<(usize, u32, u32)> = Vec::new();
     for &i in &chosen {
         let r = &data.reports[i];
@@ -491,39 +513,52 @@ pub fn analyze(data: &Dataset<'_>, filter: &crate::Filter, options: &Options) ->
 
     // Breakdowns: overall, per county of origin, per corridor; cross-tabs.
     let overall = overall_breakdown(data, &chosen);
-    let mut by_origin_county: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut by_corridor: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+    let area_corridors = corridor_list(g, &corridor_maps[1], 20);
+    let top_corridors: FastMap<(u32, u32), usize> = area_corridors
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let id = |p: &PlaceRef| vjt_gazetteer::place_index(g.by_id(&p.id).expect("listed places exist"));
+            ((id(&c.from), id(&c.to)), k)
+        })
+        .collect();
+    let mut per_county: Vec<VocabAcc> = vec![VocabAcc::default(); 48];
+    let mut per_corridor: Vec<VocabAcc> = vec![VocabAcc::default(); area_corridors.len()];
+    let mut origin_county_cache: FastMap<u32, Option<u8>> = FastMap::default();
     for &i in &chosen {
-        let stops = data.stops_of(&data.reports[i]);
+        let r = &data.reports[i];
+        let stops = data.stops_of(r);
         let origin = stops.iter().find(|s| s.role == ORIGIN).map_or(UNRESOLVED, |s| s.place);
         if origin != UNRESOLVED {
-            if let Some(c) = g.county_of(ix(g, origin)) {
-                if let Some(codes) = &g.place(c).county_codes {
-                    by_origin_county.entry(codes.iso.clone()).or_default().push(i);
-                }
+            let county = *origin_county_cache.entry(origin).or_insert_with(|| {
+                g.county_of(ix(g, origin)).and_then(|c| g.place(c).county_codes.as_ref().map(|cc| cc.number))
+            });
+            if let Some(n) = county {
+                per_county[n as usize].add(r);
             }
         }
         let end = end_stop(stops).map_or(UNRESOLVED, |s| s.place);
         if origin != UNRESOLVED && end != UNRESOLVED {
             if let (Some(a), Some(b)) = (area(g, origin), area(g, end)) {
-                by_corridor.entry((a, b)).or_default().push(i);
+                if let Some(&k) = top_corridors.get(&(a, b)) {
+                    per_corridor[k].add(r);
+                }
             }
         }
     }
-    let area_corridors = corridor_list(g, &corridor_maps[1], 20);
-    let corridor_key = |c: &Corridor| -> (u32, u32) {
-        (
-            vjt_gazetteer::place_index(g.by_id(&c.from.id).expect("listed")),
-            vjt_gazetteer::place_index(g.by_id(&c.to.id).expect("listed")),
-        )
-    };
+    let by_origin_county: BTreeMap<String, VocabBreakdown> = g
+        .counties()
+        .into_iter()
+        .filter_map(|c| {
+            let codes = g.place(c).county_codes.as_ref()?;
+            let acc = &per_county[codes.number as usize];
+            (acc.reports > 0).then(|| (codes.iso.clone(), acc.finish()))
+        })
+        .collect();
     let per_corridor: Vec<CorridorBreakdown> = area_corridors
         .iter()
-        .map(|c| CorridorBreakdown {
-            from: c.from.clone(),
-            to: c.to.clone(),
-            breakdown: vocab_breakdown(data, by_corridor.get(&corridor_key(c)).map_or(&[][..], Vec::as_slice)),
-        })
+        .zip(&per_corridor)
+        .map(|(c, acc)| CorridorBreakdown { from: c.from.clone(), to: c.to.clone(), breakdown: acc.finish() })
         .collect();
     let transport_by_corridor: Vec<CorridorCounts> = per_corridor
         .iter()
@@ -610,7 +645,7 @@ pub fn analyze(data: &Dataset<'_>, filter: &crate::Filter, options: &Options) ->
         hubs,
         breakdowns: AllBreakdowns {
             overall,
-            by_origin_county: by_origin_county.iter().map(|(k, v)| (k.clone(), vocab_breakdown(data, v))).collect(),
+            by_origin_county,
             by_corridor: per_corridor,
             transport_by_corridor,
             recruitment_by_exploitation,

@@ -5,10 +5,11 @@
 pub mod dataset;
 pub mod duplicates;
 mod engine;
+mod fasthash;
 pub mod output;
 pub mod risk;
 
-pub use dataset::{Builder, Dataset, Filter, OrganisationInfo, RoundInfo};
+pub use dataset::{assemble, BuildError, Builder, Dataset, Filter, OrganisationInfo, ReportSink, RoundInfo, StopSink};
 pub use duplicates::{cluster_key, Decision};
 pub use engine::{analyze, Options};
 pub use output::Analysis;

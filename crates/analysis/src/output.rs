@@ -290,6 +290,9 @@ pub struct DuplicateCluster {
     pub similarity: f64,
     pub status: &'static str,
     pub organisations: u64,
+    /// How many reports the cluster holds.
+    pub member_count: u64,
+    /// Its members, the first 50 by id (all of them in smaller clusters).
     pub members: Vec<DuplicateMember>,
 }
 

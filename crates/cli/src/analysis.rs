@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand};
 use vjt_analysis::{
-    analyze, Analysis, Builder, Dataset, Decision, Filter, Options, OrganisationInfo, RiskWeights, RoundInfo,
+    analyze, assemble, Analysis, Dataset, Decision, Filter, Options, OrganisationInfo, ReportSink, RiskWeights,
+    RoundInfo, StopSink,
 };
 use vjt_domain::{ExploitationType, OrganisationKind, ReviewStatus, Vocabulary, YearMonth};
 use vjt_gazetteer::Gazetteer;
@@ -51,38 +52,23 @@ pub struct AnalyzeArgs {
     json: bool,
 }
 
-/// Reads the whole database into the engine's compact form.
+/// Reads the whole database into the engine's compact form: stops and reports are read at the
+/// same time over two connections.
 pub fn load<'g>(store: &mut Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
-    let organisations = store
+    let organisations: Vec<OrganisationInfo> = store
         .organisations()?
         .into_iter()
         .map(|o| OrganisationInfo { id: o.id.0, name: o.name.to_string(), kind: o.kind })
         .collect();
-    let rounds = store
+    let rounds: Vec<RoundInfo> = store
         .rounds()?
         .into_iter()
         .map(|r| RoundInfo { id: r.id.0, name: r.name.to_string(), start: r.span.start().to_string() })
         .collect();
-    let mut builder = Builder::new(g, organisations, rounds);
-    let mut failure = None;
-    {
-        let builder_cell = std::cell::RefCell::new(&mut builder);
-        store.scan_reports(
-            &ReportQuery::default(),
-            |r| {
-                if failure.is_none() {
-                    if let Err(e) = builder_cell.borrow_mut().report(r) {
-                        failure = Some(e);
-                    }
-                }
-            },
-            |s| builder_cell.borrow_mut().stop(s),
-        )?;
-    }
-    if let Some(e) = failure {
-        bail!("{e}");
-    }
-    Ok(builder.finish())
+    let mut reports = ReportSink::new(&organisations, &rounds);
+    let mut stops = StopSink::new(g);
+    store.scan_concurrently(&ReportQuery::default(), |r| reports.push(r), |s| stops.push(s))?;
+    Ok(assemble(g, organisations, rounds, reports, stops)?)
 }
 
 fn parse_filter(store: &mut Store, f: &FilterArgs) -> Result<Filter> {

@@ -215,3 +215,79 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     eprintln!("reports after the kill: {count}");
     assert!(count == 1 || count == 1 + rows as u64, "a partial import is visible: {count} reports");
 }
+
+#[test]
+fn analyze_reproduces_ctdc_published_counts_after_import() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    let (data, freq) =
+        (shared.join("ctdc_vp_synthetic_condensed.csv"), shared.join("ctdc_vp_synthetic_expected_frequencies.csv"));
+    if !data.exists() || !freq.exists() {
+        eprintln!("skipped: ../shared/data with the CTDC files is absent");
+        return;
+    }
+    let dir = scratch("ctdc_analyze");
+    assert!(vjt(&dir, &["org", "add", "CTDC", "--kind", "international"]).status.success());
+    assert!(vjt(&dir, &["round", "add", "CTDC synthetic", "--start", "2002-01-01", "--end", "2022-12-31"])
+        .status
+        .success());
+    let imported =
+        vjt(&dir, &["import", data.to_str().unwrap(), "--org", "CTDC", "--round", "CTDC synthetic", "--json"]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let out = vjt(&dir, &["analyze", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &a["breakdowns"]["overall"];
+    let total = a["totals"]["reports"].as_u64().unwrap();
+    assert_eq!(total, 21_195);
+
+    // CTDC's published table: (variable, category) → count; category "" is the missing count.
+    let mut expected = std::collections::BTreeMap::new();
+    let mut reader = csv::Reader::from_path(&freq).unwrap();
+    for r in reader.records() {
+        let r = r.unwrap();
+        match &r[1] {
+            "valid" => expected.insert((r[0].to_string(), r[2].to_string()), r[3].parse::<u64>().unwrap()),
+            "missing" => expected.insert((r[0].to_string(), String::new()), r[3].parse::<u64>().unwrap()),
+            _ => None,
+        };
+    }
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let region = |v: &str| if v == "Americas/Oceania" { "Americas and Oceania".to_string() } else { v.to_string() };
+    let mut checked = 0;
+    for ((variable, category), count) in &expected {
+        let ours = match (variable.as_str(), category.as_str()) {
+            ("yearRegister", "") => n(&b["period"]["not_given"]),
+            ("yearRegister", c) => n(&b["period"]["counts"][c]),
+            ("gender", "") => n(&b["gender"]["reports_without"]),
+            ("gender", "Female") => n(&b["gender"]["female"]),
+            ("gender", "Male") => n(&b["gender"]["male"]),
+            ("majorityStatus", "") => n(&b["age"]["reports_without"]),
+            ("majorityStatus", "Adult") => n(&b["age"]["adults"]),
+            ("majorityStatus", "Minor") => n(&b["age"]["children"]),
+            ("isForcedLabour", "1") => n(&b["exploitation_types"]["counts"]["forced_labour"]),
+            ("isForcedLabour", "") => total - n(&b["exploitation_types"]["counts"]["forced_labour"]),
+            ("isSexualExploit", "1") => n(&b["exploitation_types"]["counts"]["sexual_exploitation"]),
+            ("isSexualExploit", "") => total - n(&b["exploitation_types"]["counts"]["sexual_exploitation"]),
+            ("UN_COO_Region", "") => n(&b["origin_world_region"]["unknown"]),
+            ("UN_COO_Region", c) => n(&b["origin_world_region"][region(c)]),
+            ("UN_COE_Region", "") => n(&b["end_world_region"]["unknown"]),
+            ("UN_COE_Region", c) => n(&b["end_world_region"][region(c)]),
+            ("IP_Relation", "") => n(&b["recruiter_relationships"]["not_given"]),
+            _ => continue,
+        };
+        assert_eq!(ours, *count, "{variable} {category:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 27, "every published count of the modelled variables was compared");
+    // A multi-valued relationship counts once per code.
+    for (ctdc, ours) in
+        [("FamilyIntimatePartner", "family"), ("FriendAcquaintance", "friend"), ("StrangerUnknownOther", "stranger")]
+    {
+        let published: u64 = expected
+            .iter()
+            .filter(|((v, c), _)| v == "IP_Relation" && c.split(';').any(|x| x == ctdc))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(n(&b["recruiter_relationships"]["counts"][ours]), published, "{ctdc}");
+    }
+}

@@ -155,6 +155,14 @@ pub struct PlaceAlias {
 pub struct Store {
     conn: Conn,
     target: String,
+    /// How to open another connection to the same database (for concurrent reads).
+    reopen: Option<Reopen>,
+}
+
+#[derive(Clone)]
+enum Reopen {
+    Sqlite(String),
+    Postgres(String, Option<String>),
 }
 
 pub(crate) fn now() -> String {
@@ -195,7 +203,8 @@ impl Store {
         )
             .map_err(|e| fail(&e))?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(|e| fail(&e))?;
-        let mut store = Store { conn: Conn::Sqlite { conn, translated: Default::default() }, target };
+        let reopen = (path != ":memory:").then(|| Reopen::Sqlite(path.to_string()));
+        let mut store = Store { conn: Conn::Sqlite { conn, translated: Default::default() }, target, reopen };
         schema::migrate(&mut store.conn).map_err(|e| match e {
             StoreError::Database(reason) => StoreError::Open { target: store.target.clone(), reason },
             other => other,
@@ -225,7 +234,8 @@ impl Store {
             }
             conn.batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
         }
-        let mut store = Store { conn, target };
+        let mut store =
+            Store { conn, target, reopen: Some(Reopen::Postgres(url.to_string(), schema.map(str::to_string))) };
         schema::migrate(&mut store.conn)?;
         Ok(store)
     }
@@ -358,6 +368,64 @@ impl Store {
         codec::assemble(rows, stops)
     }
 
+    /// Streams every report matching `query` (`on_report`, in id order) and every stop
+    /// (`on_stop`, in report and travel order; stops of reports outside the query are included)
+    /// at the same time, over two connections. Falls back to one after the other for an in-memory
+    /// database, which a second connection cannot see.
+    pub fn scan_concurrently(
+        &mut self,
+        query: &ReportQuery,
+        mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>) + Send,
+        mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>) + Send,
+    ) -> Result<(), StoreError> {
+        let second = match self.reopen.clone() {
+            Some(Reopen::Sqlite(path)) => Some(Store::open_sqlite(&path)?),
+            Some(Reopen::Postgres(url, schema)) => Some(Store::open_postgres(&url, schema.as_deref())?),
+            None => None,
+        };
+        let Some(mut second) = second else {
+            self.scan_stops(&mut on_stop)?;
+            return self.scan_report_rows(query, &mut on_report);
+        };
+        std::thread::scope(|scope| {
+            let stops = scope.spawn(move || second.scan_stops(&mut on_stop));
+            let reports = self.scan_report_rows(query, &mut on_report);
+            let stops = stops.join().map_err(|_| StoreError::Database("the stop reader failed".into()))?;
+            reports.and(stops)
+        })
+    }
+
+    fn scan_stops(&mut self, on_stop: &mut dyn FnMut(&vjt_domain::flat::FlatStop<'_>)) -> Result<(), StoreError> {
+        self.conn.scan("SELECT report_id, seq, role, text, place_id FROM stops ORDER BY report_id, seq", &[], |r| {
+            on_stop(&vjt_domain::flat::FlatStop {
+                report_id: r.int(0)?,
+                seq: r.int(1)?,
+                role: r.text(2)?,
+                text: r.text(3)?,
+                place_id: r.opt_text(4)?,
+            });
+            Ok(())
+        })
+    }
+
+    fn scan_report_rows(
+        &mut self,
+        query: &ReportQuery,
+        on_report: &mut dyn FnMut(&vjt_domain::flat::FlatReport<'_>),
+    ) -> Result<(), StoreError> {
+        self.conn.scan(
+            "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
+             recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
+             adults, period_start, period_end, source, confidence FROM reports \
+             WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) ORDER BY id",
+            &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()],
+            |r| {
+                on_report(&flat_report(r)?);
+                Ok(())
+            },
+        )
+    }
+
     /// Streams every report matching `query` as flat records, a page at a time: for each page, its
     /// stops first (`on_stop`, in report and travel order), then its reports (`on_report`, in id
     /// order). Nothing is copied per value; memory stays flat whatever the table size.
@@ -409,29 +477,7 @@ impl Store {
                  WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 AND id <= $4 ORDER BY id",
                 &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into(), after.into(), last.into()],
                 |r| {
-                    on_report(&vjt_domain::flat::FlatReport {
-                        id: r.int(0)?,
-                        organisation: r.int(1)?,
-                        round: r.int(2)?,
-                        report_ref: r.opt_text(3)?,
-                        status: r.text(4)?,
-                        exploitation_types: r.text(5)?,
-                        sectors: r.text(6)?,
-                        transport_modes: r.text(7)?,
-                        recruitment_methods: r.text(8)?,
-                        recruiter_relationships: r.text(9)?,
-                        victims: r.opt_int(10)?,
-                        victims_below: r.opt_int(11)?,
-                        female: r.opt_int(12)?,
-                        male: r.opt_int(13)?,
-                        other_gender: r.opt_int(14)?,
-                        children: r.opt_int(15)?,
-                        adults: r.opt_int(16)?,
-                        period_start: r.opt_text(17)?,
-                        period_end: r.opt_text(18)?,
-                        source: r.text(19)?,
-                        confidence: r.text(20)?,
-                    });
+                    on_report(&flat_report(r)?);
                     Ok(())
                 },
             )?;
@@ -569,6 +615,33 @@ impl Store {
             Ok(tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0)
         })
     }
+}
+
+/// A report row read in place, in the column order both scans select.
+fn flat_report<'r>(r: &'r sql::ScanRow<'_>) -> Result<vjt_domain::flat::FlatReport<'r>, StoreError> {
+    Ok(vjt_domain::flat::FlatReport {
+        id: r.int(0)?,
+        organisation: r.int(1)?,
+        round: r.int(2)?,
+        report_ref: r.opt_text(3)?,
+        status: r.text(4)?,
+        exploitation_types: r.text(5)?,
+        sectors: r.text(6)?,
+        transport_modes: r.text(7)?,
+        recruitment_methods: r.text(8)?,
+        recruiter_relationships: r.text(9)?,
+        victims: r.opt_int(10)?,
+        victims_below: r.opt_int(11)?,
+        female: r.opt_int(12)?,
+        male: r.opt_int(13)?,
+        other_gender: r.opt_int(14)?,
+        children: r.opt_int(15)?,
+        adults: r.opt_int(16)?,
+        period_start: r.opt_text(17)?,
+        period_end: r.opt_text(18)?,
+        source: r.text(19)?,
+        confidence: r.text(20)?,
+    })
 }
 
 fn describe_postgres(config: &postgres::Config) -> String {

@@ -1,0 +1,171 @@
+//! `vjt analyze --json` on a large embedded database, timed as the command a user runs (from
+//! opening the database to the last byte of JSON), with the command's peak memory; and the
+//! duplicate grouping alone at a tenth and at the full size, to show that it grows linearly.
+//!
+//! Run: cargo bench -p vjt-cli --bench analyze [-- REPORTS] [--duckdb]     (default 1,000,000)
+//! The database is built once and kept in target/bench-data for later runs. With --duckdb the
+//! stops are exported as CSV and DuckDB (Python package `duckdb`) computes place-by-role counts
+//! and corridors from it, for comparison.
+
+use std::time::Instant;
+
+use vjt_gazetteer::{Gazetteer, Resolver};
+use vjt_store::{ReportQuery, Store};
+
+fn build(path: &std::path::Path, reports: usize) {
+    let started = Instant::now();
+    let mut store = Store::open(path.to_str().unwrap()).unwrap();
+    let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| store.add_organisation(o).unwrap().id).collect();
+    let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| store.add_round(r).unwrap().id).collect();
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let mut cache = vjt_gazetteer::ResolutionCache::default();
+    let (mut written, mut seed) = (0, 1);
+    while written < reports {
+        let n = (reports - written).min(50_000);
+        let mut batch = vjt_demo::reports(&orgs, &rounds, n.div_ceil(2), seed);
+        batch.truncate(n);
+        for r in &mut batch {
+            let mut d = r.clone().into_draft();
+            // Unique ids across batches, so that every generated report is kept.
+            let own = d.report_id.map(|x| x.to_string()).unwrap_or_default();
+            d.report_id = vjt_domain::ReportRef::parse(&format!("B{seed}-{own}")).ok();
+            *r = vjt_domain::RouteReport::new(d).unwrap();
+            resolver.resolve_journey_cached(r.journey_mut(), Some("KE"), &mut cache);
+        }
+        store.save_reports(&batch).unwrap();
+        written += n;
+        seed += 1;
+        eprint!("\rbuilding the benchmark database: {written}/{reports}");
+    }
+    eprintln!(" in {:.0} s", started.elapsed().as_secs_f64());
+}
+
+/// Peak resident memory of the children waited for so far, in MiB.
+fn children_peak_mib() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage only writes into the struct it is given.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let reports: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join(format!("analysis-{reports}-v{}.db", vjt_store::SCHEMA_VERSION));
+    if !db.exists() {
+        let partial = dir.join(format!("analysis-{reports}.partial"));
+        let _ = std::fs::remove_file(&partial);
+        build(&partial, reports);
+        std::fs::rename(&partial, &db).unwrap();
+    }
+
+    let mut best = f64::MAX;
+    let mut size = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vjt"))
+            .args(["--db", db.to_str().unwrap(), "analyze", "--json"])
+            .output()
+            .expect("vjt runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        best = best.min(started.elapsed().as_secs_f64());
+        size = out.stdout.len();
+    }
+    println!(
+        "vjt analyze --json over {reports} reports: {best:.2} s (best of 3), {:.1} MiB of JSON, peak resident memory {:.0} MiB",
+        size as f64 / 1048576.0,
+        children_peak_mib()
+    );
+
+    // The duplicate grouping alone, on the dataset in memory.
+    let g = Gazetteer::embedded();
+    let mut store = Store::open(db.to_str().unwrap()).unwrap();
+    let orgs: Vec<_> = store
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .map(|o| vjt_analysis::OrganisationInfo { id: o.id.0, name: o.name.to_string(), kind: o.kind })
+        .collect();
+    let rounds: Vec<_> = store
+        .rounds()
+        .unwrap()
+        .into_iter()
+        .map(|r| vjt_analysis::RoundInfo { id: r.id.0, name: r.name.to_string(), start: r.span.start().to_string() })
+        .collect();
+    let mut report_sink = vjt_analysis::ReportSink::new(&orgs, &rounds);
+    let mut stop_sink = vjt_analysis::StopSink::new(g);
+    store.scan_concurrently(&ReportQuery::default(), |r| report_sink.push(r), |s| stop_sink.push(s)).unwrap();
+    let data = vjt_analysis::assemble(g, orgs, rounds, report_sink, stop_sink).unwrap();
+    let all: Vec<usize> = (0..data.reports.len()).collect();
+    for n in [data.reports.len() / 10, data.reports.len()] {
+        let t = Instant::now();
+        let clusters = vjt_analysis::duplicates::cluster_count(&data, &all[..n]);
+        println!("duplicate grouping of {n} reports: {:.3} s ({clusters} clusters)", t.elapsed().as_secs_f64());
+    }
+    if args.iter().any(|a| a == "--duckdb") {
+        compare_with_duckdb(&data, &dir, best);
+    }
+}
+
+/// One row per resolved stop (report, organisation, role, place, area) as CSV; DuckDB then counts
+/// reports and organisations by place and role, reports by area and role, and corridors, timed
+/// from reading the CSV to its results.
+fn compare_with_duckdb(data: &vjt_analysis::Dataset<'_>, dir: &std::path::Path, vjt_secs: f64) {
+    use std::io::Write;
+    let g = data.gazetteer;
+    let csv = dir.join("stops.csv");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&csv).unwrap());
+        writeln!(out, "report,org,role,place,area,victims").unwrap();
+        for r in &data.reports {
+            for s in data.stops_of(r) {
+                let Some(p) = vjt_gazetteer::place_at(g, s.place) else { continue };
+                let area = g.county_of(p).or_else(|| g.country_of(p)).unwrap_or(p);
+                writeln!(
+                    out,
+                    "{},{},{},{},{},{}",
+                    r.id,
+                    r.organisation,
+                    s.role,
+                    g.place(p).id,
+                    g.place(area).id,
+                    r.victims
+                )
+                .unwrap();
+            }
+        }
+    }
+    let script = format!(
+        r#"
+import time, duckdb
+t = time.time()
+con = duckdb.connect()
+con.execute("CREATE TABLE s AS SELECT * FROM read_csv_auto('{csv}')")
+places = con.execute("SELECT place, role, count(DISTINCT report), count(DISTINCT org) FROM s GROUP BY place, role").fetchall()
+areas = con.execute("SELECT area, role, count(DISTINCT report) FROM s GROUP BY area, role").fetchall()
+corr = con.execute('''
+  WITH o AS (SELECT report, min(area) AS a FROM s WHERE role = 0 GROUP BY report),
+       e AS (SELECT report, arg_max(area, role) AS a FROM s WHERE role >= 2 GROUP BY report)
+  SELECT o.a, e.a, count(*) FROM o JOIN e USING (report) GROUP BY o.a, e.a''').fetchall()
+print(f"{{time.time() - t:.2f}} {{len(places)}} {{len(areas)}} {{len(corr)}}")
+"#,
+        csv = csv.display()
+    );
+    match std::process::Command::new("python3").args(["-c", &script]).output() {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let secs: f64 = text.split_whitespace().next().and_then(|x| x.parse().ok()).unwrap_or(f64::NAN);
+            println!(
+                "DuckDB from CSV: {secs:.2} s for place-by-role and area-by-role counts and corridors; vjt's whole analyze --json took {:.2}x that",
+                vjt_secs / secs
+            );
+        }
+        Ok(o) => println!(
+            "DuckDB comparison failed (pip install duckdb): {}",
+            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+        ),
+        Err(e) => println!("python3 not available for the DuckDB comparison: {e}"),
+    }
+}
