@@ -129,6 +129,11 @@ pub fn analyze_command(db: &str, args: AnalyzeArgs) -> Result<()> {
     if args.json {
         return json(&a);
     }
+    print_analysis(&a)
+}
+
+/// The readable summary: totals, top counties per role, risk, corridors, hubs, types, trend.
+pub fn print_analysis(a: &Analysis) -> Result<()> {
     let t = &a.totals;
     say(format!(
         "{} reports from {} organisations in {} round(s); {} estimated victims ({} reports give no estimate)",

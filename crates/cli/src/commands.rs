@@ -1,13 +1,12 @@
 //! One function per command. Each opens the store, does one job and prints the outcome.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use vjt_domain::{
     parse_date, CountryCode, DateSpan, NewOrganisation, NewRound, OrganisationKind, OrganisationName, RoundName,
-    StopRole, Vocabulary,
+    Vocabulary,
 };
 use vjt_store::{ReportQuery, Store, SCHEMA_VERSION};
 
@@ -252,7 +251,15 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         "  {} of {stops} stops resolved to a gazetteer place; {unresolved} wait for review (vjt places unresolved)",
         stops - unresolved
     ))?;
-    summary(&mut store)?;
+    say("")?;
+    drop(store);
+    let analysis = crate::analysis::run(
+        db_path.to_str().ok_or_else(|| anyhow!("the path {} is not valid UTF-8", db_path.display()))?,
+        &crate::analysis::FilterArgs::default(),
+        None,
+        100,
+    )?;
+    crate::analysis::print_analysis(&analysis)?;
     say(format!(
         "\nTry: vjt --db {0} routes list --round \"Kenya 2020\"\n     vjt --db {0} places unresolved",
         db_path.display()
@@ -260,53 +267,5 @@ pub fn demo(args: DemoArgs) -> Result<()> {
     if !args.no_serve {
         say("(The web UI is not built yet, so there is nothing to serve; the demo stops here.)")?;
     }
-    Ok(())
-}
-
-/// What a newcomer wants to see first: counts per round and the places named most often, by role.
-fn summary(store: &mut Store) -> Result<()> {
-    let rounds = store.rounds()?;
-    let mut rows = Vec::new();
-    for round in &rounds {
-        let reports = store.reports(&ReportQuery { round: Some(round.id), organisation: None })?;
-        let victims: u64 = reports.iter().filter_map(|s| s.report.victims).map(|v| u64::from(v.get())).sum();
-        let orgs: std::collections::BTreeSet<_> = reports.iter().map(|s| s.report.organisation).collect();
-        rows.push(vec![round.name.to_string(), reports.len().to_string(), orgs.len().to_string(), victims.to_string()]);
-    }
-    say("")?;
-    table(&["round", "reports", "organisations", "estimated victims"], &rows)?;
-
-    let all = store.reports(&ReportQuery::default())?;
-    let g = vjt_gazetteer::Gazetteer::embedded();
-    let mut by_role: BTreeMap<StopRole, BTreeMap<String, usize>> = BTreeMap::new();
-    for s in &all {
-        // A report counts once per role per area, however many of its stops fall in that area.
-        let mut seen = std::collections::BTreeSet::new();
-        for (role, stop) in s.report.journey.stops() {
-            let area = match stop.place.as_ref().and_then(|p| g.by_id(&p.0)) {
-                Some(ix) => {
-                    let summary = g.summary(ix);
-                    match (summary.county, summary.country) {
-                        (Some(county), _) => county.name,
-                        (None, Some(country)) => country.name,
-                        (None, None) => summary.name,
-                    }
-                }
-                None => "(unresolved)".to_string(),
-            };
-            if seen.insert((role, area.clone())) {
-                *by_role.entry(role).or_default().entry(area).or_default() += 1;
-            }
-        }
-    }
-    say("\nMost reported areas by role (county in Kenya, country abroad; reports):")?;
-    let mut rows = Vec::new();
-    for (role, counts) in &by_role {
-        let mut ranked: Vec<(&String, &usize)> = counts.iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let top: Vec<String> = ranked.iter().take(4).map(|(name, n)| format!("{name} ({n})")).collect();
-        rows.push(vec![role.label(vjt_domain::Lang::En).to_string(), top.join(", ")]);
-    }
-    table(&["role", "top areas"], &rows)?;
     Ok(())
 }
