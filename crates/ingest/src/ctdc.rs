@@ -18,9 +18,9 @@ use vjt_domain::{
     ReportDraft, ReportRef, ReviewStatus, RouteReport, Sector, Stop, StopText, YearMonth,
 };
 use vjt_gazetteer::{Context, Gazetteer, Resolver};
-use vjt_store::{Saved, Store};
+use vjt_store::Store;
 
-use crate::import::{FileReport, Format, ImportError, ImportOptions};
+use crate::import::{finish, required_org_round, FileReport, Format, ImportError, ImportOptions};
 use crate::rows::CellProblem;
 use crate::source::Table;
 
@@ -86,12 +86,7 @@ pub fn import(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, ImportError> {
-    let (Some(organisation), Some(round)) = (options.org, options.round) else {
-        return Err(ImportError::Unsupported {
-            file: table.file,
-            reason: "CTDC data names no reporting organisation or round: give --org and --round".into(),
-        });
-    };
+    let (organisation, round) = required_org_round(&table.file, "CTDC", options)?;
     let g = resolver.gazetteer();
     let cols = Columns { header: table.header.iter().map(str::to_string).collect() };
     let file = table.file.clone();
@@ -222,11 +217,7 @@ pub fn import(
             status: ReviewStatus::Submitted,
         };
         match RouteReport::new(draft) {
-            Ok(r) => match writer.save(&r)? {
-                Saved::Inserted(_) => report.imported += 1,
-                Saved::Updated(_) => report.updated += 1,
-                Saved::Unchanged(_) => report.unchanged += 1,
-            },
+            Ok(r) => report.count(writer.save(&r)?),
             Err(problems) => {
                 report.rejected += 1;
                 for p in problems.into_iter().take(1) {
@@ -241,11 +232,6 @@ pub fn import(
         }
     }
     progress(report.rows_read, report.rows_read);
-    if options.dry_run || (options.strict && report.rejected > 0) {
-        writer.rollback()?;
-    } else {
-        writer.commit()?;
-        report.committed = true;
-    }
+    finish(writer, &mut report, options)?;
     Ok(report)
 }

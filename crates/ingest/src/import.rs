@@ -129,6 +129,47 @@ pub struct FileReport {
 
 const PROBLEMS_KEPT: usize = 50;
 
+impl FileReport {
+    /// Tallies what saving one report did.
+    pub(crate) fn count(&mut self, saved: Saved) {
+        match saved {
+            Saved::Inserted(_) => self.imported += 1,
+            Saved::Updated(_) => self.updated += 1,
+            Saved::Unchanged(_) => self.unchanged += 1,
+        }
+    }
+}
+
+/// The organisation and round that files naming none (CTDC, UNODC) need from the command line.
+pub(crate) fn required_org_round(
+    file: &str,
+    what: &str,
+    options: &ImportOptions,
+) -> Result<(OrganisationId, RoundId), ImportError> {
+    match (options.org, options.round) {
+        (Some(o), Some(r)) => Ok((o, r)),
+        _ => Err(ImportError::Unsupported {
+            file: file.to_string(),
+            reason: format!("{what} data names no reporting organisation or round: give --org and --round"),
+        }),
+    }
+}
+
+/// Ends a file's transaction: nothing is kept for a dry run, nor for a strict import with problems.
+pub(crate) fn finish(
+    writer: vjt_store::ImportWriter<'_>,
+    report: &mut FileReport,
+    options: &ImportOptions,
+) -> Result<(), ImportError> {
+    if options.dry_run || (options.strict && report.rejected > 0) {
+        writer.rollback()?;
+    } else {
+        writer.commit()?;
+        report.committed = true;
+    }
+    Ok(())
+}
+
 fn default_rejects_path(input: &Path) -> PathBuf {
     let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("import");
     input.with_file_name(format!("{stem}.rejects.csv"))
@@ -364,11 +405,7 @@ pub fn import_file(
                                 *report.unresolved_places.entry(text).or_default() += 1;
                             }
                         }
-                        match writer.save_encoded(encoded)? {
-                            Saved::Inserted(_) => report.imported += 1,
-                            Saved::Updated(_) => report.updated += 1,
-                            Saved::Unchanged(_) => report.unchanged += 1,
-                        }
+                        report.count(writer.save_encoded(encoded)?);
                     }
                 }
             }
@@ -381,13 +418,7 @@ pub fn import_file(
     });
     worker_result?;
     progress(report.rows_read, report.rows_read);
-
-    if options.dry_run || (options.strict && report.rejected > 0) {
-        writer.rollback()?;
-    } else {
-        writer.commit()?;
-        report.committed = true;
-    }
+    finish(writer, &mut report, options)?;
     if !rejects.is_empty() && !options.dry_run {
         let path = options.rejects.clone().unwrap_or_else(|| default_rejects_path(Path::new(&file)));
         write_rejects(&path, &header, &rejects)?;

@@ -16,9 +16,9 @@ use vjt_domain::{
     StopText, YearMonth,
 };
 use vjt_gazetteer::{Context, Resolver};
-use vjt_store::{Saved, Store};
+use vjt_store::Store;
 
-use crate::import::{FileReport, Format, ImportError, ImportOptions};
+use crate::import::{finish, required_org_round, FileReport, Format, ImportError, ImportOptions};
 use crate::rows::CellProblem;
 use crate::source::Table;
 
@@ -55,12 +55,7 @@ pub fn import(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<FileReport, ImportError> {
-    let (Some(organisation), Some(round)) = (options.org, options.round) else {
-        return Err(ImportError::Unsupported {
-            file: table.file,
-            reason: "UNODC data names no reporting organisation or round: give --org and --round".into(),
-        });
-    };
+    let (organisation, round) = required_org_round(&table.file, "UNODC", options)?;
     let g = resolver.gazetteer();
     let header: Vec<String> = table.header.iter().map(|h| h.trim().to_string()).collect();
     let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
@@ -212,11 +207,7 @@ pub fn import(
         };
         let reference = draft.report_id.clone();
         match RouteReport::new(draft) {
-            Ok(r) => match writer.save(&r)? {
-                Saved::Inserted(_) => report.imported += 1,
-                Saved::Updated(_) => report.updated += 1,
-                Saved::Unchanged(_) => report.unchanged += 1,
-            },
+            Ok(r) => report.count(writer.save(&r)?),
             Err(problems) => {
                 report.rejected += 1;
                 let reason = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
@@ -242,12 +233,7 @@ pub fn import(
     if zero > 0 {
         report.observations.push(format!("{zero} row(s) reported 0 detected victims and make no route"));
     }
-    if options.dry_run || (options.strict && report.rejected > 0) {
-        writer.rollback()?;
-    } else {
-        writer.commit()?;
-        report.committed = true;
-    }
+    finish(writer, &mut report, options)?;
     Ok(report)
 }
 
