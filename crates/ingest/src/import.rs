@@ -219,7 +219,7 @@ fn row_fingerprint(record: &StringRecord) -> String {
 }
 
 /// Rows go from the reading thread to the writing thread in batches of this many.
-const BATCH: usize = 256;
+const BATCH: usize = 2048;
 
 /// One row after the reading thread is done with it.
 enum Parsed {
@@ -345,7 +345,7 @@ pub fn import_file(
     // Two stages on two cores: a worker reads, validates, resolves and encodes rows in batches;
     // this thread writes them. The channel is bounded, so memory stays flat on any file size.
     let worker_result = std::thread::scope(|scope| -> Result<(), ImportError> {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(4);
         let layout = &layout;
         let ctx = &ctx;
         let transits = &transits;

@@ -23,10 +23,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "duplicate_decisions",
         sql: include_str!("../migrations/0007_duplicate_decisions.sql"),
     },
+    Migration { version: 8, name: "drop_round_index", sql: include_str!("../migrations/0008_drop_round_index.sql") },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {
