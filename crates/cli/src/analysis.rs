@@ -71,6 +71,12 @@ pub fn load<'g>(store: &mut Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
     Ok(assemble(g, organisations, rounds, reports, stops)?)
 }
 
+impl FilterArgs {
+    pub fn round_names(&self) -> &[String] {
+        &self.rounds
+    }
+}
+
 fn parse_filter(store: &mut Store, f: &FilterArgs) -> Result<Filter> {
     let mut filter = Filter::default();
     for name in &f.rounds {

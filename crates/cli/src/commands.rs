@@ -260,6 +260,11 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         100,
     )?;
     crate::analysis::print_analysis(&analysis)?;
+    let report = crate::publish::write_report(
+        db_path.to_str().unwrap_or_default(),
+        &crate::publish::ReportArgs::for_demo(args.out.join("report.html")),
+    )?;
+    say(format!("\nThe report is in {} (open it in a browser; it needs no internet)", report.display()))?;
     say(format!(
         "\nTry: vjt --db {0} routes list --round \"Kenya 2020\"\n     vjt --db {0} places unresolved",
         db_path.display()

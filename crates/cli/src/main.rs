@@ -8,6 +8,7 @@ mod analysis;
 mod commands;
 mod output;
 mod places;
+mod publish;
 mod transfer;
 
 use std::process::ExitCode;
@@ -54,6 +55,8 @@ enum Command {
     /// Reports from different organisations that look like the same route.
     #[command(subcommand)]
     Duplicates(analysis::DuplicatesCommand),
+    /// Write the published report (self-contained HTML) in English or Kiswahili.
+    Report(publish::ReportArgs),
     /// Export route reports in the template layout (CSV, or XLSX with a stops sheet).
     Export(transfer::ExportArgs),
     /// Write a blank import template (CSV/XLSX) or an XLSForm for KoBoToolbox / ODK.
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Import(args) => transfer::import(&cli.db, args),
         Command::Analyze(args) => analysis::analyze_command(&cli.db, args),
         Command::Duplicates(cmd) => analysis::duplicates(&cli.db, cmd),
+        Command::Report(args) => publish::report(&cli.db, args),
         Command::Export(args) => transfer::export(&cli.db, args),
         Command::Template(args) => transfer::template(args),
         Command::Places(cmd) => places::places(&cli.db, cmd),

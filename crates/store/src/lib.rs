@@ -587,6 +587,16 @@ impl Store {
         Ok(out)
     }
 
+    /// How many stops there are, and how many of them have no place yet.
+    pub fn stop_counts(&mut self) -> Result<(u64, u64), StoreError> {
+        let row = self.conn.query_one(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN place_id IS NULL THEN 1 ELSE 0 END), 0) FROM stops",
+            &[],
+        )?;
+        let row = row.ok_or_else(|| StoreError::Database("a count returned no row".into()))?;
+        Ok((row.int(0)? as u64, row.int(1)? as u64))
+    }
+
     /// Records a coordinator's decision on a duplicate cluster ("confirmed" or "split"); a later
     /// decision on the same cluster replaces the earlier one.
     pub fn set_duplicate_decision(&mut self, cluster_key: &str, decision: &str) -> Result<(), StoreError> {

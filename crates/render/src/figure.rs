@@ -1,0 +1,143 @@
+//! A figure is a list of shapes in points (1/72 inch), origin at the top left. Maps and charts
+//! build figures; `svg` writes them for the HTML report and `pdf` for the PDF, so both show the same
+//! drawing.
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Colour(pub u8, pub u8, pub u8);
+
+impl Colour {
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+    pub const WHITE: Colour = Colour(255, 255, 255);
+    pub const INK: Colour = Colour(33, 37, 41);
+    pub const GREY: Colour = Colour(150, 150, 150);
+    pub const LIGHT: Colour = Colour(236, 236, 236);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    /// A closed outline; `class` lets tests and stylesheets find it ("county").
+    Polygon {
+        rings: Vec<Vec<(f64, f64)>>,
+        fill: Colour,
+        stroke: Colour,
+        width: f64,
+        class: &'static str,
+        title: String,
+    },
+    /// A quadratic curve from `from` through control `via` to `to`, with an arrowhead at `to`.
+    Flow {
+        from: (f64, f64),
+        via: (f64, f64),
+        to: (f64, f64),
+        width: f64,
+        colour: Colour,
+        title: String,
+    },
+    Circle {
+        centre: (f64, f64),
+        radius: f64,
+        fill: Colour,
+        stroke: Colour,
+        title: String,
+    },
+    Rect {
+        x: f64,
+        y: f64,
+        w: f64,
+        h: f64,
+        fill: Colour,
+        title: String,
+    },
+    Line {
+        from: (f64, f64),
+        to: (f64, f64),
+        colour: Colour,
+        width: f64,
+    },
+    Text {
+        at: (f64, f64),
+        text: String,
+        size: f64,
+        anchor: Anchor,
+        colour: Colour,
+        bold: bool,
+    },
+}
+
+/// A drawing with its size and an accessible description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub width: f64,
+    pub height: f64,
+    pub title: String,
+    pub shapes: Vec<Shape>,
+}
+
+impl Figure {
+    pub fn new(width: f64, height: f64, title: impl Into<String>) -> Self {
+        Figure { width, height, title: title.into(), shapes: Vec::new() }
+    }
+    pub fn push(&mut self, s: Shape) {
+        self.shapes.push(s);
+    }
+    pub fn text(&mut self, at: (f64, f64), text: impl Into<String>, size: f64, anchor: Anchor) {
+        self.shapes.push(Shape::Text { at, text: text.into(), size, anchor, colour: Colour::INK, bold: false });
+    }
+    pub fn bold(&mut self, at: (f64, f64), text: impl Into<String>, size: f64, anchor: Anchor) {
+        self.shapes.push(Shape::Text { at, text: text.into(), size, anchor, colour: Colour::INK, bold: true });
+    }
+}
+
+/// Sequential colours from light to dark that stay distinguishable with the common colour
+/// vision deficiencies (sampled from the viridis scale, light end first).
+pub const SEQUENTIAL: [Colour; 5] =
+    [Colour(253, 231, 37), Colour(122, 209, 81), Colour(34, 168, 132), Colour(42, 120, 142), Colour(65, 68, 135)];
+
+/// The colour of risk bands, low to very high (viridis, light to dark).
+pub fn band_colour(band: &str) -> Colour {
+    match band {
+        "low" => SEQUENTIAL[0],
+        "medium" => SEQUENTIAL[1],
+        "high" => SEQUENTIAL[3],
+        _ => SEQUENTIAL[4],
+    }
+}
+
+/// Diverging colours for change: falls (orange) and rises (blue), safe for colour-blind readers.
+pub const FALL: Colour = Colour(230, 97, 1);
+pub const RISE: Colour = Colour(49, 130, 189);
+
+/// The colour for a value on a 0..=max scale.
+pub fn scale_colour(value: f64, max: f64) -> Colour {
+    if value <= 0.0 || max <= 0.0 {
+        return Colour::LIGHT;
+    }
+    let t = (value / max).clamp(0.0, 1.0);
+    let i = ((t * (SEQUENTIAL.len() - 1) as f64).ceil() as usize).min(SEQUENTIAL.len() - 1);
+    SEQUENTIAL[i]
+}
+
+/// Rough width of text in Helvetica at `size` points, for laying out labels and bars.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                0.66
+            } else if c == ' ' {
+                0.28
+            } else {
+                0.52
+            }
+        })
+        .sum::<f64>()
+        * size
+}

@@ -1,0 +1,110 @@
+//! The shipped boundaries and the projection from degrees to points on a page.
+
+use std::sync::OnceLock;
+
+#[derive(serde::Deserialize)]
+pub struct County {
+    pub iso: String,
+    pub number: u8,
+    pub name: String,
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Counties {
+    counties: Vec<County>,
+}
+
+#[derive(serde::Deserialize)]
+pub struct Country {
+    pub iso2: String,
+    pub name: String,
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+#[derive(serde::Deserialize)]
+struct World {
+    countries: Vec<Country>,
+}
+
+/// Kenya's 47 counties (OpenStreetMap contributors, ODbL), in First Schedule order.
+pub fn counties() -> &'static [County] {
+    static C: OnceLock<Vec<County>> = OnceLock::new();
+    C.get_or_init(|| {
+        serde_json::from_str::<Counties>(include_str!("../data/kenya_counties.json"))
+            .expect("shipped data is checked by tests")
+            .counties
+    })
+}
+
+/// Countries of the world (Natural Earth, 1:110m).
+pub fn world() -> &'static [Country] {
+    static W: OnceLock<Vec<Country>> = OnceLock::new();
+    W.get_or_init(|| {
+        serde_json::from_str::<World>(include_str!("../data/world.json"))
+            .expect("shipped data is checked by tests")
+            .countries
+    })
+}
+
+/// An equirectangular projection of a lon/lat box onto a rectangle of points, keeping shapes
+/// true at the box's middle latitude (good enough for Kenya and for a regional map).
+#[derive(Debug, Clone, Copy)]
+pub struct Projection {
+    lon0: f64,
+    lat1: f64,
+    scale: f64,
+    kx: f64,
+    pub x0: f64,
+    pub y0: f64,
+}
+
+impl Projection {
+    pub fn fit(lon: (f64, f64), lat: (f64, f64), at: (f64, f64), size: (f64, f64)) -> Projection {
+        let kx = ((lat.0 + lat.1) / 2.0).to_radians().cos();
+        let w = (lon.1 - lon.0) * kx;
+        let h = lat.1 - lat.0;
+        let scale = (size.0 / w).min(size.1 / h);
+        let x0 = at.0 + (size.0 - w * scale) / 2.0;
+        let y0 = at.1 + (size.1 - h * scale) / 2.0;
+        Projection { lon0: lon.0, lat1: lat.1, scale, kx, x0, y0 }
+    }
+    pub fn point(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (self.x0 + (lon - self.lon0) * self.kx * self.scale, self.y0 + (self.lat1 - lat) * self.scale)
+    }
+    /// Projects outlines, dropping points within half a point of the last one kept: detail no
+    /// reader can see, which otherwise made each map hundreds of kilobytes.
+    pub fn rings(&self, rings: &[Vec<[f64; 2]>]) -> Vec<Vec<(f64, f64)>> {
+        rings
+            .iter()
+            .map(|r| {
+                let mut out: Vec<(f64, f64)> = Vec::with_capacity(r.len() / 4 + 4);
+                for p in r {
+                    let q = self.point(p[0], p[1]);
+                    if out.last().is_none_or(|l: &(f64, f64)| (l.0 - q.0).hypot(l.1 - q.1) >= 0.5) {
+                        out.push(q);
+                    }
+                }
+                out
+            })
+            .filter(|r| r.len() >= 3)
+            .collect()
+    }
+}
+
+/// The area-weighted centre of the largest ring: where a county's label goes.
+pub fn label_point(rings: &[Vec<[f64; 2]>]) -> (f64, f64) {
+    let area = |r: &Vec<[f64; 2]>| r.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum::<f64>() / 2.0;
+    let Some(ring) = rings.iter().max_by(|a, b| area(a).abs().total_cmp(&area(b).abs())) else { return (0.0, 0.0) };
+    let a = area(ring);
+    if a.abs() < 1e-12 {
+        return (ring[0][0], ring[0][1]);
+    }
+    let (mut cx, mut cy) = (0.0, 0.0);
+    for w in ring.windows(2) {
+        let cross = w[0][0] * w[1][1] - w[1][0] * w[0][1];
+        cx += (w[0][0] + w[1][0]) * cross;
+        cy += (w[0][1] + w[1][1]) * cross;
+    }
+    (cx / (6.0 * a), cy / (6.0 * a))
+}

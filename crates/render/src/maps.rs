@@ -1,0 +1,261 @@
+//! Maps drawn from the shipped boundaries: county risk, activity by role, corridors inside Kenya
+//! and routes to and from Kenya. Every map carries its attribution.
+
+use vjt_analysis::output::{CountyActivity, RoleStat};
+use vjt_analysis::Analysis;
+use vjt_gazetteer::{Gazetteer, PlaceKind};
+
+use crate::catalogue::{Catalogue, Disclosure};
+use crate::figure::{band_colour, scale_colour, Anchor, Colour, Figure, Shape, SEQUENTIAL};
+use crate::geo::{counties, label_point, world, Projection};
+
+const KENYA_LON: (f64, f64) = (33.8, 42.0);
+const KENYA_LAT: (f64, f64) = (-4.8, 4.7);
+
+fn attribution(f: &mut Figure, cat: &Catalogue) {
+    let y = f.height - 6.0;
+    f.push(Shape::Text {
+        at: (f.width - 6.0, y),
+        text: cat.t("attribution_short"),
+        size: 6.5,
+        anchor: Anchor::End,
+        colour: Colour::GREY,
+        bold: false,
+    });
+}
+
+fn county_of<'a>(a: &'a Analysis, iso: &str) -> Option<&'a CountyActivity> {
+    a.counties.iter().find(|c| c.iso == iso)
+}
+
+/// The county risk index as a choropleth, every county named, with a legend of the four bands.
+pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
+    let mut f = Figure::new(560.0, 620.0, cat.t("map_risk"));
+    f.bold((10.0, 20.0), cat.t("map_risk"), 13.0, Anchor::Start);
+    let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 30.0), (540.0, 540.0));
+    for c in counties() {
+        let activity = county_of(a, &c.iso);
+        let (fill, title) = match activity {
+            Some(x) => (
+                band_colour(x.risk_band),
+                format!("{}: {:.0} ({})", c.name, x.risk_score, cat.t(&format!("band_{}", x.risk_band))),
+            ),
+            None => (Colour::LIGHT, c.name.clone()),
+        };
+        f.push(Shape::Polygon {
+            rings: p.rings(&c.rings),
+            fill,
+            stroke: Colour::WHITE,
+            width: 0.6,
+            class: "county",
+            title,
+        });
+    }
+    for c in counties() {
+        let (lon, lat) = label_point(&c.rings);
+        let at = p.point(lon, lat);
+        let dark = county_of(a, &c.iso).is_some_and(|x| matches!(x.risk_band, "high" | "very_high"));
+        let colour = if dark { Colour::WHITE } else { Colour::INK };
+        f.push(Shape::Text {
+            at: (at.0, at.1 + 2.0),
+            text: c.name.clone(),
+            size: 6.0,
+            anchor: Anchor::Middle,
+            colour,
+            bold: false,
+        });
+    }
+    let (x, mut y) = (24.0, 470.0);
+    f.bold((x, y), cat.t("risk"), 9.0, Anchor::Start);
+    for (band, range) in [("low", "0–25"), ("medium", "25–50"), ("high", "50–75"), ("very_high", "75–100")] {
+        y += 16.0;
+        f.push(Shape::Rect {
+            x,
+            y: y - 9.0,
+            w: 14.0,
+            h: 11.0,
+            fill: band_colour(band),
+            title: cat.t(&format!("band_{band}")),
+        });
+        f.text((x + 20.0, y), format!("{} ({range})", cat.t(&format!("band_{band}"))), 8.0, Anchor::Start);
+    }
+    attribution(&mut f, cat);
+    f
+}
+
+/// Which figure of a county a panel shows.
+type RoleOf = fn(&CountyActivity) -> RoleStat;
+
+/// Three small maps: reports by county as origin, transit, and destination or exploitation.
+pub fn role_maps(a: &Analysis, cat: &Catalogue, d: &Disclosure) -> Figure {
+    let mut f = Figure::new(720.0, 330.0, cat.t("map_roles"));
+    f.bold((10.0, 18.0), cat.t("map_roles"), 12.0, Anchor::Start);
+    let panels: [(&str, RoleOf); 3] = [
+        ("role_origin", |c| c.roles.origin),
+        ("role_transit", |c| c.roles.transit),
+        ("role_destination", |c| RoleStat {
+            reports: c.roles.destination.reports.max(c.roles.exploitation.reports),
+            ..c.roles.destination
+        }),
+    ];
+    for (k, (label, stat)) in panels.iter().enumerate() {
+        let x0 = 10.0 + k as f64 * 236.0;
+        let max = a.counties.iter().map(|c| d.drawn(stat(c).reports)).max().unwrap_or(0) as f64;
+        let p = Projection::fit(KENYA_LON, KENYA_LAT, (x0, 40.0), (226.0, 240.0));
+        f.bold((x0 + 113.0, 36.0), cat.t(label), 10.0, Anchor::Middle);
+        for c in counties() {
+            let n = county_of(a, &c.iso).map_or(0, |x| stat(x).reports);
+            let fill = scale_colour(d.drawn(n) as f64, max);
+            let title = format!("{}: {} {}", c.name, d.show(n), cat.t("legend_reports"));
+            f.push(Shape::Polygon {
+                rings: p.rings(&c.rings),
+                fill,
+                stroke: Colour::WHITE,
+                width: 0.4,
+                class: "county",
+                title,
+            });
+        }
+        // Legend: the colour steps with the report counts they stand for.
+        for (i, colour) in SEQUENTIAL.iter().enumerate() {
+            let upto = (max * (i as f64 + 1.0) / SEQUENTIAL.len() as f64).round() as u64;
+            let x = x0 + 10.0 + i as f64 * 42.0;
+            f.push(Shape::Rect { x, y: 292.0, w: 40.0, h: 8.0, fill: *colour, title: String::new() });
+            f.text((x + 20.0, 310.0), format!("≤{}", d.show(upto)), 7.0, Anchor::Middle);
+        }
+    }
+    attribution(&mut f, cat);
+    f
+}
+
+fn curve(from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
+    // Bend each flow to its right so that flows in opposite directions do not overlap.
+    let (mx, my) = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    (mx - dy * 0.18, my + dx * 0.18)
+}
+
+/// The busiest corridors between counties as curved arrows (width by reports), border crossings
+/// marked, the main hubs named.
+pub fn flow_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) -> Figure {
+    let mut f = Figure::new(560.0, 620.0, cat.t("map_flows"));
+    f.bold((10.0, 20.0), cat.t("map_flows"), 13.0, Anchor::Start);
+    let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 30.0), (540.0, 540.0));
+    for c in counties() {
+        f.push(Shape::Polygon {
+            rings: p.rings(&c.rings),
+            fill: Colour(242, 242, 238),
+            stroke: Colour(200, 200, 200),
+            width: 0.5,
+            class: "county",
+            title: c.name.clone(),
+        });
+    }
+    let at = |id: &str| -> Option<(f64, f64)> {
+        let place = g.place(g.by_id(id)?);
+        let (lat, lon) = place.coordinates?;
+        Some(p.point(lon, lat))
+    };
+    let legs: Vec<_> =
+        a.corridors.legs.county.iter().filter(|c| c.from.kind == "county" && c.to.kind == "county").take(25).collect();
+    let max = legs.iter().map(|c| c.reports).max().unwrap_or(1).max(1) as f64;
+    for leg in &legs {
+        let (Some(from), Some(to)) = (at(&leg.from.id), at(&leg.to.id)) else { continue };
+        let width = 1.0 + 7.0 * (d.drawn(leg.reports) as f64 / max).sqrt();
+        f.push(Shape::Flow {
+            from,
+            via: curve(from, to),
+            to,
+            width,
+            colour: Colour(42, 120, 142),
+            title: format!("{} → {}: {} {}", leg.from.name, leg.to.name, d.show(leg.reports), cat.t("legend_reports")),
+        });
+    }
+    for place in a.places.iter().filter(|x| x.kind == "border_crossing" && x.roles.transit.reports > 0) {
+        let Some(centre) = at(&place.id) else { continue };
+        let n = place.roles.transit.reports;
+        f.push(Shape::Circle {
+            centre,
+            radius: 3.0 + 6.0 * (d.drawn(n) as f64 / max).sqrt(),
+            fill: Colour(230, 97, 1),
+            stroke: Colour::WHITE,
+            title: format!("{} ({}): {} {}", place.name, cat.t("border_crossing"), d.show(n), cat.t("legend_reports")),
+        });
+        f.text((centre.0 + 6.0, centre.1 - 5.0), place.name.clone(), 7.0, Anchor::Start);
+    }
+    for hub in a.hubs.iter().filter(|h| h.place.kind == "county").take(5) {
+        if let Some(pt) = at(&hub.place.id) {
+            f.bold((pt.0, pt.1 - 8.0), hub.place.name.clone(), 9.0, Anchor::Middle);
+        }
+    }
+    f.push(Shape::Circle {
+        centre: (392.0, 446.0),
+        radius: 5.0,
+        fill: Colour(230, 97, 1),
+        stroke: Colour::WHITE,
+        title: String::new(),
+    });
+    f.text((402.0, 449.0), cat.t("border_crossing"), 8.0, Anchor::Start);
+    f.push(Shape::Line { from: (384.0, 466.0), to: (400.0, 466.0), colour: Colour(42, 120, 142), width: 3.0 });
+    f.text((402.0, 469.0), cat.t("corridor"), 8.0, Anchor::Start);
+    attribution(&mut f, cat);
+    f
+}
+
+/// Countries shaded by reports, with the busiest routes to and from Kenya.
+pub fn world_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) -> Figure {
+    let mut f = Figure::new(720.0, 470.0, cat.t("map_world"));
+    f.bold((10.0, 20.0), cat.t("map_world"), 13.0, Anchor::Start);
+    let p = Projection::fit((-20.0, 112.0), (-36.0, 60.0), (10.0, 30.0), (700.0, 420.0));
+    let total = |iso: &str| a.countries.iter().find(|c| c.code == iso).map_or(0, |c| c.roles.total_reports());
+    let max = a
+        .countries
+        .iter()
+        .filter(|c| c.kind == "country" && c.code != "KE")
+        .map(|c| d.drawn(c.roles.total_reports()))
+        .max()
+        .unwrap_or(1) as f64;
+    for c in world() {
+        let n = if c.iso2.is_empty() { 0 } else { total(&c.iso2) };
+        let fill = if c.iso2 == "KE" { Colour(65, 68, 135) } else { scale_colour(d.drawn(n) as f64, max) };
+        let title = format!("{}: {} {}", c.name, d.show(n), cat.t("legend_reports"));
+        f.push(Shape::Polygon {
+            rings: p.rings(&c.rings),
+            fill,
+            stroke: Colour::WHITE,
+            width: 0.3,
+            class: "country",
+            title,
+        });
+    }
+    let at = |id: &str| -> Option<(f64, f64)> {
+        let ix = g.by_id(id)?;
+        let place = g.place(ix);
+        if place.kind != PlaceKind::Country {
+            return None;
+        }
+        let (lat, lon) = place.coordinates?;
+        Some(p.point(lon, lat))
+    };
+    let routes: Vec<_> = a
+        .corridors
+        .country
+        .iter()
+        .filter(|c| (c.from.id == "country:KE") != (c.to.id == "country:KE"))
+        .take(20)
+        .collect();
+    let most = routes.iter().map(|c| c.reports).max().unwrap_or(1).max(1) as f64;
+    for r in routes {
+        let (Some(from), Some(to)) = (at(&r.from.id), at(&r.to.id)) else { continue };
+        f.push(Shape::Flow {
+            from,
+            via: curve(from, to),
+            to,
+            width: 1.0 + 6.0 * (d.drawn(r.reports) as f64 / most).sqrt(),
+            colour: Colour(230, 97, 1),
+            title: format!("{} → {}: {} {}", r.from.name, r.to.name, d.show(r.reports), cat.t("legend_reports")),
+        });
+    }
+    attribution(&mut f, cat);
+    f
+}

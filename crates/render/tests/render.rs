@@ -1,0 +1,187 @@
+//! The report and its pictures: structure, privacy and language.
+
+use vjt_analysis::{analyze, Builder, Filter, Options, OrganisationInfo, RoundInfo};
+use vjt_domain::flat::{FlatReport, FlatStop};
+use vjt_domain::vocab::join_codes;
+use vjt_domain::{Lang, OrganisationId, RoundId, Vocabulary};
+use vjt_gazetteer::{Gazetteer, Resolver};
+use vjt_render::catalogue::Catalogue;
+use vjt_render::{html, maps, report, svg, Disclosure, ReportInput};
+
+fn analysis(per_round: usize) -> vjt_analysis::Analysis {
+    let g = Gazetteer::embedded();
+    let resolver = Resolver::new(g);
+    let orgs: Vec<_> = (1..=6).map(OrganisationId).collect();
+    let mut reps = vjt_demo::reports(&orgs, &[RoundId(1), RoundId(2)], per_round, 2019_2020);
+    let infos: Vec<OrganisationInfo> = vjt_demo::organisations()
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| OrganisationInfo { id: i as i64 + 1, name: o.name.to_string(), kind: o.kind })
+        .collect();
+    let rounds: Vec<RoundInfo> = vjt_demo::rounds()
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| RoundInfo { id: i as i64 + 1, name: r.name.to_string(), start: r.span.start().to_string() })
+        .collect();
+    let mut b = Builder::new(g, infos, rounds);
+    for (i, r) in reps.iter_mut().enumerate() {
+        resolver.resolve_journey(r.journey_mut(), Some("KE"));
+        let id = i as i64 + 1;
+        for (seq, (role, s)) in r.journey.stops().enumerate() {
+            b.stop(&FlatStop {
+                report_id: id,
+                seq: seq as i64,
+                role: role.code(),
+                text: s.text.as_str(),
+                place_id: s.place.as_ref().map(|p| p.0.as_str()),
+            });
+        }
+        let (t, se, tr, re, rel) = (
+            join_codes(&r.exploitation_types),
+            join_codes(&r.sectors),
+            join_codes(&r.transport_modes),
+            join_codes(&r.recruitment_methods),
+            join_codes(&r.recruiter_relationships),
+        );
+        let (ps, pe) = (r.period_start.map(|m| m.to_string()), r.period_end.map(|m| m.to_string()));
+        b.report(&FlatReport {
+            id,
+            organisation: r.organisation.0,
+            round: r.round.0,
+            report_ref: None,
+            status: r.status.code(),
+            exploitation_types: &t,
+            sectors: &se,
+            transport_modes: &tr,
+            recruitment_methods: &re,
+            recruiter_relationships: &rel,
+            victims: r.victims.map(|v| i64::from(v.get())),
+            victims_below: None,
+            female: None,
+            male: None,
+            other_gender: None,
+            children: None,
+            adults: None,
+            period_start: ps.as_deref(),
+            period_end: pe.as_deref(),
+            source: r.source.code(),
+            confidence: r.confidence.code(),
+        })
+        .unwrap();
+    }
+    analyze(&b.finish(), &Filter::default(), &Options::default())
+}
+
+fn input<'a>(a: &'a vjt_analysis::Analysis, lang: Lang, threshold: u64) -> ReportInput<'a> {
+    ReportInput {
+        analysis: a,
+        gazetteer: Gazetteer::embedded(),
+        lang,
+        title: None,
+        rounds: vec!["Kenya 2019".into(), "Kenya 2020".into()],
+        organisation_kinds: vec![("NGO".into(), 3), ("CBO".into(), 2), ("FBO".into(), 1)],
+        notes: Some("# Priorities\n\n- Strengthen **border** monitoring at Busia\n- Share data with government".into()),
+        date: "2026-11-29".into(),
+        disclosure: Disclosure { threshold },
+        resolved_share: 99.7,
+    }
+}
+
+#[test]
+fn the_county_maps_draw_all_47_counties_with_names_and_a_legend() {
+    let a = analysis(80);
+    let cat = Catalogue::new(Lang::En);
+    let risk = svg::render(&maps::risk_map(&a, &cat));
+    assert_eq!(risk.matches(r#"<path class="county""#).count(), 47);
+    for name in ["Nairobi City", "Mombasa", "Turkana", "Busia", "Elgeyo-Marakwet"] {
+        assert!(risk.contains(&format!(">{name}</text>")), "{name} is labelled");
+    }
+    for band in ["low (0–25)", "medium (25–50)", "high (50–75)", "very high (75–100)"] {
+        assert!(risk.contains(band), "legend entry {band}");
+    }
+    assert!(risk.contains("OpenStreetMap contributors"), "attribution on the map");
+    let roles = svg::render(&maps::role_maps(&a, &cat, &Disclosure::default()));
+    assert_eq!(roles.matches(r#"<path class="county""#).count(), 3 * 47);
+    let flows = svg::render(&maps::flow_map(&a, Gazetteer::embedded(), &cat, &Disclosure::default()));
+    assert!(flows.matches(r#"class="flow""#).count() >= 5);
+    assert!(flows.contains(">Busia</text>") && flows.contains(">Nairobi City</text>"), "crossings and hubs are named");
+    let world = svg::render(&maps::world_map(&a, Gazetteer::embedded(), &cat, &Disclosure::default()));
+    assert!(world.matches(r#"<path class="country""#).count() > 150);
+    assert!(world.contains("Saudi Arabia"));
+}
+
+#[test]
+fn the_report_is_self_contained_and_complete() {
+    let a = analysis(80);
+    let page = html(&input(&a, Lang::En, 5));
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    for section in [
+        "Executive summary",
+        "Methodology",
+        "High-activity locations",
+        "Regional risk",
+        "Corridors and border crossings",
+        "Transport and recruitment",
+        "New places and routes",
+        "Recommendations",
+        "Annex tables",
+        "Data sources and attribution",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    // Nothing is fetched: no scripts, no external stylesheets, images or fonts.
+    assert!(!page.contains("<script"));
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(attr), "{attr}");
+    }
+    assert!(page.contains("<strong>border</strong>"), "the coordinator's notes are rendered");
+    assert!(page.contains("Nairobi City was the most reported county of transit"), "a sentence written from the data");
+    assert!(!page.contains("(demo)"), "no submitting organisation is named");
+}
+
+#[test]
+fn small_numbers_never_appear_in_the_report() {
+    let a = analysis(12);
+    let page = html(&input(&a, Lang::En, 5));
+    // Every figure printed in tables is 0, at least 5, or "<5".
+    for cell in page.split("<td class=\"n\">").skip(1) {
+        let value = &cell[..cell.find('<').unwrap()];
+        if let Ok(n) = value.parse::<u64>() {
+            assert!(n == 0 || n >= 5 || value.contains('.'), "a table shows {n}");
+        }
+    }
+    assert!(page.contains("&lt;5"), "small counts are shown as <5");
+    // Hidden counts draw at the threshold: bars of hidden values have the same length.
+    let higher = html(&input(&a, Lang::En, 10));
+    assert!(higher.contains("&lt;10"));
+}
+
+#[test]
+fn the_kiswahili_report_uses_no_english_sentences() {
+    let a = analysis(60);
+    let page = html(&input(&a, Lang::Sw, 5));
+    assert!(page.contains("<html lang=\"sw\">"));
+    assert!(page.contains("Muhtasari") && page.contains("Kiwango cha hatari kwa kaunti"));
+    for english in Catalogue::english_only() {
+        assert!(!page.contains(&svg::escape(english)), "English text in the Kiswahili report: {english}");
+    }
+    for t in vjt_domain::ExploitationType::all() {
+        if a.breakdowns.overall.vocab.exploitation_types.counts[t.code()] > 0 {
+            assert!(page.contains(&svg::escape(t.label(Lang::Sw))), "{}", t.label(Lang::Sw));
+        }
+    }
+}
+
+#[test]
+fn summary_sentences_follow_the_data() {
+    let a = analysis(80);
+    let lines = report::summary_sentences(&input(&a, Lang::En, 5));
+    let transit = a.counties.iter().max_by_key(|c| c.roles.transit.reports).unwrap();
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "{} was the most reported county of transit, in {} reports",
+            transit.name, transit.roles.transit.reports
+        ))),
+        "{lines:?}"
+    );
+}
