@@ -2,7 +2,8 @@
 //! opening the database to the last byte of JSON), with the command's peak memory; and the
 //! duplicate grouping alone at a tenth and at the full size, to show that it grows linearly.
 //!
-//! Run: cargo bench -p vjt-cli --bench analyze [-- REPORTS] [--duckdb]     (default 1,000,000)
+//! Run: cargo bench -p vjt-cli --bench analyze [-- REPORTS] [--duckdb] [--report]   (default 1,000,000)
+//! With --report, `vjt report --out ... --pdf ...` (HTML and PDF) is timed on the same database.
 //! The database is built once and kept in target/bench-data for later runs. With --duckdb the
 //! stops are exported as CSV and DuckDB (Python package `duckdb`) computes place-by-role counts
 //! and corridors from it, for comparison.
@@ -78,6 +79,34 @@ fn main() {
         size as f64 / 1048576.0,
         children_peak_mib()
     );
+
+    if args.iter().any(|a| a == "--report") {
+        let mut best = f64::MAX;
+        let (html, pdf) = (dir.join("report.html"), dir.join("report.pdf"));
+        for _ in 0..3 {
+            let started = Instant::now();
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_vjt"))
+                .args([
+                    "--db",
+                    db.to_str().unwrap(),
+                    "report",
+                    "--out",
+                    html.to_str().unwrap(),
+                    "--pdf",
+                    pdf.to_str().unwrap(),
+                ])
+                .output()
+                .expect("vjt runs");
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            best = best.min(started.elapsed().as_secs_f64());
+        }
+        let size = |p: &std::path::Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1048576.0);
+        println!(
+            "vjt report (HTML {:.1} MiB + PDF {:.1} MiB) over {reports} reports: {best:.2} s (best of 3)",
+            size(&html),
+            size(&pdf)
+        );
+    }
 
     // The duplicate grouping alone, on the dataset in memory.
     let g = Gazetteer::embedded();

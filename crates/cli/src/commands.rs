@@ -264,7 +264,11 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         db_path.to_str().unwrap_or_default(),
         &crate::publish::ReportArgs::for_demo(args.out.join("report.html")),
     )?;
-    say(format!("\nThe report is in {} (open it in a browser; it needs no internet)", report.display()))?;
+    say(format!(
+        "\nThe report is in {} and {} (open them anywhere; they need no internet)",
+        report.display(),
+        report.with_extension("pdf").display()
+    ))?;
     say(format!(
         "\nTry: vjt --db {0} routes list --round \"Kenya 2020\"\n     vjt --db {0} places unresolved",
         db_path.display()

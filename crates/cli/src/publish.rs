@@ -25,6 +25,9 @@ pub struct ReportArgs {
     /// Where to write the HTML report.
     #[arg(long)]
     out: PathBuf,
+    /// Also write the report as a PDF (made by vjt; no other program needed).
+    #[arg(long)]
+    pdf: Option<PathBuf>,
     /// The coordinator's recommendations, as a Markdown file.
     #[arg(long)]
     notes: Option<PathBuf>,
@@ -43,6 +46,7 @@ impl ReportArgs {
             filter: FilterArgs::default(),
             lang: "en".into(),
             title: None,
+            pdf: Some(out.with_extension("pdf")),
             out,
             notes: None,
             threshold: 5,
@@ -54,12 +58,15 @@ impl ReportArgs {
 pub fn report(db: &str, args: ReportArgs) -> Result<()> {
     let path = write_report(db, &args)?;
     say(format!("wrote the report {}", path.display()))?;
+    if let Some(pdf) = &args.pdf {
+        say(format!("wrote the PDF {}", pdf.display()))?;
+    }
     Ok(())
 }
 
 /// Makes the report; what `vjt report` and `vjt demo` share.
 pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
-    let ReportArgs { filter, lang, title, out, notes, threshold, figures } = args;
+    let ReportArgs { filter, lang, title, out, pdf, notes, threshold, figures } = args;
     let (threshold, out) = (*threshold, out.as_path());
     let (notes, figures) = (notes.as_deref(), figures.as_deref());
     let lang = match lang.as_str() {
@@ -123,6 +130,10 @@ pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
             std::fs::write(&file, vjt_render::svg::render(figure))
                 .with_context(|| format!("cannot write {}", file.display()))?;
         }
+    }
+    if let Some(pdf_path) = pdf {
+        std::fs::write(pdf_path, vjt_render::pdf(&input))
+            .with_context(|| format!("cannot write {}", pdf_path.display()))?;
     }
     let page = html(&input);
     std::fs::write(out, page).with_context(|| format!("cannot write {}", out.display()))?;

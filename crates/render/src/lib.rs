@@ -7,8 +7,9 @@ pub mod charts;
 pub mod figure;
 pub mod geo;
 pub mod maps;
+pub mod pdf;
 pub mod report;
 pub mod svg;
 
 pub use catalogue::{Catalogue, Disclosure};
-pub use report::{html, ReportInput};
+pub use report::{html, pdf, ReportInput};

@@ -273,27 +273,35 @@ fn figure(f: &Figure) -> String {
     format!("<figure>{}</figure>", render(f))
 }
 
-/// The whole report as one HTML document.
-pub fn html(input: &ReportInput<'_>) -> String {
+/// One piece of the report, the same for HTML and PDF.
+pub enum Block {
+    Title { title: String, lines: Vec<String> },
+    Contents { label: String, entries: Vec<(&'static str, String)> },
+    Heading { id: &'static str, text: String },
+    Sub(String),
+    Para(String),
+    Note(String),
+    Figure(Figure),
+    Table { head: Vec<String>, rows: Vec<Vec<String>>, numeric_from: usize },
+    Markdown(String),
+    Footer(String),
+}
+
+/// The report's content, in order.
+pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
     let (a, d) = (input.analysis, &input.disclosure);
     let cat = Catalogue::new(input.lang);
     let draw = drawings(input);
     let title = input.title.clone().unwrap_or_else(|| cat.t("title"));
-    let lang = if input.lang == Lang::Sw { "sw" } else { "en" };
-    let mut h = String::with_capacity(512 * 1024);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>",
-        escape(&title)
-    );
-    let _ = write!(
-        h,
-        "<section class=\"title\"><h1>{}</h1><p class=\"meta\">{}</p><p class=\"meta\">{}</p></section>",
-        escape(&title),
-        escape(&cat.f("rounds", &[("rounds", input.rounds.join(", "))])),
-        escape(&cat.f("generated", &[("date", input.date.clone()), ("reports", d.show(a.totals.reports))]))
-    );
-    let sections = [
+    let mut b = Vec::new();
+    b.push(Block::Title {
+        title,
+        lines: vec![
+            cat.f("rounds", &[("rounds", input.rounds.join(", "))]),
+            cat.f("generated", &[("date", input.date.clone()), ("reports", d.show(a.totals.reports))]),
+        ],
+    });
+    let sections: [(&'static str, &str); 10] = [
         ("summary", "sec_summary"),
         ("method", "sec_method"),
         ("locations", "sec_locations"),
@@ -305,83 +313,99 @@ pub fn html(input: &ReportInput<'_>) -> String {
         ("annex", "sec_annex"),
         ("sources", "sec_sources"),
     ];
-    let _ = write!(h, "<nav><h2>{}</h2><ol>", escape(&cat.t("contents")));
-    for (id, key) in sections {
-        let _ = write!(h, "<li><a href=\"#{id}\">{}</a></li>", escape(&cat.t(key)));
-    }
-    h.push_str("</ol></nav>");
+    b.push(Block::Contents {
+        label: cat.t("contents"),
+        entries: sections.iter().map(|(id, k)| (*id, cat.t(k))).collect(),
+    });
+    let heading = |id: &'static str| Block::Heading {
+        id,
+        text: cat.t(sections.iter().find(|s| s.0 == id).expect("known section").1),
+    };
 
-    let _ = write!(h, "<h2 id=\"summary\">{}</h2>", escape(&cat.t("sec_summary")));
-    for s in summary_sentences(input) {
-        let _ = write!(h, "<p>{}</p>", escape(&s));
-    }
+    b.push(heading("summary"));
+    b.extend(summary_sentences(input).into_iter().map(Block::Para));
 
-    let _ = write!(h, "<h2 id=\"method\">{}</h2>", escape(&cat.t("sec_method")));
+    b.push(heading("method"));
     let kinds: Vec<String> = input.organisation_kinds.iter().map(|(k, n)| format!("{k}: {}", d.show(*n))).collect();
-    let _ = write!(
-        h,
-        "<p>{}</p><p>{}</p><p>{}</p><p>{}</p><p class=\"note\">{}</p>",
-        escape(&cat.f(
-            "method_who",
-            &[
-                ("orgs", d.show(a.totals.organisations)),
-                ("kinds", kinds.join(", ")),
-                ("rounds", a.totals.rounds.to_string())
-            ]
-        )),
-        escape(&cat.f(
-            "method_places",
-            &[("share", format!("{:.1}", input.resolved_share)), ("unresolved", a.unresolved_places.len().to_string())]
-        )),
-        escape(&cat.t("method_duplicates")),
-        escape(&cat.t("method_risk")),
-        escape(&cat.f(
-            "method_limits",
-            &[("k", d.threshold.to_string()), ("k1", (d.threshold.saturating_sub(1)).to_string())]
-        ))
-    );
+    b.push(Block::Para(cat.f(
+        "method_who",
+        &[
+            ("orgs", d.show(a.totals.organisations)),
+            ("kinds", kinds.join(", ")),
+            ("rounds", a.totals.rounds.to_string()),
+        ],
+    )));
+    b.push(Block::Para(cat.f(
+        "method_places",
+        &[("share", format!("{:.1}", input.resolved_share)), ("unresolved", a.unresolved_places.len().to_string())],
+    )));
+    b.push(Block::Para(cat.t("method_duplicates")));
+    b.push(Block::Para(cat.t("method_risk")));
+    b.push(Block::Note(
+        cat.f("method_limits", &[("k", d.threshold.to_string()), ("k1", d.threshold.saturating_sub(1).to_string())]),
+    ));
 
-    let _ = write!(h, "<h2 id=\"locations\">{}</h2>", escape(&cat.t("sec_locations")));
-    for f in [&draw.roles, &draw.top_origin, &draw.top_transit, &draw.top_destination] {
-        h.push_str(&figure(f));
+    b.push(heading("locations"));
+    let Drawings {
+        risk,
+        roles,
+        flows,
+        world,
+        top_origin,
+        top_transit,
+        top_destination,
+        types,
+        transport,
+        recruitment,
+        heat,
+        change,
+    } = draw;
+    for f in [roles, top_origin, top_transit, top_destination] {
+        b.push(Block::Figure(f));
     }
 
-    let _ = write!(h, "<h2 id=\"risk\">{}</h2>", escape(&cat.t("sec_risk")));
-    h.push_str(&figure(&draw.risk));
+    b.push(heading("risk"));
+    b.push(Block::Figure(risk));
     let mut ranked: Vec<&CountyActivity> = a.counties.iter().collect();
     ranked.sort_by(|x, y| y.risk_score.total_cmp(&x.risk_score).then(x.name.cmp(&y.name)));
-    let rows: Vec<Vec<String>> = ranked
-        .iter()
-        .take(15)
-        .map(|c| {
-            vec![
-                c.name.clone(),
-                c.region.clone(),
-                format!("{:.0}", c.risk_score),
-                cat.t(&format!("band_{}", c.risk_band)),
-            ]
-        })
-        .collect();
-    h.push_str(&table(&[cat.t("county"), String::new(), cat.t("risk"), cat.t("band")], &rows, 2));
+    b.push(Block::Table {
+        head: vec![cat.t("county"), String::new(), cat.t("risk"), cat.t("band")],
+        rows: ranked
+            .iter()
+            .take(15)
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    c.region.clone(),
+                    format!("{:.0}", c.risk_score),
+                    cat.t(&format!("band_{}", c.risk_band)),
+                ]
+            })
+            .collect(),
+        numeric_from: 2,
+    });
 
-    let _ = write!(h, "<h2 id=\"corridors\">{}</h2>", escape(&cat.t("sec_corridors")));
-    h.push_str(&figure(&draw.flows));
-    h.push_str(&figure(&draw.world));
-    let rows: Vec<Vec<String>> = a
-        .corridors
-        .county
-        .iter()
-        .take(15)
-        .map(|c| {
-            vec![
-                format!("{} → {}", c.from.name, c.to.name),
-                d.show(c.reports),
-                d.show(c.victims),
-                d.show(c.organisations),
-            ]
-        })
-        .collect();
-    h.push_str(&table(&[cat.t("corridor"), cat.t("reports"), cat.t("victims"), cat.t("organisations")], &rows, 1));
+    b.push(heading("corridors"));
+    b.push(Block::Figure(flows));
+    b.push(Block::Figure(world));
+    b.push(Block::Table {
+        head: vec![cat.t("corridor"), cat.t("reports"), cat.t("victims"), cat.t("organisations")],
+        rows: a
+            .corridors
+            .county
+            .iter()
+            .take(15)
+            .map(|c| {
+                vec![
+                    format!("{} → {}", c.from.name, c.to.name),
+                    d.show(c.reports),
+                    d.show(c.victims),
+                    d.show(c.organisations),
+                ]
+            })
+            .collect(),
+        numeric_from: 1,
+    });
     let crossings: Vec<Vec<String>> = a
         .places
         .iter()
@@ -389,62 +413,50 @@ pub fn html(input: &ReportInput<'_>) -> String {
         .map(|p| vec![p.name.clone(), d.show(p.roles.transit.reports), d.show(p.roles.transit.organisations)])
         .collect();
     if !crossings.is_empty() {
-        let _ = write!(h, "<h3>{}</h3>", escape(&cat.t("crossings")));
-        h.push_str(&table(&[cat.t("place"), cat.t("reports"), cat.t("organisations")], &crossings, 1));
+        b.push(Block::Sub(cat.t("crossings")));
+        b.push(Block::Table {
+            head: vec![cat.t("place"), cat.t("reports"), cat.t("organisations")],
+            rows: crossings,
+            numeric_from: 1,
+        });
     }
 
-    let _ = write!(h, "<h2 id=\"transport\">{}</h2>", escape(&cat.t("sec_transport")));
-    for f in [&draw.types, &draw.transport, &draw.recruitment, &draw.heat] {
-        h.push_str(&figure(f));
+    b.push(heading("transport"));
+    for f in [types, transport, recruitment, heat] {
+        b.push(Block::Figure(f));
     }
 
-    let _ = write!(h, "<h2 id=\"new\">{}</h2>", escape(&cat.t("sec_new")));
-    match (&a.trend, &draw.change) {
+    b.push(heading("new"));
+    match (&a.trend, change) {
         (Some(t), Some(chart)) => {
-            h.push_str(&figure(chart));
+            b.push(Block::Figure(chart));
+            let none = cat.t("none");
             let countries: Vec<&str> = t.new_countries.iter().map(|c| c.name.as_str()).collect();
             let places: Vec<&str> = t.new_places.iter().map(|c| c.name.as_str()).take(40).collect();
-            let none = cat.t("none");
-            let _ = write!(
-                h,
-                "<p><strong>{}:</strong> {}</p><p><strong>{}:</strong> {}</p>",
-                escape(&cat.t("annex_countries")),
-                escape(&if countries.is_empty() { none.clone() } else { countries.join(", ") }),
-                escape(&cat.t("place")),
-                escape(&if places.is_empty() { none } else { places.join(", ") })
-            );
+            b.push(Block::Para(format!(
+                "{}: {}",
+                cat.t("annex_countries"),
+                if countries.is_empty() { none.clone() } else { countries.join(", ") }
+            )));
+            b.push(Block::Para(format!(
+                "{}: {}",
+                cat.t("place"),
+                if places.is_empty() { none } else { places.join(", ") }
+            )));
         }
-        _ => {
-            let _ = write!(h, "<p>{}</p>", escape(&cat.t("no_trend")));
-        }
+        _ => b.push(Block::Para(cat.t("no_trend"))),
     }
 
-    let _ = write!(h, "<h2 id=\"recommendations\">{}</h2>", escape(&cat.t("sec_recommendations")));
+    b.push(heading("recommendations"));
     match &input.notes {
-        Some(notes) => h.push_str(&markdown(notes)),
-        None => {
-            let _ = write!(h, "<p class=\"note\">{}</p>", escape(&cat.t("notes_missing")));
-        }
+        Some(notes) => b.push(Block::Markdown(notes.clone())),
+        None => b.push(Block::Note(cat.t("notes_missing"))),
     }
 
-    let _ =
-        write!(h, "<h2 id=\"annex\">{}</h2><h3>{}</h3>", escape(&cat.t("sec_annex")), escape(&cat.t("annex_counties")));
-    let rows: Vec<Vec<String>> = a
-        .counties
-        .iter()
-        .map(|c| {
-            vec![
-                format!("{} {}", c.iso, c.name),
-                d.show(c.roles.origin.reports),
-                d.show(c.roles.transit.reports),
-                d.show(c.roles.destination.reports),
-                d.show(c.roles.exploitation.reports),
-                format!("{:.0}", c.risk_score),
-            ]
-        })
-        .collect();
-    h.push_str(&table(
-        &[
+    b.push(heading("annex"));
+    b.push(Block::Sub(cat.t("annex_counties")));
+    b.push(Block::Table {
+        head: vec![
             cat.t("county"),
             cat.t("role_origin"),
             cat.t("role_transit"),
@@ -452,42 +464,148 @@ pub fn html(input: &ReportInput<'_>) -> String {
             cat.t("role_exploitation"),
             cat.t("risk"),
         ],
-        &rows,
-        1,
-    ));
-    let _ = write!(h, "<h3>{}</h3>", escape(&cat.t("annex_countries")));
-    let rows: Vec<Vec<String>> = a
-        .countries
-        .iter()
-        .filter(|c| c.kind == "country")
-        .map(|c| {
-            vec![
-                c.name.clone(),
-                d.show(c.roles.origin.reports),
-                d.show(c.roles.transit.reports),
-                d.show(c.roles.destination.reports),
-                d.show(c.roles.exploitation.reports),
-            ]
-        })
-        .collect();
-    h.push_str(&table(
-        &[
+        rows: a
+            .counties
+            .iter()
+            .map(|c| {
+                vec![
+                    format!("{} {}", c.iso, c.name),
+                    d.show(c.roles.origin.reports),
+                    d.show(c.roles.transit.reports),
+                    d.show(c.roles.destination.reports),
+                    d.show(c.roles.exploitation.reports),
+                    format!("{:.0}", c.risk_score),
+                ]
+            })
+            .collect(),
+        numeric_from: 1,
+    });
+    b.push(Block::Sub(cat.t("annex_countries")));
+    b.push(Block::Table {
+        head: vec![
             cat.t("country"),
             cat.t("role_origin"),
             cat.t("role_transit"),
             cat.t("role_destination"),
             cat.t("role_exploitation"),
         ],
-        &rows,
-        1,
-    ));
+        rows: a
+            .countries
+            .iter()
+            .filter(|c| c.kind == "country")
+            .map(|c| {
+                vec![
+                    c.name.clone(),
+                    d.show(c.roles.origin.reports),
+                    d.show(c.roles.transit.reports),
+                    d.show(c.roles.destination.reports),
+                    d.show(c.roles.exploitation.reports),
+                ]
+            })
+            .collect(),
+        numeric_from: 1,
+    });
 
-    let _ = write!(
-        h,
-        "<h2 id=\"sources\">{}</h2><p>{}</p><footer>{}</footer></body></html>",
-        escape(&cat.t("sec_sources")),
-        escape(&cat.t("sources_text")),
-        escape(&cat.t("attribution_short"))
-    );
+    b.push(heading("sources"));
+    b.push(Block::Para(cat.t("sources_text")));
+    b.push(Block::Footer(cat.t("attribution_short")));
+    b
+}
+
+/// The whole report as one HTML document.
+pub fn html(input: &ReportInput<'_>) -> String {
+    let lang = if input.lang == Lang::Sw { "sw" } else { "en" };
+    let mut h = String::with_capacity(512 * 1024);
+    for block in blocks(input) {
+        match block {
+            Block::Title { title, lines } => {
+                let _ = write!(
+                    h,
+                    "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>{STYLE}</style></head><body><section class=\"title\"><h1>{t}</h1>",
+                    t = escape(&title)
+                );
+                for l in lines {
+                    let _ = write!(h, "<p class=\"meta\">{}</p>", escape(&l));
+                }
+                h.push_str("</section>");
+            }
+            Block::Contents { label, entries } => {
+                let _ = write!(h, "<nav><h2>{}</h2><ol>", escape(&label));
+                for (id, text) in entries {
+                    let _ = write!(h, "<li><a href=\"#{id}\">{}</a></li>", escape(&text));
+                }
+                h.push_str("</ol></nav>");
+            }
+            Block::Heading { id, text } => {
+                let _ = write!(h, "<h2 id=\"{id}\">{}</h2>", escape(&text));
+            }
+            Block::Sub(text) => {
+                let _ = write!(h, "<h3>{}</h3>", escape(&text));
+            }
+            Block::Para(text) => {
+                let _ = write!(h, "<p>{}</p>", escape(&text));
+            }
+            Block::Note(text) => {
+                let _ = write!(h, "<p class=\"note\">{}</p>", escape(&text));
+            }
+            Block::Figure(f) => h.push_str(&figure(&f)),
+            Block::Table { head, rows, numeric_from } => h.push_str(&table(&head, &rows, numeric_from)),
+            Block::Markdown(text) => h.push_str(&markdown(&text)),
+            Block::Footer(text) => {
+                let _ = write!(h, "<footer>{}</footer></body></html>", escape(&text));
+            }
+        }
+    }
     h
+}
+
+/// The same report as a PDF made by vjt (A4, standard fonts, vector maps).
+pub fn pdf(input: &ReportInput<'_>) -> Vec<u8> {
+    let mut doc = crate::pdf::Document::new();
+    let mut footer = String::new();
+    let mut title_text = String::new();
+    for block in blocks(input) {
+        match block {
+            Block::Title { title, lines } => {
+                doc.space(220.0);
+                doc.paragraph(&title, 24.0, true);
+                doc.space(12.0);
+                for l in lines {
+                    doc.paragraph(&l, 11.0, false);
+                }
+                title_text = title;
+            }
+            Block::Contents { label, entries } => {
+                doc.new_page();
+                doc.paragraph(&label, 14.0, true);
+                for (i, (_, text)) in entries.iter().enumerate() {
+                    doc.paragraph(&format!("{}. {text}", i + 1), 10.5, false);
+                }
+            }
+            Block::Heading { text, .. } => {
+                doc.new_page();
+                doc.heading(&text);
+            }
+            Block::Sub(text) => doc.paragraph(&text, 12.0, true),
+            Block::Para(text) => doc.paragraph(&text, 10.0, false),
+            Block::Note(text) => doc.paragraph(&text, 8.5, false),
+            Block::Figure(f) => doc.figure(&f),
+            Block::Table { head, rows, numeric_from } => doc.table(&head, &rows, numeric_from),
+            Block::Markdown(text) => {
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    let plain = line.replace("**", "");
+                    match plain.strip_prefix("# ").or_else(|| plain.strip_prefix("## ")) {
+                        Some(h) => doc.paragraph(h, 12.0, true),
+                        None => match plain.strip_prefix("- ").or_else(|| plain.strip_prefix("* ")) {
+                            Some(item) => doc.paragraph(&format!("•  {item}"), 10.0, false),
+                            None => doc.paragraph(&plain, 10.0, false),
+                        },
+                    }
+                }
+            }
+            Block::Footer(text) => footer = text,
+        }
+    }
+    doc.footer(&footer);
+    doc.finish(&title_text)
 }

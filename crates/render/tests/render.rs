@@ -185,3 +185,20 @@ fn summary_sentences_follow_the_data() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_pdf_is_made_by_vjt_in_either_language() {
+    let a = analysis(60);
+    for (lang, heading, title) in
+        [(Lang::En, "(Executive summary)", "(Regional risk)"), (Lang::Sw, "(Muhtasari)", "(Hatari kwa kanda)")]
+    {
+        let bytes = vjt_render::pdf(&input(&a, lang, 5));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(bytes.starts_with(b"%PDF-1.4") && text.ends_with("%%EOF\n"));
+        assert!(text.matches("/Type /Page ").count() >= 10, "every section starts a page");
+        assert!(text.contains(heading) && text.contains(title), "{lang:?}");
+        assert!(text.contains("/BaseFont /Helvetica"), "standard fonts, nothing embedded or fetched");
+        // The county map is drawn as vector paths: many filled outlines.
+        assert!(text.matches(" B\n").count() >= 47);
+    }
+}
