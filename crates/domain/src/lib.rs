@@ -20,5 +20,5 @@ pub use report::{
 };
 pub use vocab::{
     Confidence, ExploitationType, KnowledgeSource, Lang, OrganisationKind, RecruiterRelationship, RecruitmentMethod,
-    ReviewStatus, Sector, StopRole, TransportMode, UnknownTerm, Vocabulary,
+    ReviewStatus, Role, Sector, StopRole, TransportMode, UnknownTerm, Vocabulary,
 };

@@ -174,6 +174,8 @@ pub fn markdown_reference() -> String {
     out.push_str(&markdown_section::<OrganisationKind>("Kinds of organisation in the network."));
     out.push('\n');
     out.push_str(&markdown_section::<StopRole>("The part a stop plays in a journey."));
+    out.push('\n');
+    out.push_str(&markdown_section::<Role>("Roles of web platform users."));
     out
 }
 
@@ -459,6 +461,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a user of the web platform may do.
+    pub enum Role: "role" {
+        Coordinator => "coordinator", "Network coordinator", "Mratibu wa mtandao", ["secretariat", "admin", "mratibu"],
+        OrgAdmin => "org_admin", "Organisation administrator", "Msimamizi wa shirika", ["organisation admin", "org admin"],
+        Reporter => "reporter", "Reporter", "Mwandishi wa ripoti", ["editor", "data entry", "mwandishi"],
+        Viewer => "viewer", "Viewer (aggregates only)", "Mtazamaji (jumla tu)", ["government", "partner", "read only", "mtazamaji"],
+    }
+}
+
+vocabulary! {
     /// The part a stop plays in a journey.
     pub enum StopRole: "stop role" {
         Origin => "origin", "Origin", "Asili", ["source", "from", "chanzo", "kutoka"],
@@ -521,6 +533,7 @@ mod tests {
         spellings_are_unambiguous::<ReviewStatus>();
         spellings_are_unambiguous::<OrganisationKind>();
         spellings_are_unambiguous::<StopRole>();
+        spellings_are_unambiguous::<Role>();
     }
 
     #[test]

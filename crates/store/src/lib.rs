@@ -12,11 +12,13 @@ macro_rules! codec_columns {
     };
 }
 
+mod accounts;
 mod codec;
 mod import;
 mod schema;
 mod sql;
 
+pub use accounts::{Session, User};
 pub use codec::EncodedReport;
 pub use import::{ImportWriter, Saved};
 
@@ -56,6 +58,8 @@ pub enum StoreError {
     UnknownRound(i64),
     #[error("the database holds a value vjt cannot read ({0}); was it edited by hand?")]
     Corrupt(String),
+    #[error("a user with the e-mail address '{0}' already exists")]
+    DuplicateUser(String),
     #[error("'{0}' has no letters or digits to match on")]
     BadAlias(String),
     #[error("database error: {0}")]

@@ -24,10 +24,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0007_duplicate_decisions.sql"),
     },
     Migration { version: 8, name: "drop_round_index", sql: include_str!("../migrations/0008_drop_round_index.sql") },
+    Migration { version: 9, name: "users", sql: include_str!("../migrations/0009_users.sql") },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {

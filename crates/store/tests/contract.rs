@@ -86,6 +86,7 @@ contract!(
     the_demo_dataset_loads_whole,
     unresolved_places_are_listed_and_aliases_apply_at_once,
     an_import_writer_commits_whole_or_not_at_all,
+    users_sessions_and_the_audit_log,
 );
 
 fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
@@ -352,6 +353,36 @@ fn an_import_writer_commits_whole_or_not_at_all(store: &mut Store) {
     w.save(&report(&o, &r, Some("3"), 1)).unwrap();
     w.rollback().unwrap();
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+}
+
+fn users_sessions_and_the_audit_log(store: &mut Store) {
+    let o = org(store, "HAART Kenya");
+    let id = store.add_user(" Amina@Example.org ", o.id, vjt_domain::Role::Reporter, "hash-1").unwrap();
+    assert!(matches!(
+        store.add_user("amina@example.org", o.id, vjt_domain::Role::Viewer, "x"),
+        Err(StoreError::DuplicateUser(_))
+    ));
+    let u = store.user_by_email("AMINA@example.org").unwrap().unwrap();
+    assert_eq!((u.id, u.role, u.disabled, u.organisation), (id, vjt_domain::Role::Reporter, false, o.id));
+    store.record_failed_login(id, Some("2030-01-01T00:00:00Z")).unwrap();
+    let u = store.user_by_email("amina@example.org").unwrap().unwrap();
+    assert_eq!((u.failed_logins, u.locked_until.as_deref()), (1, Some("2030-01-01T00:00:00Z")));
+    store.record_good_login(id).unwrap();
+    assert_eq!(store.user_by_email("amina@example.org").unwrap().unwrap().failed_logins, 0);
+
+    store.create_session("h1", id, "session", "csrf-1", "2030-01-01T00:00:00Z").unwrap();
+    let s = store.session("h1").unwrap().unwrap();
+    assert_eq!((s.user.id, s.kind.as_str(), s.csrf.as_str()), (id, "session", "csrf-1"));
+    assert!(store.session("nope").unwrap().is_none());
+    // Disabling a user ends their sessions at once.
+    assert!(store.set_user_disabled("amina@example.org", true).unwrap());
+    assert!(store.session("h1").unwrap().is_none());
+    assert!(!store.set_user_disabled("ghost@example.org", true).unwrap());
+    store.audit(Some(id), "sign_in", "ok").unwrap();
+    store.audit(None, "import", "routes.csv").unwrap();
+    let log = store.audit_log(10).unwrap();
+    assert_eq!(log[0].2, "import");
+    assert_eq!(log[1].1, Some(id));
 }
 
 // Tests of opening a database, which do not fit the per-engine shape.
