@@ -20,6 +20,15 @@ pub struct User {
     pub locked_until: Option<String>,
 }
 
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub action: String,
+    pub detail: String,
+}
+
 /// A session or API token, found by the hash of its token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

@@ -18,7 +18,7 @@ mod import;
 mod schema;
 mod sql;
 
-pub use accounts::{Session, User};
+pub use accounts::{AuditEntry, Session, User};
 pub use codec::EncodedReport;
 pub use import::{ImportWriter, Saved};
 

@@ -381,8 +381,8 @@ fn users_sessions_and_the_audit_log(store: &mut Store) {
     store.audit(Some(id), "sign_in", "ok").unwrap();
     store.audit(None, "import", "routes.csv").unwrap();
     let log = store.audit_log(10).unwrap();
-    assert_eq!(log[0].2, "import");
-    assert_eq!(log[1].1, Some(id));
+    assert_eq!(log[0].action, "import");
+    assert_eq!(log[1].user_id, Some(id));
 }
 
 // Tests of opening a database, which do not fit the per-engine shape.
