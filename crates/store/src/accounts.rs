@@ -169,13 +169,20 @@ impl Store {
         Ok(())
     }
 
-    /// The newest audit entries first: (at, user id, action, detail).
-    pub fn audit_log(&mut self, limit: i64) -> Result<Vec<(String, Option<i64>, String, String)>, StoreError> {
+    /// The newest audit entries first.
+    pub fn audit_log(&mut self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = self
             .conn
             .query("SELECT at, user_id, action, detail FROM audit_log ORDER BY id DESC LIMIT $1", &[limit.into()])?;
         rows.iter()
-            .map(|r| Ok((r.text(0)?.to_string(), r.opt_int(1)?, r.text(2)?.to_string(), r.text(3)?.to_string())))
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: r.text(0)?.to_string(),
+                    user_id: r.opt_int(1)?,
+                    action: r.text(2)?.to_string(),
+                    detail: r.text(3)?.to_string(),
+                })
+            })
             .collect()
     }
 }
