@@ -12,8 +12,10 @@ pub fn fold(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
+            // Strip again after lower-casing: some capitals (the Ångström sign) lower-case to an
+            // accented letter.
             for lower in ch.to_lowercase() {
-                out.push(lower);
+                out.push(strip_accent(lower));
             }
         } else if ch == '\'' || ch == '\u{2019}' {
             // Apostrophes join: "Murang'a" and "Muranga" must meet.
@@ -108,6 +110,7 @@ mod tests {
         assert_eq!(fold("Beyrouth, Liban"), "beyrouth liban");
         assert_eq!(fold("Café_Über"), "cafe uber");
         assert_eq!(fold("--"), "");
+        assert_eq!(fold("\u{212B}"), "a", "the Ångström sign folds like Å");
     }
 
     #[test]
