@@ -4,10 +4,7 @@ use std::collections::HashMap;
 
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand};
-use vjt_analysis::{
-    analyze, assemble, Analysis, Dataset, Decision, Filter, Options, OrganisationInfo, ReportSink, RiskWeights,
-    RoundInfo, StopSink,
-};
+use vjt_analysis::{analyze, Analysis, Dataset, Decision, Filter, Options, RiskWeights};
 use vjt_domain::{ExploitationType, OrganisationKind, ReviewStatus, Vocabulary, YearMonth};
 use vjt_gazetteer::Gazetteer;
 use vjt_store::{ReportQuery, Store};
@@ -52,23 +49,9 @@ pub struct AnalyzeArgs {
     json: bool,
 }
 
-/// Reads the whole database into the engine's compact form: stops and reports are read at the
-/// same time over two connections.
+/// Reads the whole database into the engine's compact form.
 pub fn load<'g>(store: &mut Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
-    let organisations: Vec<OrganisationInfo> = store
-        .organisations()?
-        .into_iter()
-        .map(|o| OrganisationInfo { id: o.id.0, name: o.name.to_string(), kind: o.kind })
-        .collect();
-    let rounds: Vec<RoundInfo> = store
-        .rounds()?
-        .into_iter()
-        .map(|r| RoundInfo { id: r.id.0, name: r.name.to_string(), start: r.span.start().to_string() })
-        .collect();
-    let mut reports = ReportSink::new(&organisations, &rounds);
-    let mut stops = StopSink::new(g);
-    store.scan_concurrently(&ReportQuery::default(), |r| reports.push(r), |s| stops.push(s))?;
-    Ok(assemble(g, organisations, rounds, reports, stops)?)
+    Ok(vjt_web::load_dataset(store, g, &ReportQuery::default())?)
 }
 
 impl FilterArgs {

@@ -274,7 +274,13 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         db_path.display()
     ))?;
     if !args.no_serve {
-        say("(The web UI is not built yet, so there is nothing to serve; the demo stops here.)")?;
+        let mut store = Store::open_sqlite(db_path.to_str().unwrap_or_default())?;
+        let password = crate::web::demo_accounts(&mut store)?;
+        drop(store);
+        say(format!(
+            "\nDemo accounts (password for all three: {password}):\n  coordinator@demo.local  reporter@demo.local  viewer@demo.local"
+        ))?;
+        return crate::web::serve(db_path.to_str().unwrap_or_default(), "127.0.0.1:8080");
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod output;
 mod places;
 mod publish;
 mod transfer;
+mod web;
 
 use std::process::ExitCode;
 
@@ -64,6 +65,15 @@ enum Command {
     /// The gazetteer: resolve, search and show places; review and decide unresolved ones.
     #[command(subcommand)]
     Places(places::PlacesCommand),
+    /// Run the web platform (pages and the JSON API) on this database.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Web platform users.
+    #[command(subcommand)]
+    User(web::UserCommand),
     /// Version, licence and the attribution of the data vjt ships.
     About,
     /// Load a synthetic demonstration dataset into a fresh database and show what vjt does with it.
@@ -85,6 +95,8 @@ fn main() -> ExitCode {
         Command::Template(args) => transfer::template(args),
         Command::Places(cmd) => places::places(&cli.db, cmd),
         Command::About => places::about(),
+        Command::Serve { bind } => web::serve(&cli.db, &bind),
+        Command::User(cmd) => web::user(&cli.db, cmd),
         Command::Demo(args) => commands::demo(args),
     };
     match result {

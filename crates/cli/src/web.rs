@@ -1,0 +1,120 @@
+//! `vjt serve` and `vjt user ...`.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Subcommand;
+use vjt_domain::{Role, Vocabulary};
+use vjt_store::Store;
+
+use crate::output::{say, table};
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password comes from VJT_PASSWORD or is asked for; never an argument.
+    Add {
+        email: String,
+        /// The user's organisation (by name).
+        #[arg(long)]
+        org: String,
+        /// coordinator, org_admin, reporter or viewer.
+        #[arg(long)]
+        role: String,
+    },
+    /// List users.
+    List,
+    /// Disable a user; their sessions and tokens end at once.
+    Disable { email: String },
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(p) = std::env::var("VJT_PASSWORD") {
+        return Ok(p);
+    }
+    eprint!("password (input is shown; set VJT_PASSWORD to avoid typing it): ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub fn user(db: &str, cmd: UserCommand) -> Result<()> {
+    let mut store = Store::open(db)?;
+    match cmd {
+        UserCommand::Add { email, org, role } => {
+            let role = Role::parse(&role).map_err(|e| anyhow!("--role: {e}"))?;
+            if !email.contains('@') || email.trim().len() < 3 {
+                bail!("'{email}' is not an e-mail address");
+            }
+            let org = store
+                .organisation_named(&org)?
+                .ok_or_else(|| anyhow!("no organisation is named '{org}' (see `vjt org list`)"))?;
+            let password = read_password()?;
+            if password.chars().count() < 10 {
+                bail!("the password is too short: use at least 10 characters");
+            }
+            let hash = vjt_web::auth::hash_password(&password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
+            store.add_user(&email, org.id, role, &hash)?;
+            store.audit(
+                None,
+                "user_added",
+                &format!("{} ({}) by the command line", email.trim().to_lowercase(), role.code()),
+            )?;
+            say(format!("added {} as {} of {}", email.trim().to_lowercase(), role.code(), org.name))?;
+        }
+        UserCommand::List => {
+            let orgs: std::collections::HashMap<i64, String> =
+                store.organisations()?.into_iter().map(|o| (o.id.0, o.name.to_string())).collect();
+            let rows: Vec<Vec<String>> = store
+                .users()?
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.email.clone(),
+                        u.role.code().to_string(),
+                        orgs.get(&u.organisation.0).cloned().unwrap_or_default(),
+                        if u.disabled { "disabled".into() } else { "active".into() },
+                    ]
+                })
+                .collect();
+            table(&["email", "role", "organisation", "state"], &rows)?;
+        }
+        UserCommand::Disable { email } => {
+            if !store.set_user_disabled(&email, true)? {
+                bail!("no user has the e-mail address '{email}'");
+            }
+            store.audit(None, "user_disabled", &email)?;
+            say(format!("disabled {email}; their sessions and tokens have ended"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Serves the platform on `bind` until Ctrl-C.
+pub fn serve(db: &str, bind: &str) -> Result<()> {
+    let store = Store::open(db)?;
+    say(format!("vjt is serving {} on http://{bind}/ (Ctrl-C stops it)", store.target()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(vjt_web::serve(store, bind)).with_context(|| format!("cannot serve on {bind}"))?;
+    Ok(())
+}
+
+/// The demo's accounts: one per role, with one random password printed once.
+pub fn demo_accounts(store: &mut Store) -> Result<String> {
+    let password = vjt_web::auth::new_token()[..16].to_string();
+    let hash = vjt_web::auth::hash_password(&password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
+    let orgs = store.organisations()?;
+    let secretariat = orgs.iter().find(|o| o.kind == vjt_domain::OrganisationKind::Coordinator).unwrap_or(&orgs[0]).id;
+    let ngo = orgs.iter().find(|o| o.kind == vjt_domain::OrganisationKind::Ngo).unwrap_or(&orgs[0]).id;
+    for (email, org, role) in [
+        ("coordinator@demo.local", secretariat, Role::Coordinator),
+        ("reporter@demo.local", ngo, Role::Reporter),
+        ("viewer@demo.local", secretariat, Role::Viewer),
+    ] {
+        store.add_user(email, org, role, &hash)?;
+    }
+    Ok(password)
+}

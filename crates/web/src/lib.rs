@@ -1,0 +1,269 @@
+//! vjt's web platform: `vjt serve`. Server-rendered pages that work without JavaScript and a JSON
+//! API under /api/v1, on the same database as the command line.
+//!
+//! Security lives in two places only: `guard` (authentication, CSRF and cross-site checks, body
+//! size, security headers) runs before every route, and `policy` answers every "may this caller
+//! see or do this?".
+
+pub mod api;
+pub mod auth;
+mod error;
+pub mod pages;
+pub mod policy;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use vjt_analysis::{assemble, Dataset, OrganisationInfo, ReportSink, RoundInfo, StopSink};
+use vjt_gazetteer::Gazetteer;
+use vjt_store::{ReportQuery, Store, StoreError};
+
+pub use error::ApiError;
+use policy::Caller;
+
+/// Requests larger than this are refused before any handler reads them.
+pub const MAX_BODY: usize = 1 << 20;
+
+struct Inner {
+    store: Mutex<Store>,
+    /// Analysis documents by scope and filters, dropped whenever a report changes.
+    cache: Mutex<HashMap<String, Arc<serde_json::Value>>>,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        AppState(Arc::new(Inner { store: Mutex::new(store), cache: Mutex::new(HashMap::new()) }))
+    }
+
+    /// Runs blocking store work off the async threads.
+    pub async fn with_store<T: Send + 'static>(&self, work: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
+        let inner = self.0.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = inner.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut store)
+        })
+        .await
+        .expect("store work does not panic")
+    }
+
+    fn cached(&self, key: &str) -> Option<Arc<serde_json::Value>> {
+        self.0.cache.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
+    }
+
+    fn remember(&self, key: String, value: Arc<serde_json::Value>) {
+        let mut cache = self.0.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache.insert(key, value);
+    }
+
+    /// After any change to reports, analyses must be made again.
+    pub fn forget_analyses(&self) {
+        self.0.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+/// Reads reports into the analysis engine (stops and reports over two connections).
+pub fn load_dataset<'g>(store: &mut Store, g: &'g Gazetteer, query: &ReportQuery) -> Result<Dataset<'g>, StoreError> {
+    let organisations: Vec<OrganisationInfo> = store
+        .organisations()?
+        .into_iter()
+        .map(|o| OrganisationInfo { id: o.id.0, name: o.name.to_string(), kind: o.kind })
+        .collect();
+    let rounds: Vec<RoundInfo> = store
+        .rounds()?
+        .into_iter()
+        .map(|r| RoundInfo { id: r.id.0, name: r.name.to_string(), start: r.span.start().to_string() })
+        .collect();
+    let mut reports = ReportSink::new(&organisations, &rounds);
+    let mut stops = StopSink::new(g);
+    store.scan_concurrently(query, |r| reports.push(r), |s| stops.push(s))?;
+    assemble(g, organisations, rounds, reports, stops).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub fn app(store: Store) -> Router {
+    let state = AppState::new(store);
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/api/v1/tokens", post(api::create_token))
+        .route("/api/v1/tokens/current", delete(api::revoke_token))
+        .route("/api/v1/reports", get(api::list_reports).post(api::create_report))
+        .route("/api/v1/reports/{id}", get(api::get_report).put(api::update_report).delete(api::delete_report))
+        .route("/api/v1/analysis", get(api::analysis))
+        .route("/api/v1/places/resolve", get(api::resolve))
+        .layer(from_fn_with_state(state.clone(), guard))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// Serves the platform until Ctrl-C.
+pub async fn serve(store: Store, bind: &str) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    axum::serve(listener, app(store))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_string())
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// A request another site made the browser send: refused for every state-changing method.
+fn cross_site(headers: &HeaderMap) -> bool {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+        (Some("null"), _) => true,
+        (Some(origin), Some(host)) => origin.split("://").nth(1).is_none_or(|o| o.trim_end_matches('/') != host),
+        _ => false,
+    }
+}
+
+/// Decodes one field of an `application/x-www-form-urlencoded` body.
+pub(crate) fn form_field(body: &[u8], name: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn refuse(status: StatusCode, code: &'static str, message: &str) -> Response {
+    ApiError::new(status, code, message).into_response()
+}
+
+/// Runs before every route: who is calling, whether a state-changing request is genuine, and the
+/// security headers on every answer.
+async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let found = bearer(&headers).map(|t| (t, false)).or_else(|| cookie(&headers, "vjt_session").map(|t| (t, true)));
+    if let Some((token, is_cookie)) = found {
+        let hash = auth::token_hash(&token);
+        let lookup = hash.clone();
+        let session = state.with_store(move |s| s.session(&lookup)).await;
+        if let Ok(Some(s)) = session {
+            let live = chrono::DateTime::parse_from_rfc3339(&s.expires_at).is_ok_and(|t| t > chrono::Utc::now());
+            // A cookie must carry a browser session, a bearer token an API token.
+            let right_kind = (s.kind == "session") == is_cookie;
+            if live && right_kind {
+                req.extensions_mut().insert(Caller {
+                    user_id: s.user.id,
+                    email: s.user.email,
+                    organisation: s.user.organisation,
+                    role: s.user.role,
+                    csrf: s.csrf,
+                    token_hash: hash,
+                    cookie: is_cookie,
+                });
+            }
+        }
+    }
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        if cross_site(&headers) {
+            return secure(refuse(StatusCode::FORBIDDEN, "cross_site", "a request from another site was refused"));
+        }
+        let csrf = req.extensions().get::<Caller>().filter(|c| c.cookie).map(|c| c.csrf.clone());
+        if let Some(expected) = csrf {
+            // Browser sessions prove the request came from vjt's own page: a header for scripts,
+            // a hidden form field for plain forms.
+            let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+                Ok(b) => b,
+                Err(_) => {
+                    return secure(refuse(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request is too large"))
+                }
+            };
+            let given = given.or_else(|| form_field(&bytes, "csrf"));
+            if given.as_deref() != Some(expected.as_str()) {
+                return secure(refuse(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "the form has expired or did not come from this site; reload the page",
+                ));
+            }
+            req = Request::from_parts(parts, Body::from(bytes));
+        }
+    }
+    secure(next.run(req).await)
+}
+
+fn secure(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_and_origins_are_read_carefully() {
+        assert_eq!(form_field(b"email=a%40b.org&csrf=x+y%2F1", "csrf").as_deref(), Some("x y/1"));
+        assert_eq!(form_field(b"email=a", "csrf"), None);
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("vjt.example:8080"));
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://vjt.example:8080"));
+        assert!(!cross_site(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(cross_site(&h));
+    }
+}

@@ -1,0 +1,95 @@
+//! Who may see and do what. Every page and API route asks these functions; nothing else decides.
+
+use vjt_domain::{OrganisationId, Role};
+
+/// The signed-in user behind a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    pub email: String,
+    pub organisation: OrganisationId,
+    pub role: Role,
+    pub csrf: String,
+    pub token_hash: String,
+    /// True for a browser session (cookie), false for an API token.
+    pub cookie: bool,
+}
+
+/// Which reports an analysis or a listing covers for a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything, with organisation names (the coordinator).
+    All,
+    /// One organisation's own reports.
+    Organisation(OrganisationId),
+    /// Aggregates of everything, small numbers hidden, no organisation named (viewers).
+    Aggregates,
+}
+
+pub fn scope(c: &Caller) -> Scope {
+    match c.role {
+        Role::Coordinator => Scope::All,
+        Role::Viewer => Scope::Aggregates,
+        Role::OrgAdmin | Role::Reporter => Scope::Organisation(c.organisation),
+    }
+}
+
+/// Whether a caller may see one report of `owner`. Answered "no" is answered 404, never 403, so
+/// that no caller learns which reports exist.
+pub fn can_see_report(c: &Caller, owner: OrganisationId) -> bool {
+    match scope(c) {
+        Scope::All => true,
+        Scope::Organisation(org) => org == owner,
+        Scope::Aggregates => false,
+    }
+}
+
+pub fn can_write_report(c: &Caller, owner: OrganisationId) -> bool {
+    c.role != Role::Viewer && can_see_report(c, owner)
+}
+
+/// Whether a caller may list single reports at all.
+pub fn can_list_reports(c: &Caller) -> bool {
+    c.role != Role::Viewer
+}
+
+/// Whether a caller may name the organisation that submitted a report.
+pub fn can_see_submitter(c: &Caller, owner: OrganisationId) -> bool {
+    can_see_report(c, owner)
+}
+
+/// Whether a caller may submit reports for another organisation than their own.
+pub fn can_submit_for_others(c: &Caller) -> bool {
+    c.role == Role::Coordinator
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, org: i64) -> Caller {
+        Caller {
+            user_id: 1,
+            email: "x@y".into(),
+            organisation: OrganisationId(org),
+            role,
+            csrf: String::new(),
+            token_hash: String::new(),
+            cookie: false,
+        }
+    }
+
+    #[test]
+    fn each_role_sees_what_it_should() {
+        let (a, b) = (OrganisationId(1), OrganisationId(2));
+        assert!(can_see_report(&caller(Role::Coordinator, 1), b));
+        assert!(can_see_report(&caller(Role::Reporter, 1), a));
+        assert!(!can_see_report(&caller(Role::Reporter, 1), b));
+        assert!(!can_see_report(&caller(Role::OrgAdmin, 1), b));
+        assert!(!can_see_report(&caller(Role::Viewer, 1), a));
+        assert!(!can_write_report(&caller(Role::Viewer, 1), a));
+        assert!(!can_list_reports(&caller(Role::Viewer, 1)));
+        assert_eq!(scope(&caller(Role::Viewer, 1)), Scope::Aggregates);
+        assert!(!can_submit_for_others(&caller(Role::OrgAdmin, 1)));
+    }
+}

@@ -1,0 +1,366 @@
+//! The web platform through its router, as browsers and API clients meet it.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use vjt_domain::{
+    CountryCode, DateSpan, NewOrganisation, NewRound, OrganisationKind, OrganisationName, Role, RoundName,
+};
+use vjt_store::Store;
+
+const PASSWORD: &str = "a long enough password";
+
+fn app(name: &str) -> Router {
+    let dir = std::env::temp_dir().join(format!("vjt_web_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    let mut org = |n: &str, kind| {
+        s.add_organisation(&NewOrganisation {
+            name: OrganisationName::parse(n).unwrap(),
+            kind,
+            country: Some(CountryCode::parse("KE").unwrap()),
+        })
+        .unwrap()
+        .id
+    };
+    let (a, b, c) = (
+        org("Org A", OrganisationKind::Ngo),
+        org("Org B", OrganisationKind::Ngo),
+        org("Secretariat", OrganisationKind::Coordinator),
+    );
+    s.add_round(&NewRound {
+        name: RoundName::parse("Kenya 2020").unwrap(),
+        span: DateSpan::new(
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2020, 12, 31).unwrap(),
+        )
+        .unwrap(),
+    })
+    .unwrap();
+    let hash = vjt_web::auth::hash_password(PASSWORD).unwrap();
+    for (email, o, role) in [
+        ("coord@x.org", c, Role::Coordinator),
+        ("a@x.org", a, Role::Reporter),
+        ("b@x.org", b, Role::Reporter),
+        ("v@x.org", c, Role::Viewer),
+    ] {
+        s.add_user(email, o, role, &hash).unwrap();
+    }
+    vjt_web::app(s)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+async fn call(app: &Router, method: &str, uri: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "vjt.test");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    send(app, req).await
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Answer {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn token(app: &Router, email: &str) -> String {
+    let a = call(app, "POST", "/api/v1/tokens", None, Some(json!({ "email": email, "password": PASSWORD }))).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.json()["token"].as_str().unwrap().to_string()
+}
+
+fn route() -> Value {
+    json!({
+        "round": "Kenya 2020",
+        "origin": "Kakamega",
+        "transit": ["Busia", "Nakuru"],
+        "intended_destination": "Nrb",
+        "exploitation_types": ["domestic servitude"],
+        "transport_modes": ["bus"],
+        "victims": 12
+    })
+}
+
+#[tokio::test]
+async fn tokens_are_issued_refused_and_locked() {
+    let app = app("tokens");
+    let wrong =
+        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": "nope" }))).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json()["error"]["code"], "invalid_credentials");
+    let unknown =
+        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "ghost@x.org", "password": "nope" }))).await;
+    assert_eq!(unknown.json()["error"]["code"], "invalid_credentials", "unknown addresses look the same");
+    for _ in 0..4 {
+        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": "nope" }))).await;
+    }
+    let locked =
+        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": PASSWORD }))).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "after five failures even the right password waits");
+    assert_eq!(locked.json()["error"]["code"], "locked");
+
+    let t = token(&app, "b@x.org").await;
+    assert_eq!(call(&app, "GET", "/api/v1/reports", Some(&t), None).await.status, StatusCode::OK);
+    assert_eq!(call(&app, "DELETE", "/api/v1/tokens/current", Some(&t), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/reports", Some(&t), None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a revoked token is dead"
+    );
+}
+
+#[tokio::test]
+async fn every_route_needs_a_caller() {
+    let app = app("anon");
+    for (method, uri) in [
+        ("GET", "/api/v1/reports"),
+        ("POST", "/api/v1/reports"),
+        ("GET", "/api/v1/reports/1"),
+        ("PUT", "/api/v1/reports/1"),
+        ("DELETE", "/api/v1/reports/1"),
+        ("GET", "/api/v1/analysis"),
+        ("GET", "/api/v1/places/resolve?q=Nrb"),
+        ("DELETE", "/api/v1/tokens/current"),
+    ] {
+        let body = (method == "POST" || method == "PUT").then(route);
+        let a = call(&app, method, uri, Some("not-a-token"), body).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+        assert_eq!(a.json()["error"]["code"], "unauthenticated", "{method} {uri}");
+    }
+    let page = call(&app, "GET", "/dashboard", None, None).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers[header::LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn organisations_see_only_their_own_reports_and_viewers_none() {
+    let app = app("isolation");
+    let (a, b, coord, viewer) = (
+        token(&app, "a@x.org").await,
+        token(&app, "b@x.org").await,
+        token(&app, "coord@x.org").await,
+        token(&app, "v@x.org").await,
+    );
+    let created = call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let r = created.json();
+    let id = r["id"].as_i64().unwrap();
+    assert_eq!(r["stops"][3]["place"]["county"]["iso"], "KE-30", "places are resolved on the way in");
+    assert_eq!(r["organisation"], "Org A");
+    let uri = format!("/api/v1/reports/{id}");
+
+    // Another organisation and a viewer: not found, whatever they try.
+    for t in [&b, &viewer] {
+        assert_eq!(call(&app, "GET", &uri, Some(t), None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(call(&app, "PUT", &uri, Some(t), Some(route())).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(call(&app, "DELETE", &uri, Some(t), None).await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(call(&app, "GET", "/api/v1/reports", Some(&viewer), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&viewer), Some(route())).await.status, StatusCode::FORBIDDEN);
+    let b_list = call(&app, "GET", "/api/v1/reports", Some(&b), None).await.json();
+    assert_eq!(b_list["items"].as_array().unwrap().len(), 0, "no listing leaks another organisation's rows");
+
+    // The owner and the coordinator see it, with the submitter's name.
+    let own = call(&app, "GET", &uri, Some(&a), None).await;
+    assert_eq!(own.status, StatusCode::OK);
+    let seen = call(&app, "GET", &uri, Some(&coord), None).await.json();
+    assert_eq!(seen["organisation"], "Org A");
+    assert_eq!(
+        call(&app, "GET", "/api/v1/reports", Some(&coord), None).await.json()["items"].as_array().unwrap().len(),
+        1
+    );
+
+    // The owner can change and delete it.
+    let mut changed = route();
+    changed["victims"] = json!(20);
+    let put = call(&app, "PUT", &uri, Some(&a), Some(changed)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!(put.json()["victims"], 20);
+    assert_eq!(put.json()["id"], id);
+    assert_eq!(call(&app, "DELETE", &uri, Some(&a), None).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(call(&app, "GET", &uri, Some(&a), None).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invalid_reports_are_explained_field_by_field() {
+    let app = app("invalid");
+    let a = token(&app, "a@x.org").await;
+    let mut bad = route();
+    bad["transit"] = json!(["Busia", ""]);
+    bad["exploitation_types"] = json!(["forced labor exploitaton"]);
+    bad["period_start"] = json!("2020-13");
+    bad["notes"] = json!("call 0722 123 456");
+    let a1 = call(&app, "POST", "/api/v1/reports", Some(&a), Some(bad)).await;
+    assert_eq!(a1.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = a1.json();
+    assert_eq!(e["error"]["code"], "invalid_report");
+    let fields: Vec<&str> =
+        e["error"]["details"].as_array().unwrap().iter().map(|d| d["field"].as_str().unwrap()).collect();
+    assert!(
+        fields.contains(&"transit") && fields.contains(&"exploitation_types") && fields.contains(&"period_start"),
+        "{fields:?}"
+    );
+    let unknown =
+        call(&app, "POST", "/api/v1/reports", Some(&a), Some(json!({ "origin": "x", "name_of_victim": "y" }))).await;
+    assert!(unknown.status.is_client_error(), "unknown fields such as a victim's name are refused");
+    // Personal data in notes is removed before storage.
+    let mut noted = route();
+    noted["notes"] = json!("mother's phone 0722 123 456");
+    let ok = call(&app, "POST", "/api/v1/reports", Some(&a), Some(noted)).await.json();
+    assert_eq!(ok["notes"], "mother's phone [phone removed]");
+}
+
+#[tokio::test]
+async fn viewers_get_aggregates_with_small_numbers_hidden() {
+    let app = app("viewer");
+    let a = token(&app, "a@x.org").await;
+    call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await;
+    let viewer = token(&app, "v@x.org").await;
+    let doc = call(&app, "GET", "/api/v1/analysis", Some(&viewer), None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let d = doc.json();
+    assert_eq!(d["totals"]["reports"], "<5", "one report is shown as <5");
+    let text = doc.body.clone();
+    assert!(!text.contains("Org A"), "no organisation is named to a viewer");
+    let coord = token(&app, "coord@x.org").await;
+    let full = call(&app, "GET", "/api/v1/analysis", Some(&coord), None).await.json();
+    assert_eq!(full["totals"]["reports"], 1);
+    let bad = call(&app, "GET", "/api/v1/analysis?from=2020-13", Some(&coord), None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let resolved = call(&app, "GET", "/api/v1/places/resolve?q=Nrb", Some(&viewer), None).await.json();
+    assert_eq!(resolved["place"]["county"]["iso"], "KE-30");
+}
+
+fn form(uri: &str, body: &str, cookie: Option<&str>, origin: Option<&str>) -> Request<Body> {
+    let mut r = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::HOST, "vjt.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    if let Some(o) = origin {
+        r = r.header(header::ORIGIN, o);
+    }
+    r.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn browser_sessions_are_protected_against_forgery() {
+    let app = app("browser");
+    let page = call(&app, "GET", "/login", None, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("name=\"email\"") && page.body.contains("name=\"password\""));
+    for h in ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy"] {
+        assert!(page.headers.contains_key(h), "{h}");
+    }
+    assert!(
+        !page.headers["content-security-policy"].to_str().unwrap().contains("script-src"),
+        "no script is allowed at all"
+    );
+
+    let wrong = send(&app, form("/login", "email=a%40x.org&password=nope", None, None)).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("wrong"));
+    let cross = send(
+        &app,
+        form(
+            "/login",
+            &format!("email=a%40x.org&password={}", PASSWORD.replace(' ', "+")),
+            None,
+            Some("https://evil.example"),
+        ),
+    )
+    .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN, "a cross-site form post is refused");
+
+    let ok = send(
+        &app,
+        form(
+            "/login",
+            &format!("email=a%40x.org&password={}", PASSWORD.replace(' ', "+")),
+            None,
+            Some("http://vjt.test"),
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let set = ok.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    let cookie = set.split(';').next().unwrap().to_string();
+
+    let dash = send(
+        &app,
+        Request::builder()
+            .uri("/dashboard")
+            .header(header::HOST, "vjt.test")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.body.contains("a@x.org") && dash.body.contains("County risk index"));
+    // A cookie is not an API token: the API refuses it without the page's CSRF token.
+    let api_with_cookie = send(
+        &app,
+        Request::builder()
+            .method("DELETE")
+            .uri("/api/v1/tokens/current")
+            .header(header::HOST, "vjt.test")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api_with_cookie.status, StatusCode::FORBIDDEN);
+    let no_csrf = send(&app, form("/logout", "", Some(&cookie), None)).await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN, "sign-out without the form's token is refused");
+    let csrf = dash.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let out = send(&app, form("/logout", &format!("csrf={csrf}"), Some(&cookie), None)).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = send(
+        &app,
+        Request::builder()
+            .uri("/dashboard")
+            .header(header::HOST, "vjt.test")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "the session ended");
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused() {
+    let app = app("large");
+    let t = token(&app, "a@x.org").await;
+    let mut big = route();
+    big["notes"] = json!("x".repeat(2 << 20));
+    let a = call(&app, "POST", "/api/v1/reports", Some(&t), Some(big)).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
