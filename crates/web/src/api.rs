@@ -207,7 +207,7 @@ fn invalid(details: Value, message: &str) -> ApiError {
 
 /// Validates an API report with the importer's own rules (the same messages as a spreadsheet
 /// row), screens its text for personal data, and resolves its places.
-fn build_report(
+pub(crate) fn build_report(
     s: &mut Store,
     caller: &Caller,
     input: ReportInput,

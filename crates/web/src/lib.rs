@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 mod error;
+pub mod forms;
 pub mod pages;
 pub mod policy;
 
@@ -99,6 +100,12 @@ pub fn app(store: Store) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/dashboard", get(pages::dashboard))
+        .route("/reports", get(forms::my_reports))
+        .route("/reports/new", get(forms::new_route).post(forms::save_route))
+        .route("/review", get(forms::review))
+        .route("/review/reports/{id}", post(forms::decide_report))
+        .route("/review/places", post(forms::decide_place))
+        .route("/review/duplicates", post(forms::decide_duplicates))
         .route("/api/v1/tokens", post(api::create_token))
         .route("/api/v1/tokens/current", delete(api::revoke_token))
         .route("/api/v1/reports", get(api::list_reports).post(api::create_report))
@@ -154,7 +161,7 @@ pub(crate) fn form_field(body: &[u8], name: &str) -> Option<String> {
     })
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

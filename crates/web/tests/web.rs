@@ -364,3 +364,98 @@ async fn oversized_requests_are_refused() {
     let a = call(&app, "POST", "/api/v1/reports", Some(&t), Some(big)).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+async fn sign_in_browser(app: &Router, email: &str) -> (String, String) {
+    let ok = send(
+        app,
+        form(
+            "/login",
+            &format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+")),
+            None,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let cookie = ok.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    let dash = send(
+        app,
+        Request::builder()
+            .uri("/dashboard")
+            .header(header::HOST, "vjt.test")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let csrf = dash.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    (cookie, csrf)
+}
+
+async fn get_page(app: &Router, uri: &str, cookie: &str) -> Answer {
+    send(
+        app,
+        Request::builder()
+            .uri(uri)
+            .header(header::HOST, "vjt.test")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
+    let app = app("journey");
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let blank = get_page(&app, "/reports/new", &cookie).await;
+    assert_eq!(blank.status, StatusCode::OK);
+    assert!(
+        blank.body.contains("name=\"origin\"") && blank.body.contains("Kazi ya kulazimishwa"),
+        "Kiswahili labels on the form"
+    );
+
+    // Checking places shows where each name resolves, without saving.
+    let fields = "round=Kenya+2020&origin=Kakamega&transit=Busia%0D%0ANakuru&intended_destination=Nrb&exploitation_types=domestic_servitude&victims=7";
+    let checked =
+        send(&app, form("/reports/new", &format!("csrf={csrf}&{fields}&action=check"), Some(&cookie), None)).await;
+    assert_eq!(checked.status, StatusCode::OK);
+    assert!(checked.body.contains("Nairobi City county"), "Nrb resolves as you check");
+    // A mistake is shown next to its field, and the values typed are kept.
+    let wrong = send(
+        &app,
+        form("/reports/new", &format!("csrf={csrf}&{fields}&period_start=2020-13&action=save"), Some(&cookie), None),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("is not a month") && wrong.body.contains("value=\"Kakamega\""));
+    let saved =
+        send(&app, form("/reports/new", &format!("csrf={csrf}&{fields}&action=save"), Some(&cookie), None)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let list = get_page(&app, "/reports", &cookie).await;
+    assert!(list.body.contains("Kakamega → Busia → Nakuru → Nrb"), "two transit points in order");
+    assert_eq!(get_page(&app, "/review", &cookie).await.status, StatusCode::NOT_FOUND, "only the coordinator reviews");
+
+    // The coordinator sees it in the review queue and verifies it; the dashboard reflects it.
+    let (coord, coord_csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let queue = get_page(&app, "/review", &coord).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    let id: i64 =
+        queue.body.split("action=\"/review/reports/").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let decided = send(
+        &app,
+        form(&format!("/review/reports/{id}"), &format!("csrf={coord_csrf}&decision=verified"), Some(&coord), None),
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER);
+    assert!(
+        !get_page(&app, "/review", &coord).await.body.contains(&format!("/review/reports/{id}\"")),
+        "verified reports leave the queue"
+    );
+    let dash = get_page(&app, "/dashboard", &coord).await;
+    assert!(dash.body.contains("Kakamega"), "the dashboard shows the new route's county");
+    // A forged review (no CSRF token) changes nothing.
+    let forged = send(&app, form(&format!("/review/reports/{id}"), "decision=rejected", Some(&coord), None)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

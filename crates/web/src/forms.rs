@@ -1,0 +1,518 @@
+//! The route form, the organisation's report list and the coordinator's review queue: plain HTML
+//! forms that work without JavaScript. Authorisation is asked of `policy`; CSRF was checked by the
+//! guard before any of these run.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use vjt_domain::vocab::Vocabulary;
+use vjt_domain::{
+    Confidence, ExploitationType, KnowledgeSource, Lang, RecruiterRelationship, RecruitmentMethod, ReviewStatus, Role,
+    RouteReportId, Sector, TransportMode,
+};
+use vjt_gazetteer::{Context, Gazetteer, Resolver, Status};
+use vjt_render::svg::escape;
+use vjt_store::ReportQuery;
+
+use crate::api::ReportInput;
+use crate::policy::{self, Caller};
+use crate::{ApiError, AppState};
+
+const STYLE: &str = "body{font-family:Helvetica,Arial,sans-serif;max-width:860px;margin:0 auto;padding:16px;color:#212529}\
+label{display:block;margin-top:12px;font-weight:bold}input[type=text],input[type=number],input[type=month],select,textarea{width:100%;padding:7px;font-size:15px;box-sizing:border-box}\
+fieldset{margin-top:14px;border:1px solid #ccc}legend{font-weight:bold}.choice{display:inline-block;margin:4px 14px 4px 0;font-weight:normal}\
+.error{color:#b00020;font-weight:normal}.ok{color:#1b5e20}.hint{color:#555;font-weight:normal;font-size:13px}\
+button{margin:14px 8px 0 0;padding:9px 16px;font-size:15px;background:#2a788e;color:#fff;border:0;border-radius:4px}\
+table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px solid #ddd;padding:5px;text-align:left}nav a{margin-right:14px}";
+
+/// Every field of a urlencoded body, repeated names kept (checkbox groups).
+pub(crate) fn form_values(body: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (crate::percent_decode(k), crate::percent_decode(v))
+        })
+        .collect()
+}
+
+fn page(caller: &Caller, title: &str, body: &str) -> String {
+    let review = if caller.role == Role::Coordinator { "<a href=\"/review\">Review queue / Ukaguzi</a>" } else { "" };
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style></head><body><nav><a href=\"/dashboard\">Dashboard</a><a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>{review}</nav><h1>{t}</h1>{body}</body></html>",
+        t = escape(title)
+    )
+}
+
+fn field_error(errors: &HashMap<String, Vec<String>>, field: &str) -> String {
+    errors
+        .get(field)
+        .map(|list| {
+            list.iter().map(|e| format!("<span class=\"error\" role=\"alert\"> {}</span>", escape(e))).collect()
+        })
+        .unwrap_or_default()
+}
+
+fn choices<T: Vocabulary>(name: &str, legend: &str, chosen: &[String]) -> String {
+    let mut out = format!("<fieldset><legend>{}</legend>", escape(legend));
+    for t in T::all() {
+        let checked = if chosen.iter().any(|c| c == t.code()) { " checked" } else { "" };
+        out.push_str(&format!(
+            "<label class=\"choice\"><input type=\"checkbox\" name=\"{name}\" value=\"{code}\"{checked}> {en} / {sw}</label>",
+            code = t.code(),
+            en = escape(t.label(Lang::En)),
+            sw = escape(t.label(Lang::Sw))
+        ));
+    }
+    out.push_str("</fieldset>");
+    out
+}
+
+fn select<T: Vocabulary>(name: &str, label: &str, chosen: Option<&str>) -> String {
+    let mut out = format!(
+        "<label for=\"{name}\">{}</label><select id=\"{name}\" name=\"{name}\"><option value=\"\">—</option>",
+        escape(label)
+    );
+    for t in T::all() {
+        let sel = if chosen == Some(t.code()) { " selected" } else { "" };
+        out.push_str(&format!(
+            "<option value=\"{}\"{sel}>{} / {}</option>",
+            t.code(),
+            escape(t.label(Lang::En)),
+            escape(t.label(Lang::Sw))
+        ));
+    }
+    out.push_str("</select>");
+    out
+}
+
+/// Where a place name would resolve, shown next to the field after "Check places".
+fn resolution_note(resolver: &Resolver<'_>, text: &str) -> String {
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    let g = resolver.gazetteer();
+    let r = resolver.resolve(text, &Context::default());
+    match (r.status, r.best) {
+        (Status::Resolved, Some(m)) => {
+            let s = g.summary(m.place);
+            let county = s.county.map(|c| format!(", {} county", c.name)).unwrap_or_default();
+            let country = s.country.map(|c| format!(", {}", c.name)).unwrap_or_default();
+            format!("<span class=\"ok\"> → {}{county}{country}</span>", escape(&s.name))
+        }
+        _ => "<span class=\"error\"> → not recognised yet; it will be saved as written and reviewed</span>".into(),
+    }
+}
+
+struct FormState {
+    values: HashMap<String, Vec<String>>,
+}
+
+impl FormState {
+    fn one(&self, k: &str) -> String {
+        self.values.get(k).and_then(|v| v.first()).cloned().unwrap_or_default()
+    }
+    fn all(&self, k: &str) -> Vec<String> {
+        self.values.get(k).cloned().unwrap_or_default()
+    }
+}
+
+fn route_form(
+    caller: &Caller,
+    rounds: &[String],
+    f: &FormState,
+    errors: &HashMap<String, Vec<String>>,
+    check: bool,
+) -> String {
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let note = |text: &str| if check { resolution_note(&resolver, text) } else { String::new() };
+    let text = |name: &str, label: &str, hint: &str| {
+        let v = f.one(name);
+        format!(
+            "<label for=\"{name}\">{}</label><span class=\"hint\">{}</span><input type=\"text\" id=\"{name}\" name=\"{name}\" value=\"{}\">{}{}",
+            escape(label),
+            escape(hint),
+            escape(&v),
+            note(&v),
+            field_error(errors, name)
+        )
+    };
+    let number = |name: &str, label: &str| {
+        format!(
+            "<label for=\"{name}\">{}</label><input type=\"number\" min=\"0\" id=\"{name}\" name=\"{name}\" value=\"{}\">{}",
+            escape(label),
+            escape(&f.one(name)),
+            field_error(errors, name)
+        )
+    };
+    let month = |name: &str, label: &str| {
+        format!(
+            "<label for=\"{name}\">{}</label><input type=\"month\" id=\"{name}\" name=\"{name}\" value=\"{}\">{}",
+            escape(label),
+            escape(&f.one(name)),
+            field_error(errors, name)
+        )
+    };
+    let transit = f.one("transit");
+    let transit_notes: String = if check {
+        transit
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| format!("<div>{}{}</div>", escape(l.trim()), note(l)))
+            .collect()
+    } else {
+        String::new()
+    };
+    let round_options: String = rounds
+        .iter()
+        .map(|r| format!("<option{}>{}</option>", if f.one("round") == *r { " selected" } else { "" }, escape(r)))
+        .collect();
+    format!(
+        "<form method=\"post\" action=\"/reports/new\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"round\">Collection round / Awamu</label><select id=\"round\" name=\"round\">{round_options}</select>{re}\
+         {origin}\
+         <label for=\"transit\">Transit points, one per line in travel order / Mahali palipopitiwa, kimoja kwa kila mstari</label><textarea id=\"transit\" name=\"transit\" rows=\"4\">{transit}</textarea>{tn}{te}\
+         {dest}{expl}\
+         {types}{sectors}{transport}{recruitment}{relation}\
+         {victims}{female}{male}{children}{adults}{ps}{pe}{source}{confidence}\
+         <label for=\"notes\">Notes — never names, phone or ID numbers / Maelezo</label><textarea id=\"notes\" name=\"notes\" rows=\"3\">{notes}</textarea>{ne}\
+         <button type=\"submit\" name=\"action\" value=\"check\">Check places / Kagua maeneo</button><button type=\"submit\" name=\"action\" value=\"save\">Save route / Hifadhi</button></form>",
+        csrf = escape(&caller.csrf),
+        re = field_error(errors, "round"),
+        origin = text("origin", "Origin / Asili", " — required"),
+        transit = escape(&transit),
+        tn = transit_notes,
+        te = field_error(errors, "transit"),
+        dest = text("intended_destination", "Intended destination / Mahali palipokusudiwa", " — this or the place of exploitation"),
+        expl = text("exploitation_place", "Place of exploitation / Mahali pa unyonyaji", ""),
+        types = choices::<ExploitationType>("exploitation_types", "Forms of exploitation / Aina za unyonyaji", &f.all("exploitation_types")) + &field_error(errors, "exploitation_types"),
+        sectors = choices::<Sector>("sectors", "Sectors / Sekta", &f.all("sectors")),
+        transport = choices::<TransportMode>("transport_modes", "Transport / Usafiri", &f.all("transport_modes")),
+        recruitment = choices::<RecruitmentMethod>("recruitment_methods", "Recruitment / Uajiri", &f.all("recruitment_methods")),
+        relation = choices::<RecruiterRelationship>("recruiter_relationship", "Recruiter / Mwajiri", &f.all("recruiter_relationship")),
+        victims = number("victims", "Estimated number of people / Idadi ya makadirio"),
+        female = number("female", "Female / Wanawake"),
+        male = number("male", "Male / Wanaume"),
+        children = number("children", "Under 18 / Watoto"),
+        adults = number("adults", "18 or older / Watu wazima"),
+        ps = month("period_start", "First month seen / Mwezi wa kwanza"),
+        pe = month("period_end", "Last month seen / Mwezi wa mwisho"),
+        source = select::<KnowledgeSource>("source", "How you know / Mnajuaje", Some(&f.one("source"))),
+        confidence = select::<Confidence>("confidence", "Confidence / Uhakika", Some(&f.one("confidence"))),
+        notes = escape(&f.one("notes")),
+        ne = field_error(errors, "notes"),
+    )
+}
+
+async fn round_names(state: &AppState) -> Result<Vec<String>, ApiError> {
+    Ok(state.with_store(|s| s.rounds()).await?.iter().rev().map(|r| r.name.to_string()).collect())
+}
+
+/// GET /reports/new
+pub async fn new_route(State(state): State<AppState>, caller: Option<Caller>) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    if caller.role == Role::Viewer {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let rounds = match round_names(&state).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let empty = FormState { values: HashMap::new() };
+    Html(page(&caller, "New route / Njia mpya", &route_form(&caller, &rounds, &empty, &HashMap::new(), false)))
+        .into_response()
+}
+
+/// POST /reports/new: "check" shows how places resolve; "save" validates and stores, or shows
+/// the form again with each problem next to its field.
+pub async fn save_route(State(state): State<AppState>, caller: Option<Caller>, body: Bytes) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    if caller.role == Role::Viewer {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let mut values: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in form_values(&body) {
+        values.entry(k).or_default().push(v);
+    }
+    let f = FormState { values };
+    let rounds = match round_names(&state).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    if f.one("action") != "save" {
+        return Html(page(&caller, "New route / Njia mpya", &route_form(&caller, &rounds, &f, &HashMap::new(), true)))
+            .into_response();
+    }
+    let opt = |k: &str| Some(f.one(k)).filter(|v| !v.trim().is_empty());
+    let num = |k: &str| opt(k).and_then(|v| v.trim().parse::<u32>().ok());
+    let input = ReportInput {
+        round: opt("round"),
+        origin: opt("origin"),
+        transit: f.one("transit").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        intended_destination: opt("intended_destination"),
+        exploitation_place: opt("exploitation_place"),
+        exploitation_types: f.all("exploitation_types"),
+        sectors: f.all("sectors"),
+        transport_modes: f.all("transport_modes"),
+        recruitment_methods: f.all("recruitment_methods"),
+        recruiter_relationship: f.all("recruiter_relationship"),
+        victims: num("victims"),
+        female: num("female"),
+        male: num("male"),
+        children: num("children"),
+        adults: num("adults"),
+        period_start: opt("period_start"),
+        period_end: opt("period_end"),
+        source: opt("source"),
+        confidence: opt("confidence"),
+        notes: opt("notes"),
+        ..ReportInput::default()
+    };
+    let c = caller.clone();
+    let saved = state
+        .with_store(move |s| -> Result<i64, ApiError> {
+            let report = crate::api::build_report(s, &c, input, None)?;
+            let summary = s.save_reports(std::slice::from_ref(&report))?;
+            s.audit(Some(c.user_id), "report_saved", &summary.ids[0].0.to_string())?;
+            Ok(summary.ids[0].0)
+        })
+        .await;
+    match saved {
+        Ok(_) => {
+            state.forget_analyses();
+            let mut res = Redirect::to("/reports").into_response();
+            *res.status_mut() = StatusCode::SEE_OTHER;
+            res
+        }
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let mut errors: HashMap<String, Vec<String>> = HashMap::new();
+            for d in e.details.as_array().into_iter().flatten() {
+                let field = d["field"].as_str().unwrap_or("").to_string();
+                let value = d["value"].as_str().unwrap_or("");
+                let message = d["message"].as_str().unwrap_or("");
+                errors.entry(field).or_default().push(if value.is_empty() {
+                    message.to_string()
+                } else {
+                    format!("'{value}' {message}")
+                });
+            }
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(page(&caller, "New route / Njia mpya", &route_form(&caller, &rounds, &f, &errors, true))),
+            )
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// GET /reports: the caller's organisation's reports (the coordinator's: all).
+pub async fn my_reports(State(state): State<AppState>, caller: Option<Caller>) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    if !policy::can_list_reports(&caller) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let query = match policy::scope(&caller) {
+        policy::Scope::Organisation(org) => ReportQuery { organisation: Some(org), round: None },
+        _ => ReportQuery::default(),
+    };
+    let listed = state.with_store(move |s| s.reports_page(&query, None, 500)).await;
+    let reports = match listed {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let rows: String = reports
+        .iter()
+        .rev()
+        .map(|s| {
+            let path: Vec<&str> = s.report.journey.stops().map(|(_, st)| st.text.as_str()).collect();
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                s.id.0,
+                escape(s.report.report_id.as_ref().map_or("", |r| r.as_str())),
+                escape(&path.join(" → ")),
+                escape(s.report.status.label(Lang::En))
+            )
+        })
+        .collect();
+    let body = format!("<table><thead><tr><th>#</th><th>Reference</th><th>Route</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>");
+    Html(page(&caller, "Reports / Ripoti", &body)).into_response()
+}
+
+/// GET /review: the coordinator's queue: reports to verify or reject, unresolved places to decide,
+/// duplicate clusters to confirm or split.
+pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    if caller.role != Role::Coordinator {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let doc = crate::api::analysis_for(&state, &caller, HashMap::new()).await;
+    let pending = state
+        .with_store(|s| -> Result<_, vjt_store::StoreError> {
+            let reports: Vec<_> = s
+                .reports_page(&ReportQuery::default(), None, 100_000)?
+                .into_iter()
+                .filter(|r| matches!(r.report.status, ReviewStatus::Submitted | ReviewStatus::NeedsReview))
+                .take(200)
+                .collect();
+            Ok((reports, s.unresolved_places()?))
+        })
+        .await;
+    let (reports, unresolved) = match pending {
+        Ok(x) => x,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let csrf = escape(&caller.csrf);
+    let mut body = String::from("<h2>Reports to review</h2><table><tbody>");
+    for r in &reports {
+        let path: Vec<&str> = r.report.journey.stops().map(|(_, st)| st.text.as_str()).collect();
+        body.push_str(&format!(
+            "<tr><td>#{id}</td><td>{route}</td><td><form method=\"post\" action=\"/review/reports/{id}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button name=\"decision\" value=\"verified\">Verify</button><button name=\"decision\" value=\"rejected\">Reject</button></form></td></tr>",
+            id = r.id.0,
+            route = escape(&path.join(" → "))
+        ));
+    }
+    body.push_str("</tbody></table><h2>Unresolved places</h2><table><tbody>");
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let g = Gazetteer::embedded();
+    for u in unresolved.iter().take(100) {
+        let guesses = resolver.suggest(&u.text);
+        let options: String = guesses
+            .iter()
+            .take(5)
+            .map(|m| {
+                let s = g.summary(m.place);
+                let county = s.county.map(|c| format!(", {}", c.name)).unwrap_or_default();
+                format!("<option value=\"{}\">{}{county} ({})</option>", escape(&s.id), escape(&s.name), s.kind.code())
+            })
+            .collect();
+        let form = if options.is_empty() {
+            "no guess".to_string()
+        } else {
+            format!(
+                "<form method=\"post\" action=\"/review/places\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"text\" value=\"{}\"><select name=\"place\">{options}</select><button>Decide</button></form>",
+                escape(&u.text)
+            )
+        };
+        body.push_str(&format!("<tr><td>{}</td><td>{} report(s)</td><td>{form}</td></tr>", escape(&u.text), u.reports));
+    }
+    body.push_str("</tbody></table><h2>Likely duplicates</h2><table><tbody>");
+    if let Ok(doc) = doc {
+        for c in doc["duplicates"]["clusters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["status"] == "suggested")
+            .take(50)
+        {
+            let key = c["key"].as_str().unwrap_or("");
+            let members: Vec<String> = c["members"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| format!("#{} ({})", m["id"], escape(m["organisation"].as_str().unwrap_or(""))))
+                .collect();
+            body.push_str(&format!(
+                "<tr><td>{}</td><td><form method=\"post\" action=\"/review/duplicates\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"key\" value=\"{}\"><button name=\"decision\" value=\"confirmed\">Same route</button><button name=\"decision\" value=\"split\">Different routes</button></form></td></tr>",
+                members.join(", "),
+                escape(key)
+            ));
+        }
+    }
+    body.push_str("</tbody></table>");
+    Html(page(&caller, "Review queue / Ukaguzi", &body)).into_response()
+}
+
+fn back_to_review() -> Response {
+    let mut res = Redirect::to("/review").into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res
+}
+
+/// POST /review/reports/{id}: verify or reject.
+pub async fn decide_report(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let Some(caller) = caller.filter(|c| c.role == Role::Coordinator) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let status = match crate::form_field(&body, "decision").as_deref() {
+        Some("verified") => ReviewStatus::Verified,
+        Some("rejected") => ReviewStatus::Rejected,
+        _ => return (StatusCode::BAD_REQUEST, "decision must be verified or rejected").into_response(),
+    };
+    let done = state
+        .with_store(move |s| -> Result<bool, vjt_store::StoreError> {
+            let ok = s.set_status(RouteReportId(id), status)?;
+            s.audit(Some(caller.user_id), "report_reviewed", &format!("{id} {}", status.code()))?;
+            Ok(ok)
+        })
+        .await;
+    match done {
+        Ok(true) => {
+            state.forget_analyses();
+            back_to_review()
+        }
+        Ok(false) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// POST /review/places: "this text means that place", applied at once.
+pub async fn decide_place(State(state): State<AppState>, caller: Option<Caller>, body: Bytes) -> Response {
+    let Some(caller) = caller.filter(|c| c.role == Role::Coordinator) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let (Some(text), Some(place)) = (crate::form_field(&body, "text"), crate::form_field(&body, "place")) else {
+        return (StatusCode::BAD_REQUEST, "text and place are required").into_response();
+    };
+    if Gazetteer::embedded().by_id(&place).is_none() {
+        return (StatusCode::BAD_REQUEST, "no such place").into_response();
+    }
+    let done = state
+        .with_store(move |s| -> Result<(), vjt_store::StoreError> {
+            s.set_place_alias(&text, &vjt_domain::PlaceId(place.clone()))?;
+            s.audit(Some(caller.user_id), "place_alias", &format!("{text} = {place}"))
+        })
+        .await;
+    match done {
+        Ok(()) => {
+            state.forget_analyses();
+            back_to_review()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// POST /review/duplicates: confirm or split a cluster.
+pub async fn decide_duplicates(State(state): State<AppState>, caller: Option<Caller>, body: Bytes) -> Response {
+    let Some(caller) = caller.filter(|c| c.role == Role::Coordinator) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let (Some(key), Some(decision)) = (crate::form_field(&body, "key"), crate::form_field(&body, "decision")) else {
+        return (StatusCode::BAD_REQUEST, "key and decision are required").into_response();
+    };
+    if !matches!(decision.as_str(), "confirmed" | "split") || !key.starts_with('r') {
+        return (StatusCode::BAD_REQUEST, "decision must be confirmed or split").into_response();
+    }
+    let done = state
+        .with_store(move |s| -> Result<(), vjt_store::StoreError> {
+            s.set_duplicate_decision(&key, &decision)?;
+            s.audit(Some(caller.user_id), "duplicates", &format!("{key} {decision}"))
+        })
+        .await;
+    match done {
+        Ok(()) => {
+            state.forget_analyses();
+            back_to_review()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
