@@ -341,9 +341,13 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
     )));
     b.push(Block::Para(cat.t("method_duplicates")));
     b.push(Block::Para(cat.t("method_risk")));
-    b.push(Block::Note(
-        cat.f("method_limits", &[("k", d.threshold.to_string()), ("k1", d.threshold.saturating_sub(1).to_string())]),
-    ));
+    let mut limits = cat.t("method_limits");
+    // With no suppression (threshold 1, a coordinator's own view) there is nothing to explain.
+    if d.threshold > 1 {
+        let bounds = [("k", d.threshold.to_string()), ("k1", (d.threshold - 1).to_string())];
+        limits = format!("{limits} {}", cat.f("method_small_numbers", &bounds));
+    }
+    b.push(Block::Note(limits));
 
     b.push(heading("locations"));
     let Drawings {

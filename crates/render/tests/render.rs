@@ -202,3 +202,13 @@ fn the_pdf_is_made_by_vjt_in_either_language() {
         assert!(text.matches(" B\n").count() >= 47);
     }
 }
+
+#[test]
+fn the_small_numbers_note_appears_only_when_numbers_are_hidden() {
+    let a = analysis(80);
+    let hidden = html(&input(&a, Lang::En, 5));
+    assert!(hidden.contains("Numbers from 1 to 4 are shown as &lt;5"), "the threshold is explained");
+    let open = html(&input(&a, Lang::En, 1));
+    assert!(!open.contains("Numbers from 1 to"), "nothing is hidden, so nothing to explain");
+    assert!(open.contains("Limitations:"), "the limits of the data are still stated");
+}
