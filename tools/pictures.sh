@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders what vjt produces to PNG in docs/images/: every map, the main charts, and the first pages of
-# the demo report (PDF pages via poppler's pdftoppm, SVG figures via headless Chromium).
-# Needs: chromium and poppler-utils (Debian: apt-get install chromium poppler-utils).
+# the demo report (PDF pages via poppler's pdftoppm, SVG figures via headless Chromium), and the web pages.
+# Needs: chromium, chromedriver and poppler-utils (Debian: apt-get install chromium chromium-driver poppler-utils).
 # Run from anywhere:  bash tools/pictures.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +30,6 @@ for name in map-risk map-roles map-flows map-world chart-exploitation chart-recr
 done
 shoot "$tmp/fig-sw/map-risk.svg" "$out/map-risk-sw.png"
 pdftoppm -r 60 -png -f 1 -l 5 "$tmp/report.pdf" "$out/report-page"
+# The web pages, as the browser test walks through them (login, route form, reports, review, dashboard).
+VJT_SCREENSHOTS="$(realpath "$out")" VJT_REQUIRE_BROWSER=1 cargo test --quiet -p vjt-web --test web browser_journey > /dev/null
 echo "pictures written to $out/"

@@ -40,11 +40,19 @@ pub(crate) fn form_values(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn page(caller: &Caller, title: &str, body: &str) -> String {
+/// The links every signed-in page shows; the review queue only to coordinators.
+pub(crate) fn nav_links(caller: &Caller) -> String {
     let review = if caller.role == Role::Coordinator { "<a href=\"/review\">Review queue / Ukaguzi</a>" } else { "" };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style></head><body><nav><a href=\"/dashboard\">Dashboard</a><a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>{review}</nav><h1>{t}</h1>{body}</body></html>",
-        t = escape(title)
+        "<a href=\"/dashboard\">Dashboard</a><a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>{review}"
+    )
+}
+
+fn page(caller: &Caller, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style></head><body><nav>{links}</nav><h1>{t}</h1>{body}</body></html>",
+        t = escape(title),
+        links = nav_links(caller)
     )
 }
 
@@ -376,7 +384,13 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
             route = escape(&path.join(" → "))
         ));
     }
+    if reports.is_empty() {
+        body.push_str("<tr><td>Nothing to review: every report has been verified or rejected.</td></tr>");
+    }
     body.push_str("</tbody></table><h2>Unresolved places</h2><table><tbody>");
+    if unresolved.is_empty() {
+        body.push_str("<tr><td>Every place name has been matched.</td></tr>");
+    }
     let resolver = Resolver::new(Gazetteer::embedded());
     let g = Gazetteer::embedded();
     for u in unresolved.iter().take(100) {
@@ -401,6 +415,7 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
         body.push_str(&format!("<tr><td>{}</td><td>{} report(s)</td><td>{form}</td></tr>", escape(&u.text), u.reports));
     }
     body.push_str("</tbody></table><h2>Likely duplicates</h2><table><tbody>");
+    let mut suggested = 0;
     if let Ok(doc) = doc {
         for c in doc["duplicates"]["clusters"]
             .as_array()
@@ -416,12 +431,16 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
                 .flatten()
                 .map(|m| format!("#{} ({})", m["id"], escape(m["organisation"].as_str().unwrap_or(""))))
                 .collect();
+            suggested += 1;
             body.push_str(&format!(
                 "<tr><td>{}</td><td><form method=\"post\" action=\"/review/duplicates\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"key\" value=\"{}\"><button name=\"decision\" value=\"confirmed\">Same route</button><button name=\"decision\" value=\"split\">Different routes</button></form></td></tr>",
                 members.join(", "),
                 escape(key)
             ));
         }
+    }
+    if suggested == 0 {
+        body.push_str("<tr><td>No routes reported by more than one organisation wait for a decision.</td></tr>");
     }
     body.push_str("</tbody></table>");
     Html(page(&caller, "Review queue / Ukaguzi", &body)).into_response()

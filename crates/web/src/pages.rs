@@ -126,10 +126,13 @@ fn render_dashboard(s: &mut vjt_store::Store, caller: &Caller, threshold: u64) -
     };
     let page = vjt_render::html(&input);
     let bar = format!(
-        "<div style=\"display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding-bottom:8px\"><span>{} ({})</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out / Toka</button></form></div>",
+        "<div style=\"display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding-bottom:8px\"><nav style=\"display:flex;gap:12px;flex-wrap:wrap\">{}</nav><span>{} ({})</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out / Toka</button></form></div>",
+        crate::forms::nav_links(caller),
         escape(&caller.email),
         caller.role.label(Lang::En),
         escape(&caller.csrf)
     );
+    // The report's title block fills most of a screen, which suits a printed cover, not a dashboard.
+    let page = page.replacen("</head>", "<style>.title{min-height:auto}</style></head>", 1);
     Ok(page.replacen("<body>", &format!("<body>{bar}"), 1))
 }

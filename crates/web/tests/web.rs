@@ -459,3 +459,245 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     let forged = send(&app, form(&format!("/review/reports/{id}"), "decision=rejected", Some(&coord), None)).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+/// A minimal WebDriver client: JSON over HTTP/1.1 to chromedriver, nothing else needed.
+mod webdriver {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    use serde_json::{json, Value};
+
+    pub struct Browser {
+        port: u16,
+        session: String,
+    }
+
+    fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("chromedriver listens");
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        // chromedriver keeps the connection open: read the head, then exactly Content-Length bytes.
+        let mut response = Vec::new();
+        let mut chunk = [0u8; 8192];
+        let head_end = loop {
+            let n = stream.read(&mut chunk).unwrap();
+            assert!(n > 0, "chromedriver closed the connection");
+            response.extend_from_slice(&chunk[..n]);
+            if let Some(i) = response.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+        };
+        let head = String::from_utf8_lossy(&response[..head_end]).to_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        while response.len() < head_end + length {
+            let n = stream.read(&mut chunk).unwrap();
+            if n == 0 {
+                break;
+            }
+            response.extend_from_slice(&chunk[..n]);
+        }
+        let json = String::from_utf8_lossy(&response[head_end..]).into_owned();
+        let value: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+        assert!(value["value"]["error"].is_null(), "{method} {path}: {}", value["value"]["message"]);
+        value
+    }
+
+    impl Browser {
+        pub fn start(port: u16, profile: &str) -> Browser {
+            let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--window-size=1000,1400", format!("--user-data-dir={profile}")]
+            } } } });
+            let v = http(port, "POST", "/session", Some(&caps));
+            Browser { port, session: v["value"]["sessionId"].as_str().expect("a session").to_string() }
+        }
+        fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+            http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref())
+        }
+        pub fn go(&self, url: &str) {
+            self.call("POST", "/url", Some(json!({ "url": url })));
+        }
+        fn find(&self, css: &str) -> String {
+            let v = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css })));
+            v["value"]
+                .as_object()
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+                .expect("element found")
+                .to_string()
+        }
+        pub fn type_into(&self, css: &str, text: &str) {
+            let id = self.find(css);
+            self.call("POST", &format!("/element/{id}/value"), Some(json!({ "text": text })));
+        }
+        pub fn click(&self, css: &str) {
+            let id = self.find(css);
+            self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        }
+        pub fn source(&self) -> String {
+            self.call("GET", "/source", None)["value"].as_str().unwrap_or("").to_string()
+        }
+        /// Waits (up to 20 s) until the page holds `text`; true if it came.
+        pub fn wait_for(&self, text: &str) -> bool {
+            for _ in 0..200 {
+                if self.source().contains(text) {
+                    return true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            false
+        }
+        /// Waits (up to 20 s) until `text` has left the page; true if it went.
+        pub fn wait_gone(&self, text: &str) -> bool {
+            for _ in 0..200 {
+                if !self.source().contains(text) {
+                    return true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            false
+        }
+        pub fn forget_cookies(&self) {
+            self.call("DELETE", "/cookie", None);
+        }
+        /// A screenshot as PNG bytes.
+        pub fn screenshot(&self) -> Vec<u8> {
+            let b64 = self.call("GET", "/screenshot", None)["value"].as_str().unwrap_or("").to_string();
+            decode_base64(&b64)
+        }
+    }
+
+    impl Drop for Browser {
+        fn drop(&mut self) {
+            let _ = std::panic::catch_unwind(|| http(self.port, "DELETE", &format!("/session/{}", self.session), None));
+        }
+    }
+
+    fn decode_base64(s: &str) -> Vec<u8> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        };
+        let mut out = Vec::with_capacity(s.len() * 3 / 4);
+        let (mut buf, mut bits) = (0u32, 0);
+        for v in s.bytes().filter_map(value) {
+            buf = (buf << 6) | u32::from(v);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((buf >> bits) as u8);
+            }
+        }
+        out
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The journey in a real Chromium: a reporter signs in and submits a route with two
+/// transit points, the coordinator finds it in the review queue and verifies it, the dashboard
+/// shows it. Skipped, with a message, where Chromium or chromedriver is not installed.
+/// VJT_SCREENSHOTS=DIR also saves screenshots of the pages (how docs/images/web-*.png are made).
+#[test]
+fn browser_journey_in_chromium() {
+    if !std::path::Path::new("/usr/bin/chromium").exists() || !std::path::Path::new("/usr/bin/chromedriver").exists() {
+        assert!(
+            std::env::var_os("VJT_REQUIRE_BROWSER").is_none(),
+            "VJT_REQUIRE_BROWSER is set but Chromium is missing"
+        );
+        eprintln!("skipped: Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        return;
+    }
+    let router = app("chromium");
+    let port = free_port();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).unwrap();
+    runtime.spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let driver_port = free_port();
+    let mut driver = std::process::Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={driver_port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let profile = std::env::temp_dir().join(format!("vjt_chromium_{}", std::process::id()));
+    let result = std::panic::catch_unwind(|| {
+        let shots = std::env::var("VJT_SCREENSHOTS").ok();
+        let browser = webdriver::Browser::start(driver_port, profile.to_str().unwrap());
+        let shoot = |name: &str| {
+            if let Some(dir) = &shots {
+                std::fs::write(std::path::Path::new(dir).join(format!("web-{name}.png")), browser.screenshot())
+                    .unwrap();
+            }
+        };
+        let base = format!("http://127.0.0.1:{port}");
+        browser.go(&format!("{base}/login"));
+        shoot("login");
+        browser.type_into("#email", "a@x.org");
+        browser.type_into("#password", PASSWORD);
+        browser.click("button[type=submit]");
+        assert!(browser.wait_for("County risk index"), "signed in, the dashboard shows");
+        browser.go(&format!("{base}/reports/new"));
+        assert!(browser.wait_for("id=\"origin\""), "the route form shows");
+        browser.type_into("#origin", "Kakamega");
+        browser.type_into("#transit", "Busia\nNakuru");
+        browser.type_into("#intended_destination", "Nrb");
+        browser.click("input[value=domestic_servitude]");
+        browser.click("button[value=check]");
+        assert!(browser.wait_for("Nairobi City county"), "places are checked in the browser");
+        shoot("route-form");
+        browser.click("button[value=save]");
+        assert!(browser.wait_for("Kakamega → Busia → Nakuru → Nrb"), "the saved route is listed");
+        shoot("reports");
+
+        browser.forget_cookies();
+        browser.go(&format!("{base}/login"));
+        browser.type_into("#email", "coord@x.org");
+        browser.type_into("#password", PASSWORD);
+        browser.click("button[type=submit]");
+        assert!(browser.wait_for("County risk index"), "the coordinator is signed in");
+        browser.go(&format!("{base}/review"));
+        assert!(browser.wait_for("Kakamega → Busia → Nakuru → Nrb"), "the coordinator sees it in the queue");
+        shoot("review");
+        browser.click("button[value=verified]");
+        assert!(browser.wait_gone("Kakamega → Busia → Nakuru → Nrb"), "verified, it leaves the queue");
+        assert!(browser.wait_for("Nothing to review"), "back in the queue, which is now empty");
+        browser.go(&format!("{base}/dashboard"));
+        assert!(browser.wait_for("County risk index"), "the dashboard shows");
+        assert!(
+            browser.source().contains("Kakamega was the most reported county of origin"),
+            "the dashboard reflects the new route"
+        );
+        assert!(browser.source().contains("href=\"/review\""), "the dashboard links to the other pages");
+        shoot("dashboard");
+    });
+    let _ = driver.kill();
+    let _ = driver.wait();
+    let _ = std::fs::remove_dir_all(&profile);
+    runtime.shutdown_background();
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
+}
