@@ -35,6 +35,12 @@ impl OrgSet {
     fn len(&self) -> u64 {
         self.0.iter().map(|w| u64::from(w.count_ones())).sum()
     }
+    fn members(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(word, bits)| (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| word * 64 + b))
+    }
 }
 
 #[derive(Clone, Default)]
@@ -613,6 +619,10 @@ pub fn analyze(data: &Dataset<'_>, filter: &crate::Filter, options: &Options) ->
             withheld += 1;
         }
     }
+    let mut organisation_kinds: BTreeMap<String, u64> = BTreeMap::new();
+    for org in orgs.members() {
+        *organisation_kinds.entry(data.organisations[org].kind.code().to_string()).or_default() += 1;
+    }
     let (dedup_reports, dedup_victims) = dup.deduplicated_with(data, chosen.len() as u64, victims);
     let mut duplicates = dup.output(data);
     duplicates.as_submitted = Figures { reports: chosen.len() as u64, victims };
@@ -621,6 +631,7 @@ pub fn analyze(data: &Dataset<'_>, filter: &crate::Filter, options: &Options) ->
         totals: Totals {
             reports: chosen.len() as u64,
             organisations: orgs.len(),
+            organisation_kinds,
             rounds: rounds.len() as u64,
             victims,
             reports_without_victims: without,

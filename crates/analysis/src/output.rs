@@ -27,6 +27,8 @@ pub struct Analysis {
 pub struct Totals {
     pub reports: u64,
     pub organisations: u64,
+    /// The submitting organisations by kind (code → number of organisations).
+    pub organisation_kinds: BTreeMap<String, u64>,
     pub rounds: u64,
     /// Sum of the known estimates (withheld small counts are not added).
     pub victims: u64,

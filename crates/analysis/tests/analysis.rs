@@ -228,6 +228,13 @@ fn filters_keep_what_they_say() {
     let faith = Filter { organisation_kinds: vec![OrganisationKind::FaithBased], ..Filter::default() };
     let c = analyze(&data, &faith, &Options::default());
     assert_eq!(c.totals.organisations, 1);
+    assert_eq!(
+        c.totals.organisation_kinds,
+        BTreeMap::from([("faith_based".to_string(), 1)]),
+        "only the organisations whose reports are counted are described"
+    );
+    let all = analyze(&data, &Filter::default(), &Options::default());
+    assert_eq!(all.totals.organisation_kinds.values().sum::<u64>(), all.totals.organisations);
     let verified = Filter { statuses: vec![vjt_domain::ReviewStatus::Verified], ..Filter::default() };
     let v = analyze(&data, &verified, &Options::default());
     assert_eq!(v.totals.reports, reps.iter().filter(|r| r.status == vjt_domain::ReviewStatus::Verified).count() as u64);

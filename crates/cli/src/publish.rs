@@ -88,10 +88,6 @@ pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
     } else {
         filter.round_names().to_vec()
     };
-    let mut kinds: std::collections::BTreeMap<String, u64> = Default::default();
-    for o in store.organisations()? {
-        *kinds.entry(vjt_domain::Vocabulary::label(o.kind, lang).to_string()).or_default() += 1;
-    }
     let (stops, unresolved) = store.stop_counts()?;
     let resolved_share = if stops == 0 { 100.0 } else { 100.0 * (stops - unresolved) as f64 / stops as f64 };
     let input = ReportInput {
@@ -100,7 +96,7 @@ pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
         lang,
         title,
         rounds,
-        organisation_kinds: kinds.into_iter().collect(),
+        organisation_kinds: vjt_render::organisation_kinds(&analysis, lang),
         notes,
         date: today(),
         disclosure: Disclosure { threshold },

@@ -12,4 +12,4 @@ pub mod report;
 pub mod svg;
 
 pub use catalogue::{Catalogue, Disclosure};
-pub use report::{html, pdf, ReportInput};
+pub use report::{html, organisation_kinds, pdf, ReportInput};

@@ -15,6 +15,18 @@ use crate::figure::Figure;
 use crate::maps;
 use crate::svg::{escape, render};
 
+/// The submitting organisations by kind, labelled in `lang`, for [`ReportInput::organisation_kinds`].
+pub fn organisation_kinds(a: &Analysis, lang: Lang) -> Vec<(String, u64)> {
+    a.totals
+        .organisation_kinds
+        .iter()
+        .map(|(code, n)| {
+            let label = vjt_domain::OrganisationKind::parse(code).map(|k| k.label(lang).to_string());
+            (label.unwrap_or_else(|_| code.clone()), *n)
+        })
+        .collect()
+}
+
 /// What the report needs beside the analysis.
 pub struct ReportInput<'a> {
     pub analysis: &'a Analysis,

@@ -36,6 +36,8 @@ struct Inner {
     store: Mutex<Store>,
     /// Analysis documents by scope and filters, dropped whenever a report changes.
     cache: Mutex<HashMap<String, Arc<serde_json::Value>>>,
+    /// Rendered dashboards by scope, dropped with the analyses.
+    dashboards: Mutex<HashMap<String, Arc<str>>>,
 }
 
 #[derive(Clone)]
@@ -43,7 +45,11 @@ pub struct AppState(Arc<Inner>);
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        AppState(Arc::new(Inner { store: Mutex::new(store), cache: Mutex::new(HashMap::new()) }))
+        AppState(Arc::new(Inner {
+            store: Mutex::new(store),
+            cache: Mutex::new(HashMap::new()),
+            dashboards: Mutex::new(HashMap::new()),
+        }))
     }
 
     /// Runs blocking store work off the async threads.
@@ -69,9 +75,22 @@ impl AppState {
         cache.insert(key, value);
     }
 
-    /// After any change to reports, analyses must be made again.
+    pub(crate) fn cached_dashboard(&self, key: &str) -> Option<Arc<str>> {
+        self.0.dashboards.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
+    }
+
+    pub(crate) fn remember_dashboard(&self, key: String, page: Arc<str>) {
+        let mut pages = self.0.dashboards.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.len() > 64 {
+            pages.clear();
+        }
+        pages.insert(key, page);
+    }
+
+    /// After any change to reports, analyses and dashboards must be made again.
     pub fn forget_analyses(&self) {
         self.0.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.0.dashboards.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 }
 

@@ -90,27 +90,41 @@ pub async fn logout(State(state): State<AppState>, caller: Option<Caller>) -> Re
 /// aggregates with small numbers hidden.
 pub async fn dashboard(State(state): State<AppState>, caller: Option<Caller>) -> Response {
     let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let view = scope(&caller);
     // Viewers see small numbers hidden; everyone else sees their own scope in full.
-    let threshold = if scope(&caller) == Scope::Aggregates { 5 } else { 1 };
-    let rendered = state.with_store(move |s| crate::pages::render_dashboard(s, &caller, threshold)).await;
-    match rendered {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => e.into_response(),
-    }
+    let threshold = if view == Scope::Aggregates { 5 } else { 1 };
+    // One page per scope, made again only after a report changes: analysing every report on
+    // every request would not keep up with a network's worth of readers.
+    let key = format!("{view:?}");
+    let page = match state.cached_dashboard(&key) {
+        Some(page) => page,
+        None => match state.with_store(move |s| render_dashboard(s, view, threshold)).await {
+            Ok(html) => {
+                let page: std::sync::Arc<str> = html.into();
+                state.remember_dashboard(key, page.clone());
+                page
+            }
+            Err(e) => return e.into_response(),
+        },
+    };
+    let bar = format!(
+        "<div style=\"display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding-bottom:8px\"><nav style=\"display:flex;gap:12px;flex-wrap:wrap\">{}</nav><span>{} ({})</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out / Toka</button></form></div>",
+        crate::forms::nav_links(&caller),
+        escape(&caller.email),
+        caller.role.label(Lang::En),
+        escape(&caller.csrf)
+    );
+    Html(page.replacen("<body>", &format!("<body>{bar}"), 1)).into_response()
 }
 
-fn render_dashboard(s: &mut vjt_store::Store, caller: &Caller, threshold: u64) -> Result<String, crate::ApiError> {
+fn render_dashboard(s: &mut vjt_store::Store, view: Scope, threshold: u64) -> Result<String, crate::ApiError> {
     let g = vjt_gazetteer::Gazetteer::embedded();
-    let query = match scope(caller) {
+    let query = match view {
         Scope::Organisation(org) => vjt_store::ReportQuery { organisation: Some(org), round: None },
         _ => vjt_store::ReportQuery::default(),
     };
     let data = crate::load_dataset(s, g, &query)?;
     let a = vjt_analysis::analyze(&data, &vjt_analysis::Filter::default(), &vjt_analysis::Options::default());
-    let mut kinds: std::collections::BTreeMap<String, u64> = Default::default();
-    for o in s.organisations()? {
-        *kinds.entry(o.kind.label(Lang::En).to_string()).or_default() += 1;
-    }
     let (stops, unresolved) = s.stop_counts()?;
     let input = vjt_render::ReportInput {
         analysis: &a,
@@ -118,21 +132,12 @@ fn render_dashboard(s: &mut vjt_store::Store, caller: &Caller, threshold: u64) -
         lang: Lang::En,
         title: Some("Dashboard".into()),
         rounds: s.rounds()?.iter().map(|r| r.name.to_string()).collect(),
-        organisation_kinds: kinds.into_iter().collect(),
+        organisation_kinds: vjt_render::organisation_kinds(&a, Lang::En),
         notes: None,
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         disclosure: vjt_render::Disclosure { threshold },
         resolved_share: if stops == 0 { 100.0 } else { 100.0 * (stops - unresolved) as f64 / stops as f64 },
     };
-    let page = vjt_render::html(&input);
-    let bar = format!(
-        "<div style=\"display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding-bottom:8px\"><nav style=\"display:flex;gap:12px;flex-wrap:wrap\">{}</nav><span>{} ({})</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out / Toka</button></form></div>",
-        crate::forms::nav_links(caller),
-        escape(&caller.email),
-        caller.role.label(Lang::En),
-        escape(&caller.csrf)
-    );
     // The report's title block fills most of a screen, which suits a printed cover, not a dashboard.
-    let page = page.replacen("</head>", "<style>.title{min-height:auto}</style></head>", 1);
-    Ok(page.replacen("<body>", &format!("<body>{bar}"), 1))
+    Ok(vjt_render::html(&input).replacen("</head>", "<style>.title{min-height:auto}</style></head>", 1))
 }

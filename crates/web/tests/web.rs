@@ -408,6 +408,9 @@ async fn get_page(app: &Router, uri: &str, cookie: &str) -> Answer {
 #[tokio::test]
 async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     let app = app("journey");
+    let (coord, coord_csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let before = get_page(&app, "/dashboard", &coord).await;
+    assert!(before.body.contains("from 0 route reports"), "an empty network to start with");
     let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
     let blank = get_page(&app, "/reports/new", &cookie).await;
     assert_eq!(blank.status, StatusCode::OK);
@@ -438,7 +441,6 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     assert_eq!(get_page(&app, "/review", &cookie).await.status, StatusCode::NOT_FOUND, "only the coordinator reviews");
 
     // The coordinator sees it in the review queue and verifies it; the dashboard reflects it.
-    let (coord, coord_csrf) = sign_in_browser(&app, "coord@x.org").await;
     let queue = get_page(&app, "/review", &coord).await;
     assert_eq!(queue.status, StatusCode::OK);
     let id: i64 =
@@ -454,7 +456,8 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
         "verified reports leave the queue"
     );
     let dash = get_page(&app, "/dashboard", &coord).await;
-    assert!(dash.body.contains("Kakamega"), "the dashboard shows the new route's county");
+    assert!(dash.body.contains("from 1 route reports"), "the dashboard seen before is not served again");
+    assert!(dash.body.contains("Kakamega was the most reported county of origin"), "it shows the new route");
     // A forged review (no CSRF token) changes nothing.
     let forged = send(&app, form(&format!("/review/reports/{id}"), "decision=rejected", Some(&coord), None)).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
