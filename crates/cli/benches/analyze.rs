@@ -10,36 +10,10 @@
 
 use std::time::Instant;
 
-use vjt_gazetteer::{Gazetteer, Resolver};
-use vjt_store::{ReportQuery, Store};
+mod common;
 
-fn build(path: &std::path::Path, reports: usize) {
-    let started = Instant::now();
-    let mut store = Store::open(path.to_str().unwrap()).unwrap();
-    let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| store.add_organisation(o).unwrap().id).collect();
-    let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| store.add_round(r).unwrap().id).collect();
-    let resolver = Resolver::new(Gazetteer::embedded());
-    let mut cache = vjt_gazetteer::ResolutionCache::default();
-    let (mut written, mut seed) = (0, 1);
-    while written < reports {
-        let n = (reports - written).min(50_000);
-        let mut batch = vjt_demo::reports(&orgs, &rounds, n.div_ceil(2), seed);
-        batch.truncate(n);
-        for r in &mut batch {
-            let mut d = r.clone().into_draft();
-            // Unique ids across batches, so that every generated report is kept.
-            let own = d.report_id.map(|x| x.to_string()).unwrap_or_default();
-            d.report_id = vjt_domain::ReportRef::parse(&format!("B{seed}-{own}")).ok();
-            *r = vjt_domain::RouteReport::new(d).unwrap();
-            resolver.resolve_journey_cached(r.journey_mut(), Some("KE"), &mut cache);
-        }
-        store.save_reports(&batch).unwrap();
-        written += n;
-        seed += 1;
-        eprint!("\rbuilding the benchmark database: {written}/{reports}");
-    }
-    eprintln!(" in {:.0} s", started.elapsed().as_secs_f64());
-}
+use vjt_gazetteer::Gazetteer;
+use vjt_store::{ReportQuery, Store};
 
 /// Peak resident memory of the children waited for so far, in MiB.
 fn children_peak_mib() -> f64 {
@@ -52,15 +26,8 @@ fn children_peak_mib() -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let reports: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join(format!("analysis-{reports}-v{}.db", vjt_store::SCHEMA_VERSION));
-    if !db.exists() {
-        let partial = dir.join(format!("analysis-{reports}.partial"));
-        let _ = std::fs::remove_file(&partial);
-        build(&partial, reports);
-        std::fs::rename(&partial, &db).unwrap();
-    }
+    let db = common::database(reports);
+    let dir = db.parent().unwrap().to_path_buf();
 
     let mut best = f64::MAX;
     let mut size = 0;

@@ -492,9 +492,11 @@ pub async fn analysis(
     State(state): State<AppState>,
     caller: Caller,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let doc = analysis_for(&state, &caller, params).await?;
-    Ok(Json((*doc).clone()))
+    // Written straight from the cached document: no copy of the whole tree per request.
+    let body = serde_json::to_vec(&*doc).map_err(ApiError::internal)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[derive(Deserialize)]
