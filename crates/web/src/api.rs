@@ -35,7 +35,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Credentials {
     pub email: String,
     pub password: String,
@@ -132,10 +132,11 @@ fn names(store: &mut Store) -> Result<Names, vjt_store::StoreError> {
     Ok((orgs, rounds))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Page {
     /// Reports with ids after this one (from the previous page's `next_after`).
     pub after: Option<i64>,
+    /// Reports per page, 1 to 200 (50 if not given).
     pub limit: Option<u32>,
 }
 
@@ -168,17 +169,25 @@ pub async fn list_reports(
 }
 
 /// A report as the API takes it: the template's fields; `transit` and vocabularies as arrays.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
+    /// Your own reference for the report; sending it again updates instead of adding.
     pub report_id: Option<String>,
+    /// The coordinator only: which organisation the report is for (by name).
     pub organisation: Option<String>,
+    /// The collection round, by name.
     pub round: Option<String>,
+    /// Where the route starts, as the place is known locally (required).
     pub origin: Option<String>,
+    /// Transit points in travel order, one place per item.
     #[serde(default)]
     pub transit: Vec<String>,
+    /// Where the person was told they were going; this or `exploitation_place` is required.
     pub intended_destination: Option<String>,
+    /// Where the exploitation happened.
     pub exploitation_place: Option<String>,
+    /// Vocabulary codes or labels, English or Kiswahili (docs/vocabularies.md); likewise the next four.
     #[serde(default)]
     pub exploitation_types: Vec<String>,
     #[serde(default)]
@@ -189,15 +198,21 @@ pub struct ReportInput {
     pub recruitment_methods: Vec<String>,
     #[serde(default)]
     pub recruiter_relationship: Vec<String>,
+    /// Estimated number of victims or cases on this route.
     pub victims: Option<u32>,
     pub female: Option<u32>,
     pub male: Option<u32>,
     pub children: Option<u32>,
     pub adults: Option<u32>,
+    /// First month the route was seen, YYYY-MM.
     pub period_start: Option<String>,
+    /// Last month the route was seen, YYYY-MM.
     pub period_end: Option<String>,
+    /// survivor_case, outreach, hotline or other.
     pub source: Option<String>,
+    /// low, medium or high.
     pub confidence: Option<String>,
+    /// Free text about the route; never about a person (screened for personal data).
     pub notes: Option<String>,
 }
 
@@ -487,20 +502,39 @@ pub async fn analysis_for(
     Ok(doc)
 }
 
+/// The analysis API's filters.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct AnalysisQuery {
+    /// Only this collection round (by name).
+    pub round: Option<String>,
+    /// Only routes seen from this month (YYYY-MM).
+    pub from: Option<String>,
+    /// Only routes seen up to this month (YYYY-MM).
+    pub to: Option<String>,
+    /// Only this form of exploitation (a vocabulary code).
+    pub exploitation: Option<String>,
+}
+
 /// GET /api/v1/analysis?round=&from=&to=&exploitation=
 pub async fn analysis(
     State(state): State<AppState>,
     caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
+    Query(q): Query<AnalysisQuery>,
 ) -> Result<Response, ApiError> {
+    let params: HashMap<String, String> =
+        [("round", q.round), ("from", q.from), ("to", q.to), ("exploitation", q.exploitation)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
     let doc = analysis_for(&state, &caller, params).await?;
     // Written straight from the cached document: no copy of the whole tree per request.
     let body = serde_json::to_vec(&*doc).map_err(ApiError::internal)?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ResolveQuery {
+    /// The place name as typed (at most 200 characters).
     pub q: String,
 }
 

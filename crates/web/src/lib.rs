@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 mod error;
 pub mod forms;
+pub mod openapi;
 pub mod pages;
 pub mod policy;
 
@@ -20,7 +21,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use axum::Router;
 use vjt_analysis::{assemble, Dataset, OrganisationInfo, ReportSink, RoundInfo, StopSink};
 use vjt_gazetteer::Gazetteer;
@@ -125,12 +126,7 @@ pub fn app(store: Store) -> Router {
         .route("/review/reports/{id}", post(forms::decide_report))
         .route("/review/places", post(forms::decide_place))
         .route("/review/duplicates", post(forms::decide_duplicates))
-        .route("/api/v1/tokens", post(api::create_token))
-        .route("/api/v1/tokens/current", delete(api::revoke_token))
-        .route("/api/v1/reports", get(api::list_reports).post(api::create_report))
-        .route("/api/v1/reports/{id}", get(api::get_report).put(api::update_report).delete(api::delete_report))
-        .route("/api/v1/analysis", get(api::analysis))
-        .route("/api/v1/places/resolve", get(api::resolve))
+        .merge(openapi::routes())
         .layer(from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)

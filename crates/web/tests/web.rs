@@ -134,21 +134,25 @@ async fn tokens_are_issued_refused_and_locked() {
 #[tokio::test]
 async fn every_route_needs_a_caller() {
     let app = app("anon");
-    for (method, uri) in [
-        ("GET", "/api/v1/reports"),
-        ("POST", "/api/v1/reports"),
-        ("GET", "/api/v1/reports/1"),
-        ("PUT", "/api/v1/reports/1"),
-        ("DELETE", "/api/v1/reports/1"),
-        ("GET", "/api/v1/analysis"),
-        ("GET", "/api/v1/places/resolve?q=Nrb"),
-        ("DELETE", "/api/v1/tokens/current"),
-    ] {
-        let body = (method == "POST" || method == "PUT").then(route);
-        let a = call(&app, method, uri, Some("not-a-token"), body).await;
-        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
-        assert_eq!(a.json()["error"]["code"], "unauthenticated", "{method} {uri}");
+    // Every operation the API documents as signed-in, straight from the OpenAPI document, so a
+    // new route cannot be added without being checked here.
+    let doc = vjt_web::openapi::openapi();
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            if op["security"].as_array().unwrap().is_empty() {
+                continue;
+            }
+            let method = method.to_uppercase();
+            let uri = path.replace("{id}", "1") + if path.ends_with("resolve") { "?q=Nrb" } else { "" };
+            let body = (method == "POST" || method == "PUT").then(route);
+            let a = call(&app, &method, &uri, Some("not-a-token"), body).await;
+            assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
+            assert_eq!(a.json()["error"]["code"], "unauthenticated", "{method} {uri}");
+            checked += 1;
+        }
     }
+    assert_eq!(checked, 8, "all signed-in operations were tried");
     let page = call(&app, "GET", "/dashboard", None, None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.headers[header::LOCATION], "/login");
@@ -703,4 +707,102 @@ fn browser_journey_in_chromium() {
     if let Err(e) = result {
         std::panic::resume_unwind(e);
     }
+}
+
+/// Whether a JSON value has what a schema says (required properties present, no undocumented
+/// ones, items and alternatives followed); the path of the first mismatch if not.
+fn conforms(value: &Value, schema: &Value, doc: &Value, at: &str) -> Result<(), String> {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return conforms(value, &doc["components"]["schemas"][name], doc, at);
+    }
+    if let Some(options) = schema["anyOf"].as_array() {
+        return if options.iter().any(|o| conforms(value, o, doc, at).is_ok()) {
+            Ok(())
+        } else {
+            Err(format!("{at}: {value} matches none of the alternatives"))
+        };
+    }
+    match schema["type"].as_str() {
+        Some("null") if !value.is_null() => return Err(format!("{at}: expected null")),
+        Some("integer") if !value.is_i64() && !value.is_u64() => return Err(format!("{at}: expected an integer")),
+        Some("string") if !value.is_string() => return Err(format!("{at}: expected a string")),
+        Some("array") => {
+            let items = value.as_array().ok_or(format!("{at}: expected an array"))?;
+            for (i, item) in items.iter().enumerate() {
+                conforms(item, &schema["items"], doc, &format!("{at}[{i}]"))?;
+            }
+        }
+        Some("object") => {
+            let fields = value.as_object().ok_or(format!("{at}: expected an object"))?;
+            if let Some(props) = schema["properties"].as_object() {
+                for key in fields.keys() {
+                    if !props.contains_key(key) {
+                        return Err(format!("{at}.{key} is not documented"));
+                    }
+                }
+                for key in schema["required"].as_array().into_iter().flatten() {
+                    if !fields.contains_key(key.as_str().unwrap()) {
+                        return Err(format!("{at}.{key} is documented as always present"));
+                    }
+                }
+                for (key, v) in fields {
+                    conforms(v, &props[key], doc, &format!("{at}.{key}"))?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_snapshotted_and_true() {
+    let app = app("openapi");
+    let doc = vjt_web::openapi::openapi();
+    let served = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(served.status, StatusCode::OK, "public, like any API's description");
+    assert_eq!(served.json(), doc);
+
+    // The committed snapshot: a change to the API shows up in review as a change to this file.
+    // Refresh it with VJT_UPDATE_SNAPSHOTS=1.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    let pretty = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    if std::env::var_os("VJT_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let saved = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(saved == pretty, "the OpenAPI document changed; review it and run with VJT_UPDATE_SNAPSHOTS=1");
+
+    // Request bodies come from the handlers' own types: unknown fields are refused there too.
+    let body = &doc["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(body["additionalProperties"], false);
+    assert!(body["properties"]["transit"]["type"] == "array");
+
+    // Real answers have exactly the documented shape.
+    let (a, coord) = (token(&app, "a@x.org").await, token(&app, "coord@x.org").await);
+    let schema = |path: &str, method: &str, status: &str| {
+        doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"].clone()
+    };
+    let created = call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    conforms(&created.json(), &schema("/api/v1/reports", "post", "201"), &doc, "report").unwrap();
+    let id = created.json()["id"].as_i64().unwrap();
+    for t in [&a, &coord] {
+        let one = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(t), None).await;
+        conforms(&one.json(), &schema("/api/v1/reports/{id}", "get", "200"), &doc, "report").unwrap();
+        let page = call(&app, "GET", "/api/v1/reports", Some(t), None).await;
+        conforms(&page.json(), &schema("/api/v1/reports", "get", "200"), &doc, "page").unwrap();
+    }
+    for q in ["Nrb", "Busia", "Nowhereville"] {
+        let r = call(&app, "GET", &format!("/api/v1/places/resolve?q={q}"), Some(&a), None).await;
+        conforms(&r.json(), &schema("/api/v1/places/resolve", "get", "200"), &doc, q).unwrap();
+    }
+    let refused = call(&app, "GET", "/api/v1/reports/999", Some(&a), None).await;
+    conforms(&refused.json(), &schema("/api/v1/reports/{id}", "get", "404"), &doc, "error").unwrap();
+    // The checker itself notices an undocumented field.
+    let mut extra = created.json();
+    extra["victim_name"] = json!("x");
+    assert!(conforms(&extra, &schema("/api/v1/reports", "post", "201"), &doc, "report").is_err());
 }
