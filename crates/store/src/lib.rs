@@ -601,6 +601,30 @@ impl Store {
         Ok((row.int(0)? as u64, row.int(1)? as u64))
     }
 
+    /// A short text that changes whenever anything an analysis reads changes (reports, their
+    /// status, place decisions, duplicate decisions), from this process or another: how a
+    /// long-running server notices an import made from the command line.
+    pub fn data_stamp(&mut self) -> Result<String, StoreError> {
+        let row = self.conn.query_one(
+            "SELECT (SELECT COUNT(*) FROM reports), (SELECT MAX(updated_at) FROM reports), \
+             (SELECT COUNT(*) FROM place_aliases), (SELECT MAX(created_at) FROM place_aliases), \
+             (SELECT COUNT(*) FROM duplicate_decisions), (SELECT MAX(decided_at) FROM duplicate_decisions), \
+             (SELECT MAX(id) FROM report_changes)",
+            &[],
+        )?;
+        let row = row.ok_or_else(|| StoreError::Database("a count returned no row".into()))?;
+        Ok(format!(
+            "{}|{}|{}|{}|{}|{}|{}",
+            row.int(0)?,
+            row.opt_text(1)?.unwrap_or_default(),
+            row.int(2)?,
+            row.opt_text(3)?.unwrap_or_default(),
+            row.int(4)?,
+            row.opt_text(5)?.unwrap_or_default(),
+            row.opt_int(6)?.unwrap_or_default()
+        ))
+    }
+
     /// Records a coordinator's decision on a duplicate cluster ("confirmed" or "split"); a later
     /// decision on the same cluster replaces the earlier one.
     pub fn set_duplicate_decision(&mut self, cluster_key: &str, decision: &str) -> Result<(), StoreError> {

@@ -87,6 +87,7 @@ contract!(
     unresolved_places_are_listed_and_aliases_apply_at_once,
     an_import_writer_commits_whole_or_not_at_all,
     users_sessions_and_the_audit_log,
+    the_data_stamp_moves_with_every_change_an_analysis_reads,
 );
 
 fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
@@ -460,4 +461,28 @@ fn reopening_keeps_data_and_a_newer_schema_is_refused() {
     let err = Store::open(&url).err().expect("newer schema refused");
     assert!(matches!(err, StoreError::NewerSchema { found: 999, .. }), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &mut Store) {
+    let empty = store.data_stamp().unwrap();
+    assert_eq!(store.data_stamp().unwrap(), empty, "reading changes nothing");
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let ids = store.save_reports(&[report(&o, &r, Some("X"), 4), report(&o, &r, Some("Y"), 4)]).unwrap().ids;
+    let mut seen = vec![empty, store.data_stamp().unwrap()];
+    let mut changed = |store: &mut Store, what: &str| {
+        let now = store.data_stamp().unwrap();
+        assert!(!seen.contains(&now), "{what} moves the stamp");
+        seen.push(now);
+    };
+    store.save_reports(&[report(&o, &r, Some("X"), 9)]).unwrap();
+    changed(store, "an updated report");
+    store.set_place_alias("Kampala", &PlaceId("ug:city:kampala".into())).unwrap();
+    changed(store, "a place decision");
+    store.set_duplicate_decision("1,2", "confirmed").unwrap();
+    changed(store, "a duplicate decision");
+    store.set_status(ids[0], ReviewStatus::Verified).unwrap();
+    changed(store, "a review decision");
+    store.delete_report(ids[1]).unwrap();
+    changed(store, "a deleted report");
 }

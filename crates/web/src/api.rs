@@ -449,6 +449,7 @@ pub async fn analysis_for(
     let mut keys: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     keys.sort();
     let cache_key = format!("{scope:?}|{}", keys.join("&"));
+    state.notice_outside_changes().await;
     if let Some(hit) = state.cached(&cache_key) {
         return Ok(hit);
     }

@@ -39,6 +39,8 @@ struct Inner {
     cache: Mutex<HashMap<String, Arc<serde_json::Value>>>,
     /// Rendered dashboards by scope, dropped with the analyses.
     dashboards: Mutex<HashMap<String, Arc<str>>>,
+    /// When the database was last asked whether anything changed, and its answer then.
+    stamp: Mutex<(Option<std::time::Instant>, String)>,
 }
 
 #[derive(Clone)]
@@ -50,6 +52,7 @@ impl AppState {
             store: Mutex::new(store),
             cache: Mutex::new(HashMap::new()),
             dashboards: Mutex::new(HashMap::new()),
+            stamp: Mutex::new((None, String::new())),
         }))
     }
 
@@ -86,6 +89,28 @@ impl AppState {
             pages.clear();
         }
         pages.insert(key, page);
+    }
+
+    /// Drops the caches when the database changed behind the server's back (an import from the
+    /// command line, a second server); asks at most once a second.
+    pub(crate) async fn notice_outside_changes(&self) {
+        let due = {
+            let stamp = self.0.stamp.lock().unwrap_or_else(|p| p.into_inner());
+            stamp.0.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1))
+        };
+        if !due {
+            return;
+        }
+        let Ok(now) = self.with_store(|s| s.data_stamp()).await else { return };
+        let changed = {
+            let mut stamp = self.0.stamp.lock().unwrap_or_else(|p| p.into_inner());
+            let changed = stamp.0.is_some() && stamp.1 != now;
+            *stamp = (Some(std::time::Instant::now()), now);
+            changed
+        };
+        if changed {
+            self.forget_analyses();
+        }
     }
 
     /// After any change to reports, analyses and dashboards must be made again.

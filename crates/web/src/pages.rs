@@ -96,6 +96,7 @@ pub async fn dashboard(State(state): State<AppState>, caller: Option<Caller>) ->
     // One page per scope, made again only after a report changes: analysing every report on
     // every request would not keep up with a network's worth of readers.
     let key = format!("{view:?}");
+    state.notice_outside_changes().await;
     let page = match state.cached_dashboard(&key) {
         Some(page) => page,
         None => match state.with_store(move |s| render_dashboard(s, view, threshold)).await {

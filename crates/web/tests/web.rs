@@ -806,3 +806,21 @@ async fn the_openapi_document_is_served_snapshotted_and_true() {
     extra["victim_name"] = json!("x");
     assert!(conforms(&extra, &schema("/api/v1/reports", "post", "201"), &doc, "report").is_err());
 }
+
+#[tokio::test]
+async fn changes_made_outside_the_server_reach_the_dashboard() {
+    let app = app("outside");
+    let (coord, _) = sign_in_browser(&app, "coord@x.org").await;
+    assert!(get_page(&app, "/dashboard", &coord).await.body.contains("from 0 route reports"));
+    // An import from the command line: another connection to the same database.
+    let path = std::env::temp_dir().join(format!("vjt_web_outside_{}", std::process::id())).join("vjt.db");
+    let mut cli = Store::open(path.to_str().unwrap()).unwrap();
+    let org = cli.organisations().unwrap()[0].id;
+    let round = cli.rounds().unwrap()[0].id;
+    let reports = vjt_demo::reports(&[org], &[round], 3, 7);
+    cli.save_reports(&reports).unwrap();
+    // The server asks the database at most once a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let after = get_page(&app, "/dashboard", &coord).await;
+    assert!(after.body.contains(&format!("from {} route reports", reports.len())), "the import is seen");
+}
