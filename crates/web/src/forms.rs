@@ -49,11 +49,21 @@ pub(crate) fn nav_links(caller: &Caller) -> String {
 }
 
 fn page(caller: &Caller, title: &str, body: &str) -> String {
+    page_with(caller, title, body, "")
+}
+
+/// A page whose `<body>` carries `attributes` (for the form script, e.g. a draft to forget).
+fn page_with(caller: &Caller, title: &str, body: &str, attributes: &str) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style></head><body><nav>{links}</nav><h1>{t}</h1>{body}</body></html>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style><script src=\"/assets/form.js\" defer></script></head><body{attributes}><nav>{links}</nav><h1>{t}</h1>{body}</body></html>",
         t = escape(title),
         links = nav_links(caller)
     )
+}
+
+/// Where the form script keeps a user's draft on their device.
+fn draft_key(caller: &Caller) -> String {
+    format!("vjt-draft-{}", caller.user_id)
 }
 
 fn field_error(errors: &HashMap<String, Vec<String>>, field: &str) -> String {
@@ -110,9 +120,10 @@ fn resolution_note(resolver: &Resolver<'_>, text: &str) -> String {
             let s = g.summary(m.place);
             let county = s.county.map(|c| format!(", {} county", c.name)).unwrap_or_default();
             let country = s.country.map(|c| format!(", {}", c.name)).unwrap_or_default();
-            format!("<span class=\"ok\"> → {}{county}{country}</span>", escape(&s.name))
+            format!("<span class=\"place-note ok\"> → {}{county}{country}</span>", escape(&s.name))
         }
-        _ => "<span class=\"error\"> → not recognised yet; it will be saved as written and reviewed</span>".into(),
+        _ => "<span class=\"place-note error\"> → not recognised yet; it will be saved as written and reviewed</span>"
+            .into(),
     }
 }
 
@@ -171,7 +182,7 @@ fn route_form(
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| format!("<div>{}{}</div>", escape(l.trim()), note(l)))
-            .collect()
+            .collect::<String>()
     } else {
         String::new()
     };
@@ -180,7 +191,8 @@ fn route_form(
         .map(|r| format!("<option{}>{}</option>", if f.one("round") == *r { " selected" } else { "" }, escape(r)))
         .collect();
     format!(
-        "<form method=\"post\" action=\"/reports/new\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+        "<p id=\"draft-note\" class=\"hint\" role=\"status\" hidden>A draft kept on this device was restored / Rasimu imerejeshwa. <button type=\"button\" id=\"draft-discard\">Discard it / Ifute</button></p>\
+         <form id=\"route-form\" data-draft=\"{draft}\" method=\"post\" action=\"/reports/new\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <label for=\"round\">Collection round / Awamu</label><select id=\"round\" name=\"round\">{round_options}</select>{re}\
          {origin}\
          <label for=\"transit\">Transit points, one per line in travel order / Mahali palipopitiwa, kimoja kwa kila mstari</label><textarea id=\"transit\" name=\"transit\" rows=\"4\">{transit}</textarea>{tn}{te}\
@@ -190,10 +202,11 @@ fn route_form(
          <label for=\"notes\">Notes — never names, phone or ID numbers / Maelezo</label><textarea id=\"notes\" name=\"notes\" rows=\"3\">{notes}</textarea>{ne}\
          <button type=\"submit\" name=\"action\" value=\"check\">Check places / Kagua maeneo</button><button type=\"submit\" name=\"action\" value=\"save\">Save route / Hifadhi</button></form>",
         csrf = escape(&caller.csrf),
+        draft = escape(&draft_key(caller)),
         re = field_error(errors, "round"),
         origin = text("origin", "Origin / Asili", " — required"),
         transit = escape(&transit),
-        tn = transit_notes,
+        tn = if transit_notes.is_empty() { transit_notes } else { format!("<div class=\"place-note\">{transit_notes}</div>") },
         te = field_error(errors, "transit"),
         dest = text("intended_destination", "Intended destination / Mahali palipokusudiwa", " — this or the place of exploitation"),
         expl = text("exploitation_place", "Place of exploitation / Mahali pa unyonyaji", ""),
@@ -292,7 +305,7 @@ pub async fn save_route(State(state): State<AppState>, caller: Option<Caller>, b
     match saved {
         Ok(_) => {
             state.forget_analyses();
-            let mut res = Redirect::to("/reports").into_response();
+            let mut res = Redirect::to("/reports?saved=1").into_response();
             *res.status_mut() = StatusCode::SEE_OTHER;
             res
         }
@@ -319,7 +332,11 @@ pub async fn save_route(State(state): State<AppState>, caller: Option<Caller>, b
 }
 
 /// GET /reports: the caller's organisation's reports (the coordinator's: all).
-pub async fn my_reports(State(state): State<AppState>, caller: Option<Caller>) -> Response {
+pub async fn my_reports(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
     let Some(caller) = caller else { return Redirect::to("/login").into_response() };
     if !policy::can_list_reports(&caller) {
         return (StatusCode::NOT_FOUND, "not found").into_response();
@@ -348,7 +365,16 @@ pub async fn my_reports(State(state): State<AppState>, caller: Option<Caller>) -
         })
         .collect();
     let body = format!("<table><thead><tr><th>#</th><th>Reference</th><th>Route</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>");
-    Html(page(&caller, "Reports / Ripoti", &body)).into_response()
+    // Just saved: the draft kept on the device has done its job.
+    let saved = raw.is_some_and(|q| q.split('&').any(|p| p == "saved=1"));
+    let attributes =
+        if saved { format!(" data-clear-draft=\"{}\"", escape(&draft_key(&caller))) } else { String::new() };
+    let body = if saved {
+        format!("<p class=\"ok\" role=\"status\">Route saved / Njia imehifadhiwa.</p>{body}")
+    } else {
+        body
+    };
+    Html(page_with(&caller, "Reports / Ripoti", &body, &attributes)).into_response()
 }
 
 /// GET /review: the coordinator's queue: reports to verify or reject, unresolved places to decide,

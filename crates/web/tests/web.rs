@@ -281,10 +281,12 @@ async fn browser_sessions_are_protected_against_forgery() {
     for h in ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy"] {
         assert!(page.headers.contains_key(h), "{h}");
     }
-    assert!(
-        !page.headers["content-security-policy"].to_str().unwrap().contains("script-src"),
-        "no script is allowed at all"
-    );
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline'; script"), "only vjt's own script file");
+    assert!(!csp.contains("'unsafe-eval'"));
+    let script = call(&app, "GET", "/assets/form.js", None, None).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
 
     let wrong = send(&app, form("/login", "email=a%40x.org&password=nope", None, None)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
@@ -551,6 +553,21 @@ mod webdriver {
             let id = self.find(css);
             self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
         }
+        /// A DOM property of the first element matching `css` (what the user sees, not the HTML).
+        pub fn property(&self, css: &str, name: &str) -> Value {
+            let id = self.find(css);
+            self.call("GET", &format!("/element/{id}/property/{name}"), None)["value"].clone()
+        }
+        /// Waits (up to 20 s) until a property has a value; true if it came.
+        pub fn wait_property(&self, css: &str, name: &str, expected: &Value) -> bool {
+            for _ in 0..200 {
+                if &self.property(css, name) == expected {
+                    return true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            false
+        }
         pub fn source(&self) -> String {
             self.call("GET", "/source", None)["value"].as_str().unwrap_or("").to_string()
         }
@@ -672,12 +689,29 @@ fn browser_journey_in_chromium() {
         browser.type_into("#transit", "Busia\nNakuru");
         browser.type_into("#intended_destination", "Nrb");
         browser.click("input[value=domestic_servitude]");
+        // The script resolves places while typing, before any "Check places".
+        assert!(browser.wait_for("Nairobi City county"), "places resolve as they are typed");
+        assert!(browser.wait_for("Nakuru county"), "so does the transit point being typed");
+
+        // A reload (or a lost connection) keeps the draft on this device.
+        browser.go(&format!("{base}/reports/new"));
+        assert!(browser.wait_property("#origin", "value", &json!("Kakamega")), "the draft is restored");
+        assert_eq!(browser.property("#transit", "value"), json!("Busia\nNakuru"));
+        assert_eq!(browser.property("input[value=domestic_servitude]", "checked"), json!(true));
+        assert_eq!(browser.property("#draft-note", "hidden"), json!(false), "and the user is told so");
+
         browser.click("button[value=check]");
-        assert!(browser.wait_for("Nairobi City county"), "places are checked in the browser");
+        assert!(browser.wait_for("class=\"place-note ok\""), "the server checks the places too");
+        assert_eq!(browser.source().matches("Nairobi City county").count(), 1, "each answer is shown once");
         shoot("route-form");
         browser.click("button[value=save]");
         assert!(browser.wait_for("Kakamega → Busia → Nakuru → Nrb"), "the saved route is listed");
+        assert!(browser.source().contains("Route saved"));
         shoot("reports");
+        browser.go(&format!("{base}/reports/new"));
+        assert!(browser.wait_for("id=\"route-form\""));
+        assert_eq!(browser.property("#origin", "value"), json!(""), "a saved route leaves no draft behind");
+        assert_eq!(browser.property("#draft-note", "hidden"), json!(true));
 
         browser.forget_cookies();
         browser.go(&format!("{base}/login"));
