@@ -439,6 +439,61 @@ pub fn for_viewers(mut doc: Value, k: u64) -> Value {
     doc
 }
 
+/// The filters of a query string (`round`, `from`, `to`, `exploitation`), checked.
+pub(crate) fn filter_from(s: &mut Store, params: &HashMap<String, String>) -> Result<Filter, ApiError> {
+    let mut filter = Filter::default();
+    if let Some(name) = params.get("round").filter(|n| !n.is_empty()) {
+        let round = s.round_named(name)?.ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", format!("no round is named '{name}'"))
+        })?;
+        filter.rounds.push(round.id.0);
+    }
+    let month = |key: &str| -> Result<Option<YearMonth>, ApiError> {
+        params
+            .get(key)
+            .filter(|m| !m.is_empty())
+            .map(|m| {
+                YearMonth::parse(m)
+                    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", format!("{key}: {e}")))
+            })
+            .transpose()
+    };
+    let (from, to) = (month("from")?, month("to")?);
+    if from.is_some() || to.is_some() {
+        filter.period = Some((
+            from.unwrap_or(YearMonth::new(1900, 1).expect("valid")),
+            to.unwrap_or(YearMonth::new(2200, 12).expect("valid")),
+        ));
+    }
+    if let Some(t) = params.get("exploitation").filter(|t| !t.is_empty()) {
+        let t = vjt_domain::ExploitationType::parse(t)
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", e.to_string()))?;
+        filter.exploitation.push(t);
+    }
+    Ok(filter)
+}
+
+/// Analyses what a scope may see, with the query's filters and the coordinator's duplicate
+/// decisions: the one way the API and the dashboard get their figures.
+pub(crate) fn analyse(
+    s: &mut Store,
+    scope: Scope,
+    params: &HashMap<String, String>,
+) -> Result<vjt_analysis::Analysis, ApiError> {
+    let filter = filter_from(s, params)?;
+    let query = match scope {
+        Scope::Organisation(org) => ReportQuery { organisation: Some(org), round: None },
+        _ => ReportQuery::default(),
+    };
+    let decisions: HashMap<String, Decision> = s
+        .duplicate_decisions()?
+        .into_iter()
+        .map(|(k, d)| (k, if d == "split" { Decision::Split } else { Decision::Confirmed }))
+        .collect();
+    let data = crate::load_dataset(s, Gazetteer::embedded(), &query)?;
+    Ok(analyze(&data, &filter, &Options { decisions, ..Options::default() }))
+}
+
 /// The analysis document for a caller's scope and filters, cached until a report changes.
 pub async fn analysis_for(
     state: &AppState,
@@ -455,45 +510,7 @@ pub async fn analysis_for(
     }
     let doc = state
         .with_store(move |s| -> Result<Value, ApiError> {
-            let mut filter = Filter::default();
-            if let Some(name) = params.get("round") {
-                let round = s.round_named(name)?.ok_or_else(|| {
-                    ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", format!("no round is named '{name}'"))
-                })?;
-                filter.rounds.push(round.id.0);
-            }
-            let month = |key: &str| -> Result<Option<YearMonth>, ApiError> {
-                params
-                    .get(key)
-                    .map(|m| {
-                        YearMonth::parse(m)
-                            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", format!("{key}: {e}")))
-                    })
-                    .transpose()
-            };
-            let (from, to) = (month("from")?, month("to")?);
-            if from.is_some() || to.is_some() {
-                filter.period = Some((
-                    from.unwrap_or(YearMonth::new(1900, 1).expect("valid")),
-                    to.unwrap_or(YearMonth::new(2200, 12).expect("valid")),
-                ));
-            }
-            if let Some(t) = params.get("exploitation") {
-                let t = vjt_domain::ExploitationType::parse(t)
-                    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", e.to_string()))?;
-                filter.exploitation.push(t);
-            }
-            let query = match scope {
-                Scope::Organisation(org) => ReportQuery { organisation: Some(org), round: None },
-                _ => ReportQuery::default(),
-            };
-            let decisions: HashMap<String, Decision> = s
-                .duplicate_decisions()?
-                .into_iter()
-                .map(|(k, d)| (k, if d == "split" { Decision::Split } else { Decision::Confirmed }))
-                .collect();
-            let data = crate::load_dataset(s, Gazetteer::embedded(), &query)?;
-            let a = analyze(&data, &filter, &Options { decisions, ..Options::default() });
+            let a = analyse(s, scope, &params)?;
             let doc = serde_json::to_value(&a).map_err(ApiError::internal)?;
             Ok(if scope == Scope::Aggregates { for_viewers(doc, 5) } else { doc })
         })

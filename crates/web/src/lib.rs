@@ -146,6 +146,8 @@ pub fn app(store: Store) -> Router {
         .route("/assets/form.js", get(form_script))
         .route("/logout", post(pages::logout))
         .route("/dashboard", get(pages::dashboard))
+        .route("/dashboard/{file}", get(pages::report_download))
+        .route("/reports/export.csv", get(pages::export_csv))
         .route("/reports", get(forms::my_reports))
         .route("/reports/new", get(forms::new_route).post(forms::save_route))
         .route("/review", get(forms::review))

@@ -86,59 +86,303 @@ pub async fn logout(State(state): State<AppState>, caller: Option<Caller>) -> Re
     res
 }
 
-/// GET /dashboard: the report's maps, charts and tables for what the caller may see; viewers get
-/// aggregates with small numbers hidden.
-pub async fn dashboard(State(state): State<AppState>, caller: Option<Caller>) -> Response {
-    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
-    let view = scope(&caller);
-    // Viewers see small numbers hidden; everyone else sees their own scope in full.
-    let threshold = if view == Scope::Aggregates { 5 } else { 1 };
-    // One page per scope, made again only after a report changes: analysing every report on
-    // every request would not keep up with a network's worth of readers.
-    let key = format!("{view:?}");
-    state.notice_outside_changes().await;
-    let page = match state.cached_dashboard(&key) {
-        Some(page) => page,
-        None => match state.with_store(move |s| render_dashboard(s, view, threshold)).await {
-            Ok(html) => {
-                let page: std::sync::Arc<str> = html.into();
-                state.remember_dashboard(key, page.clone());
-                page
-            }
-            Err(e) => return e.into_response(),
-        },
-    };
-    let bar = format!(
-        "<div style=\"display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding-bottom:8px\"><nav style=\"display:flex;gap:12px;flex-wrap:wrap\">{}</nav><span>{} ({})</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out / Toka</button></form></div>",
-        crate::forms::nav_links(&caller),
-        escape(&caller.email),
-        caller.role.label(Lang::En),
-        escape(&caller.csrf)
-    );
-    Html(page.replacen("<body>", &format!("<body>{bar}"), 1)).into_response()
+/// The dashboard's query string: filters, as the analysis API takes them, and the language.
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    pub round: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub exploitation: Option<String>,
+    pub lang: Option<String>,
 }
 
-fn render_dashboard(s: &mut vjt_store::Store, view: Scope, threshold: u64) -> Result<String, crate::ApiError> {
-    let g = vjt_gazetteer::Gazetteer::embedded();
-    let query = match view {
-        Scope::Organisation(org) => vjt_store::ReportQuery { organisation: Some(org), round: None },
-        _ => vjt_store::ReportQuery::default(),
+impl DashboardQuery {
+    fn filters(&self) -> std::collections::HashMap<String, String> {
+        [("round", &self.round), ("from", &self.from), ("to", &self.to), ("exploitation", &self.exploitation)]
+            .into_iter()
+            .filter_map(|(k, v)| {
+                v.as_ref().filter(|v| !v.trim().is_empty()).map(|v| (k.to_string(), v.trim().to_string()))
+            })
+            .collect()
+    }
+    fn lang(&self) -> Lang {
+        if self.lang.as_deref() == Some("sw") {
+            Lang::Sw
+        } else {
+            Lang::En
+        }
+    }
+    /// The same choices as a query string, for links that keep them.
+    fn query_string(&self) -> String {
+        let mut pairs: Vec<(String, String)> = self.filters().into_iter().collect();
+        pairs.sort();
+        if self.lang() == Lang::Sw {
+            pairs.push(("lang".into(), "sw".into()));
+        }
+        pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect::<Vec<_>>().join("&")
+    }
+}
+
+fn percent_encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Viewers see small numbers hidden; everyone else sees their own scope in full.
+fn threshold_for(view: Scope) -> u64 {
+    if view == Scope::Aggregates {
+        5
+    } else {
+        1
+    }
+}
+
+/// GET /dashboard: the report's maps, charts and tables for what the caller may see, with
+/// filters, a language choice and downloads; viewers get aggregates with small numbers hidden.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    axum::extract::Query(q): axum::extract::Query<DashboardQuery>,
+) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let view = scope(&caller);
+    let (filters, lang) = (q.filters(), q.lang());
+    // One page per scope and choice, made again only after a report changes: analysing every
+    // report on every request would not keep up with a network's worth of readers.
+    let key = format!("{view:?}|{}", q.query_string());
+    state.notice_outside_changes().await;
+    let rounds = state.with_store(|s| s.rounds()).await.unwrap_or_default();
+    let round_names: Vec<String> = rounds.iter().map(|r| r.name.to_string()).collect();
+    let (page, status) = match state.cached_dashboard(&key) {
+        Some(page) => (page, StatusCode::OK),
+        None => {
+            let f = filters.clone();
+            match state.with_store(move |s| render_dashboard(s, view, threshold_for(view), &f, lang)).await {
+                Ok(html) => {
+                    let page: std::sync::Arc<str> = html.into();
+                    state.remember_dashboard(key, page.clone());
+                    (page, StatusCode::OK)
+                }
+                // A filter that is not understood is the user's mistake: say so on the page.
+                Err(e) if e.status == StatusCode::BAD_REQUEST => (
+                    format!(
+                        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Dashboard — vjt</title></head><body><p class=\"error\" role=\"alert\">{}</p></body></html>",
+                        escape(&e.message)
+                    )
+                    .into(),
+                    StatusCode::BAD_REQUEST,
+                ),
+                Err(e) => return e.into_response(),
+            }
+        }
     };
-    let data = crate::load_dataset(s, g, &query)?;
-    let a = vjt_analysis::analyze(&data, &vjt_analysis::Filter::default(), &vjt_analysis::Options::default());
+    let bar = dashboard_bar(&caller, &q, &round_names);
+    (status, Html(page.replacen("<body>", &format!("<body>{bar}"), 1))).into_response()
+}
+
+fn dashboard_bar(caller: &Caller, q: &DashboardQuery, rounds: &[String]) -> String {
+    let chosen = |v: &Option<String>, option: &str| if v.as_deref() == Some(option) { " selected" } else { "" };
+    let round_options: String = rounds
+        .iter()
+        .map(|r| format!("<option value=\"{r}\"{}>{r}</option>", chosen(&q.round, r), r = escape(r)))
+        .collect();
+    let types: String = vjt_domain::ExploitationType::all()
+        .iter()
+        .map(|t| {
+            format!(
+                "<option value=\"{}\"{}>{} / {}</option>",
+                t.code(),
+                chosen(&q.exploitation, t.code()),
+                escape(t.label(Lang::En)),
+                escape(t.label(Lang::Sw))
+            )
+        })
+        .collect();
+    let value = |v: &Option<String>| escape(v.as_deref().unwrap_or(""));
+    let qs = q.query_string();
+    let csv = if crate::policy::can_list_reports(caller) {
+        format!(
+            " · <a href=\"/reports/export.csv{}\">reports (CSV)</a>",
+            if qs.is_empty() { String::new() } else { format!("?{qs}") }
+        )
+    } else {
+        String::new()
+    };
+    let qs = if qs.is_empty() { String::new() } else { format!("?{qs}") };
+    format!(
+        "<div style=\"display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ddd;padding-bottom:8px\"><nav style=\"display:flex;gap:12px;flex-wrap:wrap\">{links}</nav><span>{email} ({role})</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button type=\"submit\">Sign out / Toka</button></form></div>\
+         <form method=\"get\" action=\"/dashboard\" style=\"display:flex;gap:10px;flex-wrap:wrap;align-items:end;margin:12px 0;padding:10px;background:#f4f6f8\">\
+         <label>Round / Awamu<br><select name=\"round\"><option value=\"\">all / zote</option>{round_options}</select></label>\
+         <label>From / Kuanzia<br><input type=\"month\" name=\"from\" value=\"{from}\"></label>\
+         <label>To / Hadi<br><input type=\"month\" name=\"to\" value=\"{to}\"></label>\
+         <label>Exploitation / Unyonyaji<br><select name=\"exploitation\"><option value=\"\">all / zote</option>{types}</select></label>\
+         <label>Language / Lugha<br><select name=\"lang\"><option value=\"en\">English</option><option value=\"sw\"{sw}>Kiswahili</option></select></label>\
+         <button type=\"submit\">Show / Onyesha</button></form>\
+         <p>Download / Pakua: <a href=\"/dashboard/report.html{qs}\">report (HTML)</a> · <a href=\"/dashboard/report.pdf{qs}\">report (PDF)</a> · <a href=\"/api/v1/analysis{qs}\">figures (JSON)</a>{csv}</p>",
+        links = crate::forms::nav_links(caller),
+        email = escape(&caller.email),
+        role = caller.role.label(Lang::En),
+        csrf = escape(&caller.csrf),
+        from = value(&q.from),
+        to = value(&q.to),
+        sw = if q.lang() == Lang::Sw { " selected" } else { "" },
+    )
+}
+
+/// GET /dashboard/report.html and /dashboard/report.pdf: the full report for the same choices.
+pub async fn report_download(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DashboardQuery>,
+) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let pdf = match file.as_str() {
+        "report.html" => false,
+        "report.pdf" => true,
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    let view = scope(&caller);
+    let (filters, lang) = (q.filters(), q.lang());
+    let made = state
+        .with_store(move |s| -> Result<Vec<u8>, crate::ApiError> {
+            let (a, rounds, share) = dashboard_inputs(s, view, &filters)?;
+            let input = report_input(&a, rounds, share, threshold_for(view), lang, None);
+            Ok(if pdf { vjt_render::pdf(&input) } else { vjt_render::html(&input).into_bytes() })
+        })
+        .await;
+    match made {
+        Ok(bytes) => {
+            let (kind, name) = if pdf {
+                ("application/pdf", "vjt-report.pdf")
+            } else {
+                ("text/html; charset=utf-8", "vjt-report.html")
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, kind.to_string()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+type DashboardInputs = (vjt_analysis::Analysis, Vec<String>, f64);
+
+fn dashboard_inputs(
+    s: &mut vjt_store::Store,
+    view: Scope,
+    filters: &std::collections::HashMap<String, String>,
+) -> Result<DashboardInputs, crate::ApiError> {
+    let a = crate::api::analyse(s, view, filters)?;
+    let rounds = match filters.get("round") {
+        Some(r) => vec![r.clone()],
+        None => s.rounds()?.iter().map(|r| r.name.to_string()).collect(),
+    };
     let (stops, unresolved) = s.stop_counts()?;
-    let input = vjt_render::ReportInput {
-        analysis: &a,
-        gazetteer: g,
-        lang: Lang::En,
-        title: Some("Dashboard".into()),
-        rounds: s.rounds()?.iter().map(|r| r.name.to_string()).collect(),
-        organisation_kinds: vjt_render::organisation_kinds(&a, Lang::En),
+    let share = if stops == 0 { 100.0 } else { 100.0 * (stops - unresolved) as f64 / stops as f64 };
+    Ok((a, rounds, share))
+}
+
+fn report_input(
+    a: &vjt_analysis::Analysis,
+    rounds: Vec<String>,
+    resolved_share: f64,
+    threshold: u64,
+    lang: Lang,
+    title: Option<String>,
+) -> vjt_render::ReportInput<'_> {
+    vjt_render::ReportInput {
+        analysis: a,
+        gazetteer: vjt_gazetteer::Gazetteer::embedded(),
+        lang,
+        title,
+        rounds,
+        organisation_kinds: vjt_render::organisation_kinds(a, lang),
         notes: None,
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         disclosure: vjt_render::Disclosure { threshold },
-        resolved_share: if stops == 0 { 100.0 } else { 100.0 * (stops - unresolved) as f64 / stops as f64 },
-    };
+        resolved_share,
+    }
+}
+
+fn render_dashboard(
+    s: &mut vjt_store::Store,
+    view: Scope,
+    threshold: u64,
+    filters: &std::collections::HashMap<String, String>,
+    lang: Lang,
+) -> Result<String, crate::ApiError> {
+    let (a, rounds, share) = dashboard_inputs(s, view, filters)?;
+    let title = Some(if lang == Lang::Sw { "Dashibodi".to_string() } else { "Dashboard".to_string() });
+    let html = vjt_render::html(&report_input(&a, rounds, share, threshold, lang, title));
     // The report's title block fills most of a screen, which suits a printed cover, not a dashboard.
-    Ok(vjt_render::html(&input).replacen("</head>", "<style>.title{min-height:auto}</style></head>", 1))
+    Ok(html.replacen("</head>", "<style>.title{min-height:auto}</style></head>", 1))
+}
+
+/// GET /reports/export.csv[?round=NAME]: the reports the caller may list, in the import template's
+/// layout (coordinator: all; an organisation: its own; viewers: none).
+pub async fn export_csv(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    axum::extract::Query(q): axum::extract::Query<DashboardQuery>,
+) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    if !crate::policy::can_list_reports(&caller) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let view = scope(&caller);
+    let user = caller.user_id;
+    let made = state
+        .with_store(move |s| -> Result<Vec<u8>, crate::ApiError> {
+            let round = match q.round.as_deref().filter(|r| !r.is_empty()) {
+                Some(name) => Some(
+                    s.round_named(name)?
+                        .ok_or_else(|| {
+                            crate::ApiError::new(
+                                StatusCode::BAD_REQUEST,
+                                "bad_filter",
+                                format!("no round is named '{name}'"),
+                            )
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let organisation = match view {
+                Scope::Organisation(org) => Some(org),
+                _ => None,
+            };
+            let query = vjt_store::ReportQuery { organisation, round };
+            let dir = std::env::temp_dir().join(format!("vjt-export-{}-{user}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(crate::ApiError::internal)?;
+            let out = dir.join(format!("{}.csv", crate::auth::new_token()));
+            let written = vjt_ingest::export(s, &query, vjt_ingest::ExportFormat::Csv, &out, &mut |_, _| {});
+            let bytes = written
+                .map_err(crate::ApiError::internal)
+                .and_then(|_| std::fs::read(&out).map_err(crate::ApiError::internal));
+            let _ = std::fs::remove_file(&out);
+            s.audit(Some(user), "export", "reports.csv")?;
+            bytes
+        })
+        .await;
+    match made {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"vjt-reports.csv\""),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
 }

@@ -858,3 +858,48 @@ async fn changes_made_outside_the_server_reach_the_dashboard() {
     let after = get_page(&app, "/dashboard", &coord).await;
     assert!(after.body.contains(&format!("from {} route reports", reports.len())), "the import is seen");
 }
+
+#[tokio::test]
+async fn the_dashboard_filters_translates_and_downloads() {
+    let app = app("dashboard");
+    let (a, b) = (token(&app, "a@x.org").await, token(&app, "b@x.org").await);
+    let mut other = route();
+    other["exploitation_types"] = json!(["sexual_exploitation"]);
+    other["origin"] = json!("Mombasa");
+    assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await.status, StatusCode::CREATED);
+    assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&b), Some(other)).await.status, StatusCode::CREATED);
+    let (coord, _) = sign_in_browser(&app, "coord@x.org").await;
+
+    let all = get_page(&app, "/dashboard", &coord).await;
+    assert!(all.body.contains("from 2 route reports"));
+    assert!(all.body.contains("name=\"exploitation\""), "the filter form is on the page");
+    let one = get_page(&app, "/dashboard?exploitation=sexual_exploitation&round=", &coord).await;
+    assert!(one.body.contains("from 1 route reports"), "the filter narrows the figures");
+    assert!(one.body.contains("Mombasa was the most reported county of origin"));
+    assert!(one.body.contains("value=\"sexual_exploitation\" selected"), "the choice is kept");
+    let sw = get_page(&app, "/dashboard?lang=sw", &coord).await;
+    assert!(sw.body.contains("Dashibodi") && sw.body.contains("Muhtasari"), "in Kiswahili");
+    let wrong = get_page(&app, "/dashboard?from=2020-13", &coord).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("from:") && wrong.body.contains("name=\"from\""), "explained, with the form to fix it");
+
+    let pdf = get_page(&app, "/dashboard/report.pdf?exploitation=sexual_exploitation", &coord).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF"));
+    assert!(pdf.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("vjt-report.pdf"));
+    assert_eq!(get_page(&app, "/dashboard/secrets.txt", &coord).await.status, StatusCode::NOT_FOUND);
+
+    // Viewers download aggregates only; organisations export their own rows; viewers no rows.
+    let (viewer, _) = sign_in_browser(&app, "v@x.org").await;
+    let html = get_page(&app, "/dashboard/report.html", &viewer).await;
+    assert!(html.body.contains("Executive summary") && !html.body.contains("Org A") && !html.body.contains("Org B"));
+    assert!(!get_page(&app, "/dashboard", &viewer).await.body.contains("export.csv"), "no export link for viewers");
+    assert_eq!(get_page(&app, "/reports/export.csv", &viewer).await.status, StatusCode::NOT_FOUND);
+    let (reporter, _) = sign_in_browser(&app, "a@x.org").await;
+    let csv = get_page(&app, "/reports/export.csv", &reporter).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("Kakamega") && !csv.body.contains("Mombasa"), "only the organisation's own reports");
+    let everything = get_page(&app, "/reports/export.csv", &coord).await;
+    assert!(everything.body.contains("Kakamega") && everything.body.contains("Mombasa"));
+    assert_eq!(everything.body.lines().count(), 3, "a header and two reports");
+}
