@@ -62,8 +62,11 @@ fn page_with(caller: &Caller, title: &str, body: &str, attributes: &str) -> Stri
 }
 
 /// Where the form script keeps a user's draft on their device.
-fn draft_key(caller: &Caller) -> String {
-    format!("vjt-draft-{}", caller.user_id)
+fn draft_key(caller: &Caller, target: Target) -> String {
+    match target {
+        Target::New => format!("vjt-draft-{}", caller.user_id),
+        Target::Edit(id) => format!("vjt-draft-{}-{id}", caller.user_id),
+    }
 }
 
 fn field_error(errors: &HashMap<String, Vec<String>>, field: &str) -> String {
@@ -140,8 +143,31 @@ impl FormState {
     }
 }
 
+/// Where a route form posts to: a new report, or an existing one being edited.
+#[derive(Clone, Copy)]
+enum Target {
+    New,
+    Edit(i64),
+}
+
+impl Target {
+    fn url(self) -> String {
+        match self {
+            Target::New => "/reports/new".into(),
+            Target::Edit(id) => format!("/reports/{id}"),
+        }
+    }
+    fn title(self) -> String {
+        match self {
+            Target::New => "New route / Njia mpya".into(),
+            Target::Edit(id) => format!("Route #{id} / Njia #{id}"),
+        }
+    }
+}
+
 fn route_form(
     caller: &Caller,
+    target: Target,
     rounds: &[String],
     f: &FormState,
     errors: &HashMap<String, Vec<String>>,
@@ -192,7 +218,7 @@ fn route_form(
         .collect();
     format!(
         "<p id=\"draft-note\" class=\"hint\" role=\"status\" hidden>A draft kept on this device was restored / Rasimu imerejeshwa. <button type=\"button\" id=\"draft-discard\">Discard it / Ifute</button></p>\
-         <form id=\"route-form\" data-draft=\"{draft}\" method=\"post\" action=\"/reports/new\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <form id=\"route-form\" data-draft=\"{draft}\" method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <label for=\"round\">Collection round / Awamu</label><select id=\"round\" name=\"round\">{round_options}</select>{re}\
          {origin}\
          <label for=\"transit\">Transit points, one per line in travel order / Mahali palipopitiwa, kimoja kwa kila mstari</label><textarea id=\"transit\" name=\"transit\" rows=\"4\">{transit}</textarea>{tn}{te}\
@@ -202,7 +228,8 @@ fn route_form(
          <label for=\"notes\">Notes — never names, phone or ID numbers / Maelezo</label><textarea id=\"notes\" name=\"notes\" rows=\"3\">{notes}</textarea>{ne}\
          <button type=\"submit\" name=\"action\" value=\"check\">Check places / Kagua maeneo</button><button type=\"submit\" name=\"action\" value=\"save\">Save route / Hifadhi</button></form>",
         csrf = escape(&caller.csrf),
-        draft = escape(&draft_key(caller)),
+        draft = escape(&draft_key(caller, target)),
+        action = target.url(),
         re = field_error(errors, "round"),
         origin = text("origin", "Origin / Asili", " — required"),
         transit = escape(&transit),
@@ -244,8 +271,8 @@ pub async fn new_route(State(state): State<AppState>, caller: Option<Caller>) ->
         Err(e) => return e.into_response(),
     };
     let empty = FormState { values: HashMap::new() };
-    Html(page(&caller, "New route / Njia mpya", &route_form(&caller, &rounds, &empty, &HashMap::new(), false)))
-        .into_response()
+    let form = route_form(&caller, Target::New, &rounds, &empty, &HashMap::new(), false);
+    Html(page(&caller, &Target::New.title(), &form)).into_response()
 }
 
 /// POST /reports/new: "check" shows how places resolve; "save" validates and stores, or shows
@@ -255,21 +282,27 @@ pub async fn save_route(State(state): State<AppState>, caller: Option<Caller>, b
     if caller.role == Role::Viewer {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let mut values: HashMap<String, Vec<String>> = HashMap::new();
-    for (k, v) in form_values(&body) {
-        values.entry(k).or_default().push(v);
-    }
-    let f = FormState { values };
-    let rounds = match round_names(&state).await {
-        Ok(r) => r,
-        Err(e) => return e.into_response(),
-    };
-    if f.one("action") != "save" {
-        return Html(page(&caller, "New route / Njia mpya", &route_form(&caller, &rounds, &f, &HashMap::new(), true)))
-            .into_response();
-    }
+    post_route(state, caller, Target::New, body).await
+}
+
+/// The fields of a posted route form as the API takes them, or what is wrong with them.
+fn input_from_form(f: &FormState) -> Result<ReportInput, HashMap<String, Vec<String>>> {
     let opt = |k: &str| Some(f.one(k)).filter(|v| !v.trim().is_empty());
-    let num = |k: &str| opt(k).and_then(|v| v.trim().parse::<u32>().ok());
+    let mut errors: HashMap<String, Vec<String>> = HashMap::new();
+    let mut num = |k: &str| match opt(k) {
+        None => None,
+        Some(v) => match v.trim().parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                // Never drop what was typed: a number that cannot be read is a mistake to show.
+                errors
+                    .entry(k.to_string())
+                    .or_default()
+                    .push(format!("'{}' is not a whole number of 0 or more", v.trim()));
+                None
+            }
+        },
+    };
     let input = ReportInput {
         round: opt("round"),
         origin: opt("origin"),
@@ -293,19 +326,63 @@ pub async fn save_route(State(state): State<AppState>, caller: Option<Caller>, b
         notes: opt("notes"),
         ..ReportInput::default()
     };
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A posted route form, new or edited: check, or save and go on, or show the problems.
+async fn post_route(state: AppState, caller: Caller, target: Target, body: Bytes) -> Response {
+    let mut values: HashMap<String, Vec<String>> = HashMap::new();
+    for (k, v) in form_values(&body) {
+        values.entry(k).or_default().push(v);
+    }
+    let f = FormState { values };
+    let rounds = match round_names(&state).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let again = |errors: &HashMap<String, Vec<String>>, status: StatusCode| {
+        (status, Html(page(&caller, &target.title(), &route_form(&caller, target, &rounds, &f, errors, true))))
+            .into_response()
+    };
+    if f.one("action") != "save" {
+        return again(&HashMap::new(), StatusCode::OK);
+    }
+    let input = match input_from_form(&f) {
+        Ok(input) => input,
+        Err(errors) => return again(&errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
     let c = caller.clone();
     let saved = state
         .with_store(move |s| -> Result<i64, ApiError> {
-            let report = crate::api::build_report(s, &c, input, None)?;
+            let fixed = match target {
+                Target::New => None,
+                Target::Edit(id) => {
+                    let existing = s.report(RouteReportId(id))?.ok_or_else(ApiError::not_found)?;
+                    if !policy::can_write_report(&c, existing.report.organisation) {
+                        return Err(ApiError::not_found());
+                    }
+                    Some((existing.report.organisation, existing.report.report_id.as_ref().map(|r| r.to_string())))
+                }
+            };
+            let report = crate::api::build_report(s, &c, input, fixed)?;
             let summary = s.save_reports(std::slice::from_ref(&report))?;
-            s.audit(Some(c.user_id), "report_saved", &summary.ids[0].0.to_string())?;
+            let event = if matches!(target, Target::New) { "report_saved" } else { "report_updated" };
+            s.audit(Some(c.user_id), event, &summary.ids[0].0.to_string())?;
             Ok(summary.ids[0].0)
         })
         .await;
     match saved {
-        Ok(_) => {
+        Ok(id) => {
             state.forget_analyses();
-            let mut res = Redirect::to("/reports?saved=1").into_response();
+            let next = match target {
+                Target::New => "/reports?saved=1".to_string(),
+                Target::Edit(_) => format!("/reports/{id}?saved=1"),
+            };
+            let mut res = Redirect::to(&next).into_response();
             *res.status_mut() = StatusCode::SEE_OTHER;
             res
         }
@@ -321,13 +398,129 @@ pub async fn save_route(State(state): State<AppState>, caller: Option<Caller>, b
                     format!("'{value}' {message}")
                 });
             }
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Html(page(&caller, "New route / Njia mpya", &route_form(&caller, &rounds, &f, &errors, true))),
-            )
-                .into_response()
+            again(&errors, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// The form's fields filled from a stored report, for editing.
+fn form_from_report(r: &vjt_domain::StoredReport, round: &str) -> FormState {
+    let rep = &r.report;
+    let j = &rep.journey;
+    let mut v: HashMap<String, Vec<String>> = HashMap::new();
+    let mut one = |k: &str, value: String| {
+        if !value.is_empty() {
+            v.insert(k.to_string(), vec![value]);
+        }
+    };
+    one("round", round.to_string());
+    one("origin", j.origin().text.to_string());
+    one("transit", j.transit().iter().map(|s| s.text.to_string()).collect::<Vec<_>>().join("\n"));
+    one("intended_destination", j.destination().map(|s| s.text.to_string()).unwrap_or_default());
+    one("exploitation_place", j.exploitation().map(|s| s.text.to_string()).unwrap_or_default());
+    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    one("victims", num(rep.victims.map(|n| n.get())));
+    one("female", num(rep.profile.female));
+    one("male", num(rep.profile.male));
+    one("children", num(rep.profile.children));
+    one("adults", num(rep.profile.adults));
+    one("period_start", rep.period_start.map(|m| m.to_string()).unwrap_or_default());
+    one("period_end", rep.period_end.map(|m| m.to_string()).unwrap_or_default());
+    one("source", rep.source.code().to_string());
+    one("confidence", rep.confidence.code().to_string());
+    one("notes", rep.notes.as_ref().map(|n| n.to_string()).unwrap_or_default());
+    let codes = |set: Vec<&str>| set.into_iter().map(str::to_string).collect::<Vec<_>>();
+    v.insert("exploitation_types".into(), codes(rep.exploitation_types.iter().map(|t| t.code()).collect()));
+    v.insert("sectors".into(), codes(rep.sectors.iter().map(|t| t.code()).collect()));
+    v.insert("transport_modes".into(), codes(rep.transport_modes.iter().map(|t| t.code()).collect()));
+    v.insert("recruitment_methods".into(), codes(rep.recruitment_methods.iter().map(|t| t.code()).collect()));
+    v.insert("recruiter_relationship".into(), codes(rep.recruiter_relationships.iter().map(|t| t.code()).collect()));
+    FormState { values: v }
+}
+
+/// GET /reports/{id}: one report with its history of changes, and the form to edit it.
+pub async fn show_report(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    Path(id): Path<i64>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let c = caller.clone();
+    let found = state
+        .with_store(move |s| -> Result<_, ApiError> {
+            let r = s.report(RouteReportId(id))?.filter(|r| policy::can_see_report(&c, r.report.organisation));
+            let Some(r) = r else { return Err(ApiError::not_found()) };
+            let round = s.rounds()?.into_iter().find(|x| x.id == r.report.round).map(|x| x.name.to_string());
+            let history = s.report_changes(RouteReportId(id))?;
+            Ok((r, round.unwrap_or_default(), history))
+        })
+        .await;
+    let (r, round, history) = match found {
+        Ok(x) => x,
+        Err(e) if e.status == StatusCode::NOT_FOUND => return (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    let rounds = match round_names(&state).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let target = Target::Edit(id);
+    let saved = raw.is_some_and(|q| q.split('&').any(|p| p == "saved=1"));
+    let mut body = String::new();
+    if saved {
+        body.push_str("<p class=\"ok\" role=\"status\">Changes saved / Mabadiliko yamehifadhiwa.</p>");
+    }
+    body.push_str(&format!(
+        "<p>Status / Hali: <strong>{}</strong> · reference {} · added {} · last changed {}</p>",
+        escape(r.report.status.label(Lang::En)),
+        escape(r.report.report_id.as_ref().map_or("—", |x| x.as_str())),
+        r.created_at.format("%Y-%m-%d %H:%M"),
+        r.updated_at.format("%Y-%m-%d %H:%M")
+    ));
+    body.push_str(
+        "<h2>History / Historia</h2><table><thead><tr><th>When</th><th>What</th><th>From</th></tr></thead><tbody>",
+    );
+    for (when, change, source) in &history {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(when),
+            escape(change),
+            escape(source)
+        ));
+    }
+    if history.is_empty() {
+        body.push_str("<tr><td colspan=\"3\">No changes recorded.</td></tr>");
+    }
+    body.push_str("</tbody></table>");
+    if policy::can_write_report(&caller, r.report.organisation) {
+        body.push_str("<h2>Edit / Hariri</h2>");
+        body.push_str(&route_form(&caller, target, &rounds, &form_from_report(&r, &round), &HashMap::new(), false));
+    }
+    let attributes =
+        if saved { format!(" data-clear-draft=\"{}\"", escape(&draft_key(&caller, target))) } else { String::new() };
+    Html(page_with(&caller, &target.title(), &body, &attributes)).into_response()
+}
+
+/// POST /reports/{id}: check or save an edited report.
+pub async fn update_route(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let c = caller.clone();
+    let allowed = state
+        .with_store(move |s| {
+            s.report(RouteReportId(id)).map(|r| r.is_some_and(|r| policy::can_write_report(&c, r.report.organisation)))
+        })
+        .await;
+    match allowed {
+        Ok(true) => post_route(state, caller, Target::Edit(id), body).await,
+        Ok(false) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -356,19 +549,22 @@ pub async fn my_reports(
         .map(|s| {
             let path: Vec<&str> = s.report.journey.stops().map(|(_, st)| st.text.as_str()).collect();
             format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                s.id.0,
+                "<tr><td><a href=\"/reports/{id}\">#{id}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(s.report.report_id.as_ref().map_or("", |r| r.as_str())),
                 escape(&path.join(" → ")),
-                escape(s.report.status.label(Lang::En))
+                escape(s.report.status.label(Lang::En)),
+                id = s.id.0,
             )
         })
         .collect();
     let body = format!("<table><thead><tr><th>#</th><th>Reference</th><th>Route</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>");
     // Just saved: the draft kept on the device has done its job.
     let saved = raw.is_some_and(|q| q.split('&').any(|p| p == "saved=1"));
-    let attributes =
-        if saved { format!(" data-clear-draft=\"{}\"", escape(&draft_key(&caller))) } else { String::new() };
+    let attributes = if saved {
+        format!(" data-clear-draft=\"{}\"", escape(&draft_key(&caller, Target::New)))
+    } else {
+        String::new()
+    };
     let body = if saved {
         format!("<p class=\"ok\" role=\"status\">Route saved / Njia imehifadhiwa.</p>{body}")
     } else {

@@ -148,6 +148,7 @@ pub fn app(store: Store) -> Router {
         .route("/dashboard", get(pages::dashboard))
         .route("/dashboard/{file}", get(pages::report_download))
         .route("/reports/export.csv", get(pages::export_csv))
+        .route("/reports/{id}", get(forms::show_report).post(forms::update_route))
         .route("/reports", get(forms::my_reports))
         .route("/reports/new", get(forms::new_route).post(forms::save_route))
         .route("/review", get(forms::review))

@@ -903,3 +903,56 @@ async fn the_dashboard_filters_translates_and_downloads() {
     assert!(everything.body.contains("Kakamega") && everything.body.contains("Mombasa"));
     assert_eq!(everything.body.lines().count(), 3, "a header and two reports");
 }
+
+#[tokio::test]
+async fn a_report_is_edited_with_its_history_shown_and_others_cannot() {
+    let app = app("edit");
+    let a = token(&app, "a@x.org").await;
+    let created = call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await;
+    let id = created.json()["id"].as_i64().unwrap();
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let list = get_page(&app, "/reports", &cookie).await;
+    assert!(list.body.contains(&format!("href=\"/reports/{id}\"")), "the list links to each report");
+    let shown = get_page(&app, &format!("/reports/{id}"), &cookie).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("History / Historia") && shown.body.contains("value=\"Kakamega\""), "prefilled");
+    assert!(shown.body.contains("Busia\nNakuru</textarea>"), "transit points one per line, in order");
+
+    // A mistake keeps what was typed; a good edit is saved and recorded.
+    let fields =
+        "round=Kenya+2020&origin=Kisumu&transit=Busia&intended_destination=Nrb&exploitation_types=domestic_servitude";
+    let wrong = send(
+        &app,
+        form(&format!("/reports/{id}"), &format!("csrf={csrf}&{fields}&victims=-3&action=save"), Some(&cookie), None),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("'-3' is not a whole number") && wrong.body.contains("value=\"Kisumu\""));
+    let saved = send(
+        &app,
+        form(&format!("/reports/{id}"), &format!("csrf={csrf}&{fields}&victims=4&action=save"), Some(&cookie), None),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = get_page(&app, &format!("/reports/{id}?saved=1"), &cookie).await;
+    assert!(after.body.contains("Changes saved") && after.body.contains("value=\"Kisumu\""));
+    assert!(after.body.matches("<tr><td>20").count() >= 2, "created and updated are both in the history");
+    let api = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&a), None).await.json();
+    assert_eq!(api["stops"][0]["text"], "Kisumu");
+    assert_eq!(api["victims"], 4);
+    assert_eq!(api["report_id"], created.json()["report_id"], "the reference stays");
+
+    // Another organisation and a viewer: not found, to read or to change.
+    for who in ["b@x.org", "v@x.org"] {
+        let (other, other_csrf) = sign_in_browser(&app, who).await;
+        assert_eq!(get_page(&app, &format!("/reports/{id}"), &other).await.status, StatusCode::NOT_FOUND, "{who}");
+        let forced = send(
+            &app,
+            form(&format!("/reports/{id}"), &format!("csrf={other_csrf}&{fields}&action=save"), Some(&other), None),
+        )
+        .await;
+        assert_eq!(forced.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    let api = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&a), None).await.json();
+    assert_eq!(api["victims"], 4, "unchanged by the refused attempts");
+}
