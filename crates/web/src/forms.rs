@@ -42,7 +42,11 @@ pub(crate) fn form_values(body: &[u8]) -> Vec<(String, String)> {
 
 /// The links every signed-in page shows; the review queue only to coordinators.
 pub(crate) fn nav_links(caller: &Caller) -> String {
-    let review = if caller.role == Role::Coordinator { "<a href=\"/review\">Review queue / Ukaguzi</a>" } else { "" };
+    let review = if caller.role == Role::Coordinator {
+        "<a href=\"/review\">Review queue / Ukaguzi</a><a href=\"/import\">Import / Ingiza</a>"
+    } else {
+        ""
+    };
     format!(
         "<a href=\"/dashboard\">Dashboard</a><a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>{review}"
     )

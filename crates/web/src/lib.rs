@@ -12,6 +12,7 @@ pub mod forms;
 pub mod openapi;
 pub mod pages;
 pub mod policy;
+pub mod upload;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -148,6 +149,9 @@ pub fn app(store: Store) -> Router {
         .route("/dashboard", get(pages::dashboard))
         .route("/dashboard/{file}", get(pages::report_download))
         .route("/reports/export.csv", get(pages::export_csv))
+        .route("/import", get(upload::form).post(upload::check).layer(DefaultBodyLimit::max(upload::MAX_UPLOAD)))
+        .route("/import/{id}", post(upload::confirm))
+        .route("/import/{id}/{file}", get(upload::rejects))
         .route("/reports/{id}", get(forms::show_report).post(forms::update_route))
         .route("/reports", get(forms::my_reports))
         .route("/reports/new", get(forms::new_route).post(forms::save_route))
@@ -273,14 +277,22 @@ async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> R
             // Browser sessions prove the request came from vjt's own page: a header for scripts,
             // a hidden form field for plain forms.
             let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+            // Only the import form may send large bodies.
+            let limit = if req.uri().path() == "/import" { upload::MAX_UPLOAD } else { MAX_BODY };
             let (parts, body) = req.into_parts();
-            let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+            let bytes = match axum::body::to_bytes(body, limit).await {
                 Ok(b) => b,
                 Err(_) => {
                     return secure(refuse(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request is too large"))
                 }
             };
-            let given = given.or_else(|| form_field(&bytes, "csrf"));
+            let given = given.or_else(|| match upload::boundary(&headers) {
+                Some(b) => upload::parts(&bytes, &b)
+                    .into_iter()
+                    .find(|p| p.name == "csrf" && p.filename.is_none())
+                    .map(|p| String::from_utf8_lossy(&p.data).into_owned()),
+                None => form_field(&bytes, "csrf"),
+            });
             if given.as_deref() != Some(expected.as_str()) {
                 return secure(refuse(
                     StatusCode::FORBIDDEN,

@@ -956,3 +956,83 @@ async fn a_report_is_edited_with_its_history_shown_and_others_cannot() {
     let api = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&a), None).await.json();
     assert_eq!(api["victims"], 4, "unchanged by the refused attempts");
 }
+
+/// A multipart upload as the import form sends it.
+fn upload(uri: &str, fields: &[(&str, &str)], files: &[(&str, &str)], cookie: &str) -> Request<Body> {
+    let boundary = "----vjt-test-boundary";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
+    }
+    for (name, content) in files {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::HOST, "vjt.test")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_coordinator_imports_a_spreadsheet_after_seeing_what_it_would_do() {
+    let app = app("import");
+    let (coord, csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let coord_token = token(&app, "coord@x.org").await;
+    let form_page = get_page(&app, "/import", &coord).await;
+    assert_eq!(form_page.status, StatusCode::OK);
+    assert!(form_page.body.contains("enctype=\"multipart/form-data\""));
+    let csv = "report_id,origin,transit,intended_destination,exploitation_types,victims\n\
+               R1,Kakamega,Busia;Nakuru,Nrb,domestic servitude,5\n\
+               R2,Kitale,,Mombasa,forced labour,lots\n\
+               R3,Kisumu,Eldoret,Nairobi,sexual exploitation,2\n";
+    let fields = [("csrf", csrf.as_str()), ("organisation", "Org A"), ("round", "Kenya 2020")];
+
+    // Without the page's token the upload is refused, like any form.
+    let forged = send(&app, upload("/import", &[("organisation", "Org A")], &[("r.csv", csv)], &coord)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let checked = send(&app, upload("/import", &fields, &[("partner reports.csv", csv)], &coord)).await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.body);
+    assert!(checked.body.contains("3 rows read") && checked.body.contains("2 would be added"), "{}", checked.body);
+    assert!(
+        checked.body.contains("1 rejected") && checked.body.contains("<td>victims</td><td>lots</td>"),
+        "cell by cell"
+    );
+    let list = call(&app, "GET", "/api/v1/reports", Some(&coord_token), None).await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 0, "a check writes nothing");
+
+    let id = checked.body.split("action=\"/import/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let done = send(&app, form(&format!("/import/{id}"), &format!("csrf={csrf}"), Some(&coord), None)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Imported") && done.body.contains("2 added"));
+    let list = call(&app, "GET", "/api/v1/reports", Some(&coord_token), None).await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert!(list["items"].as_array().unwrap().iter().all(|r| r["organisation"] == "Org A"));
+
+    // The rejected row can be downloaded, fixed and imported again.
+    let link = done.body.split(&format!("href=\"/import/{id}/")).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let rejects = get_page(&app, &format!("/import/{id}/{link}"), &coord).await;
+    assert_eq!(rejects.status, StatusCode::OK);
+    assert!(rejects.body.contains("R2") && !rejects.body.contains("R1"));
+    assert_eq!(get_page(&app, &format!("/import/{id}/..%2Fvjt.db"), &coord).await.status, StatusCode::NOT_FOUND);
+    // A confirmation cannot be replayed.
+    let again = send(&app, form(&format!("/import/{id}"), &format!("csrf={csrf}"), Some(&coord), None)).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/reports", Some(&coord_token), None).await.json()["items"].as_array().unwrap().len(),
+        2
+    );
+
+    // Only the coordinator imports.
+    let (reporter, reporter_csrf) = sign_in_browser(&app, "a@x.org").await;
+    assert_eq!(get_page(&app, "/import", &reporter).await.status, StatusCode::NOT_FOUND);
+    let tried = send(&app, upload("/import", &[("csrf", reporter_csrf.as_str())], &[("r.csv", csv)], &reporter)).await;
+    assert_eq!(tried.status, StatusCode::NOT_FOUND);
+}
