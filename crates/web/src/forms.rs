@@ -47,9 +47,18 @@ pub(crate) fn nav_links(caller: &Caller) -> String {
     } else {
         ""
     };
-    format!(
-        "<a href=\"/dashboard\">Dashboard</a><a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>{review}"
-    )
+    let admin = if policy::can_manage_network(caller) || policy::can_manage_users_of(caller, caller.organisation) {
+        "<a href=\"/admin\">Administration / Usimamizi</a>"
+    } else {
+        ""
+    };
+    // Viewers receive aggregates only: no report pages to link to.
+    let reports = if policy::can_list_reports(caller) {
+        "<a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>"
+    } else {
+        ""
+    };
+    format!("<a href=\"/dashboard\">Dashboard</a>{reports}{review}{admin}")
 }
 
 fn page(caller: &Caller, title: &str, body: &str) -> String {

@@ -5,6 +5,7 @@
 //! size, security headers) runs before every route, and `policy` answers every "may this caller
 //! see or do this?".
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 mod error;
@@ -151,6 +152,11 @@ pub fn app(store: Store) -> Router {
         .route("/reports/export.csv", get(pages::export_csv))
         .route("/import", get(upload::form).post(upload::check).layer(DefaultBodyLimit::max(upload::MAX_UPLOAD)))
         .route("/import/{id}", post(upload::confirm))
+        .route("/admin", get(admin::page))
+        .route("/admin/organisations", post(admin::add_organisation))
+        .route("/admin/rounds", post(admin::add_round))
+        .route("/admin/users", post(admin::add_user))
+        .route("/admin/users/state", post(admin::set_user_state))
         .route("/import/{id}/{file}", get(upload::rejects))
         .route("/reports/{id}", get(forms::show_report).post(forms::update_route))
         .route("/reports", get(forms::my_reports))

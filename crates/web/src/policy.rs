@@ -63,6 +63,31 @@ pub fn can_submit_for_others(c: &Caller) -> bool {
     c.role == Role::Coordinator
 }
 
+/// Whether a caller manages the network itself: organisations and collection rounds.
+pub fn can_manage_network(c: &Caller) -> bool {
+    c.role == Role::Coordinator
+}
+
+/// Whether a caller may add or disable the users of `org`: the coordinator anyone's, an
+/// organisation's administrator their own organisation's.
+pub fn can_manage_users_of(c: &Caller, org: OrganisationId) -> bool {
+    match c.role {
+        Role::Coordinator => true,
+        Role::OrgAdmin => c.organisation == org,
+        _ => false,
+    }
+}
+
+/// Whether a caller may give `role` to a user: an organisation's administrator only roles inside
+/// their organisation (reporter, org_admin); viewers and coordinators come from the coordinator.
+pub fn can_grant(c: &Caller, role: Role) -> bool {
+    match c.role {
+        Role::Coordinator => true,
+        Role::OrgAdmin => matches!(role, Role::Reporter | Role::OrgAdmin),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +116,19 @@ mod tests {
         assert!(!can_list_reports(&caller(Role::Viewer, 1)));
         assert_eq!(scope(&caller(Role::Viewer, 1)), Scope::Aggregates);
         assert!(!can_submit_for_others(&caller(Role::OrgAdmin, 1)));
+    }
+
+    #[test]
+    fn only_the_coordinator_runs_the_network_and_org_admins_their_own_users() {
+        let (a, b) = (OrganisationId(1), OrganisationId(2));
+        assert!(can_manage_network(&caller(Role::Coordinator, 1)));
+        assert!(!can_manage_network(&caller(Role::OrgAdmin, 1)));
+        assert!(can_manage_users_of(&caller(Role::OrgAdmin, 1), a));
+        assert!(!can_manage_users_of(&caller(Role::OrgAdmin, 1), b));
+        assert!(!can_manage_users_of(&caller(Role::Reporter, 1), a));
+        assert!(can_grant(&caller(Role::OrgAdmin, 1), Role::Reporter));
+        assert!(!can_grant(&caller(Role::OrgAdmin, 1), Role::Coordinator));
+        assert!(!can_grant(&caller(Role::OrgAdmin, 1), Role::Viewer));
+        assert!(can_grant(&caller(Role::Coordinator, 1), Role::Viewer));
     }
 }

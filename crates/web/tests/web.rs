@@ -1036,3 +1036,94 @@ async fn the_coordinator_imports_a_spreadsheet_after_seeing_what_it_would_do() {
     let tried = send(&app, upload("/import", &[("csrf", reporter_csrf.as_str())], &[("r.csv", csv)], &reporter)).await;
     assert_eq!(tried.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_network_is_run_from_the_browser_each_role_within_its_bounds() {
+    let app = app("admin");
+    let (coord, csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let post = |uri: &str, body: String, cookie: &str| send(&app, form(uri, &body, Some(cookie), None));
+    let page = get_page(&app, "/admin", &coord).await;
+    assert!(
+        page.body.contains("Organisations") && page.body.contains("Collection rounds") && page.body.contains("v@x.org")
+    );
+
+    // Organisations and rounds: the coordinator's, with mistakes explained.
+    let added =
+        post("/admin/organisations", format!("csrf={csrf}&name=Org+C&kind=faith_based&country=KE"), &coord).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    assert!(get_page(&app, "/admin", &coord).await.body.contains("<td>Org C</td>"));
+    let twice = post("/admin/organisations", format!("csrf={csrf}&name=org+c&kind=ngo&country=KE"), &coord).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("already exists"));
+    let backwards =
+        post("/admin/rounds", format!("csrf={csrf}&name=Kenya+2021&start=2021-12-31&end=2021-01-01"), &coord).await;
+    assert_eq!(backwards.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let round =
+        post("/admin/rounds", format!("csrf={csrf}&name=Kenya+2021&start=2021-01-01&end=2021-12-31"), &coord).await;
+    assert_eq!(round.status, StatusCode::SEE_OTHER);
+    assert!(get_page(&app, "/reports/new", &coord).await.body.contains("Kenya 2021"), "the new round is offered");
+
+    // An organisation's administrator manages their own organisation's users, nothing more.
+    let admin = post(
+        "/admin/users",
+        format!("csrf={csrf}&email=adm%40x.org&organisation=Org+A&role=org_admin&password=a+long+enough+password"),
+        &coord,
+    )
+    .await;
+    assert_eq!(admin.status, StatusCode::SEE_OTHER, "{}", admin.body);
+    let (adm, adm_csrf) = sign_in_browser(&app, "adm@x.org").await;
+    let theirs = get_page(&app, "/admin", &adm).await;
+    assert!(
+        theirs.body.contains("a@x.org")
+            && !theirs.body.contains("b@x.org")
+            && !theirs.body.contains("Collection rounds")
+    );
+    let viewer = post(
+        "/admin/users",
+        format!("csrf={adm_csrf}&email=gov%40x.org&organisation=Org+A&role=viewer&password=a+long+enough+password"),
+        &adm,
+    )
+    .await;
+    assert_eq!(viewer.status, StatusCode::UNPROCESSABLE_ENTITY, "viewers come from the coordinator");
+    let elsewhere = post(
+        "/admin/users",
+        format!("csrf={adm_csrf}&email=r2%40x.org&organisation=Org+B&role=reporter&password=a+long+enough+password"),
+        &adm,
+    )
+    .await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let short = post(
+        "/admin/users",
+        format!("csrf={adm_csrf}&email=r3%40x.org&organisation=Org+A&role=reporter&password=short"),
+        &adm,
+    )
+    .await;
+    assert!(short.body.contains("too short"));
+    assert_eq!(
+        post("/admin/organisations", format!("csrf={adm_csrf}&name=Mine&kind=ngo"), &adm).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post("/admin/users/state", format!("csrf={adm_csrf}&email=b%40x.org&disabled=1"), &adm).await.status,
+        StatusCode::NOT_FOUND,
+        "another organisation's user"
+    );
+    let a_token = token(&app, "a@x.org").await;
+    let off = post("/admin/users/state", format!("csrf={adm_csrf}&email=a%40x.org&disabled=1"), &adm).await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert_eq!(call(&app, "GET", "/api/v1/reports", Some(&a_token), None).await.status, StatusCode::UNAUTHORIZED);
+    let again =
+        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": PASSWORD }))).await;
+    assert_ne!(again.status, StatusCode::CREATED, "a disabled user cannot sign in");
+
+    // Reporters and viewers have no administration at all.
+    for who in ["b@x.org", "v@x.org"] {
+        let (c, c_csrf) = sign_in_browser(&app, who).await;
+        assert_eq!(get_page(&app, "/admin", &c).await.status, StatusCode::NOT_FOUND, "{who}");
+        assert!(!get_page(&app, "/dashboard", &c).await.body.contains("href=\"/admin\""), "{who}");
+        assert_eq!(
+            post("/admin/rounds", format!("csrf={c_csrf}&name=X&start=2021-01-01&end=2021-02-01"), &c).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
