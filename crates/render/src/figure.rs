@@ -31,6 +31,9 @@ pub enum Shape {
         stroke: Colour,
         width: f64,
         class: &'static str,
+        /// The area's code (a county's ISO 3166-2, a country's ISO alpha-2), so that a page
+        /// showing the map can link each area; empty when there is none.
+        key: String,
         title: String,
     },
     /// A quadratic curve from `from` through control `via` to `to`, with an arrowhead at `to`.

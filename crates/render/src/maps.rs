@@ -48,6 +48,7 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
             stroke: Colour::WHITE,
             width: 0.6,
             class: "county",
+            key: c.iso.clone(),
             title,
         });
     }
@@ -113,6 +114,7 @@ pub fn role_maps(a: &Analysis, cat: &Catalogue, d: &Disclosure) -> Figure {
                 stroke: Colour::WHITE,
                 width: 0.4,
                 class: "county",
+                key: c.iso.clone(),
                 title,
             });
         }
@@ -148,6 +150,7 @@ pub fn flow_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) ->
             stroke: Colour(200, 200, 200),
             width: 0.5,
             class: "county",
+            key: c.iso.clone(),
             title: c.name.clone(),
         });
     }
@@ -225,6 +228,7 @@ pub fn world_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) -
             stroke: Colour::WHITE,
             width: 0.3,
             class: "country",
+            key: c.iso2.clone(),
             title,
         });
     }

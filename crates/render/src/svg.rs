@@ -31,10 +31,11 @@ pub fn render(f: &Figure) -> String {
     let mut arrow_defined = false;
     for s in &f.shapes {
         match s {
-            Shape::Polygon { rings, fill, stroke, width, class, title } => {
+            Shape::Polygon { rings, fill, stroke, width, class, key, title } => {
+                let key = if key.is_empty() { String::new() } else { format!(r#" data-key="{}""#, escape(key)) };
                 let _ = write!(
                     out,
-                    r#"<path class="{class}" d="{}" fill="{}" stroke="{}" stroke-width="{width:.2}"><title>{}</title></path>"#,
+                    r#"<path class="{class}"{key} d="{}" fill="{}" stroke="{}" stroke-width="{width:.2}"><title>{}</title></path>"#,
                     path(rings),
                     fill.hex(),
                     stroke.hex(),

@@ -61,7 +61,7 @@ pub(crate) fn nav_links(caller: &Caller) -> String {
     format!("<a href=\"/dashboard\">Dashboard</a>{reports}{review}{admin}")
 }
 
-fn page(caller: &Caller, title: &str, body: &str) -> String {
+pub(crate) fn page(caller: &Caller, title: &str, body: &str) -> String {
     page_with(caller, title, body, "")
 }
 

@@ -149,6 +149,7 @@ pub fn app(store: Store) -> Router {
         .route("/logout", post(pages::logout))
         .route("/dashboard", get(pages::dashboard))
         .route("/dashboard/{file}", get(pages::report_download))
+        .route("/dashboard/county/{iso}", get(pages::county))
         .route("/reports/export.csv", get(pages::export_csv))
         .route("/import", get(upload::form).post(upload::check).layer(DefaultBodyLimit::max(upload::MAX_UPLOAD)))
         .route("/import/{id}", post(upload::confirm))

@@ -324,8 +324,180 @@ fn render_dashboard(
     let (a, rounds, share) = dashboard_inputs(s, view, filters)?;
     let title = Some(if lang == Lang::Sw { "Dashibodi".to_string() } else { "Dashboard".to_string() });
     let html = vjt_render::html(&report_input(&a, rounds, share, threshold, lang, title));
+    let query = DashboardQuery {
+        round: filters.get("round").cloned(),
+        from: filters.get("from").cloned(),
+        to: filters.get("to").cloned(),
+        exploitation: filters.get("exploitation").cloned(),
+        lang: (lang == Lang::Sw).then(|| "sw".to_string()),
+    }
+    .query_string();
     // The report's title block fills most of a screen, which suits a printed cover, not a dashboard.
-    Ok(html.replacen("</head>", "<style>.title{min-height:auto}</style></head>", 1))
+    let html =
+        html.replacen("</head>", "<style>.title{min-height:auto}a path.county:hover{opacity:.7}</style></head>", 1);
+    Ok(link_counties(&html, &query))
+}
+
+/// Makes every county on the dashboard's maps a link to its detail page (same choices kept).
+fn link_counties(html: &str, query: &str) -> String {
+    const START: &str = "<path class=\"county\" data-key=\"";
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.replace('&', "&amp;")) };
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(at) = rest.find(START) {
+        let after = &rest[at + START.len()..];
+        let (Some(key_end), Some(close)) = (after.find('"'), rest[at..].find("</path>")) else { break };
+        let key = &after[..key_end];
+        let end = at + close + "</path>".len();
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("<a href=\"/dashboard/county/{key}{query}\">{}</a>", &rest[at..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Shows a figure of the analysis document: a number, or the text a viewer gets for a small one.
+fn figure(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => escape(s),
+        serde_json::Value::Null => "0".into(),
+        other => other.to_string(),
+    }
+}
+
+/// GET /dashboard/county/{iso}: one county's figures, risk and corridors, for what the caller may see.
+pub async fn county(
+    State(state): State<AppState>,
+    caller: Option<Caller>,
+    axum::extract::Path(iso): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<DashboardQuery>,
+) -> Response {
+    let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let doc = match crate::api::analysis_for(&state, &caller, q.filters()).await {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let counties = doc["counties"].as_array().cloned().unwrap_or_default();
+    let g = vjt_gazetteer::Gazetteer::embedded();
+    let gazetteer_name = g.counties().into_iter().map(|ix| g.summary(ix)).find_map(|s| {
+        let county = s.county?;
+        (county.iso == iso).then_some(county.name)
+    });
+    let Some(name) = gazetteer_name else { return (StatusCode::NOT_FOUND, "not found").into_response() };
+    let qs = q.query_string();
+    let back =
+        if qs.is_empty() { "/dashboard".to_string() } else { format!("/dashboard?{}", qs.replace('&', "&amp;")) };
+    let mut body = format!("<p><a href=\"{back}\">← Dashboard</a></p>");
+    let Some(c) = counties.iter().find(|c| c["iso"] == iso.as_str()) else {
+        body.push_str("<p>No route in what you may see touches this county.</p>");
+        return Html(crate::forms::page(&caller, &format!("{name} county"), &body)).into_response();
+    };
+    // Ranked among the counties some route touches (the document lists all 47).
+    let active = |c: &serde_json::Value| {
+        ["origin", "transit", "destination", "exploitation"]
+            .iter()
+            .any(|r| c[r]["reports"].as_u64().is_none_or(|n| n > 0) && !c[r]["reports"].is_null())
+    };
+    let mut ranked: Vec<(&str, f64)> = counties
+        .iter()
+        .filter(|c| active(c))
+        .map(|c| (c["iso"].as_str().unwrap_or(""), c["risk_score"].as_f64().unwrap_or(0.0)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let rank = ranked.iter().position(|(i, _)| *i == iso).map_or(0, |p| p + 1);
+    body.push_str(&format!(
+        "<p>Risk index <strong>{:.0}</strong> of 100 ({}), {} of the {} counties with activity. Region: {}.</p>",
+        c["risk_score"].as_f64().unwrap_or(0.0),
+        escape(&c["risk_band"].as_str().unwrap_or("").replace('_', " ")),
+        ordinal(rank),
+        ranked.len(),
+        escape(c["region"].as_str().unwrap_or(""))
+    ));
+    body.push_str("<h2>Reports by role</h2><table><thead><tr><th>As</th><th>Reports</th><th>Victims</th><th>Organisations</th></tr></thead><tbody>");
+    for (key, label) in [
+        ("origin", "Origin"),
+        ("transit", "Transit"),
+        ("destination", "Intended destination"),
+        ("exploitation", "Place of exploitation"),
+    ] {
+        let r = &c[key];
+        body.push_str(&format!(
+            "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            figure(&r["reports"]),
+            figure(&r["victims"]),
+            figure(&r["organisations"])
+        ));
+    }
+    body.push_str("</tbody></table><h2>What the risk index is made of</h2><table><tbody>");
+    for (k, label) in [
+        ("origin", "Reported as an origin"),
+        ("transit", "Reported as a transit point"),
+        ("destination", "Reported as a destination or place of exploitation"),
+        ("victims", "Estimated victims"),
+        ("organisations", "Organisations reporting it"),
+        ("corroborated", "Routes reported by several organisations"),
+    ] {
+        let points = c["components"][k].as_f64().unwrap_or(0.0);
+        body.push_str(&format!("<tr><td>{label}</td><td>{points:.1} points</td></tr>"));
+    }
+    body.push_str("</tbody></table>");
+    let corridors = doc["corridors"]["county"].as_array().cloned().unwrap_or_default();
+    for (title, end, other) in [("Routes from here", "from", "to"), ("Routes ending here", "to", "from")] {
+        let rows: Vec<String> = corridors
+            .iter()
+            .filter(|k| k[end]["county"] == iso.as_str() && k[end]["kind"] == "county")
+            .map(|k| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(k[other]["name"].as_str().unwrap_or("")),
+                    figure(&k["reports"]),
+                    figure(&k["victims"])
+                )
+            })
+            .collect();
+        if !rows.is_empty() {
+            body.push_str(&format!(
+                "<h2>{title}</h2><table><thead><tr><th>{}</th><th>Reports</th><th>Victims</th></tr></thead><tbody>{}</tbody></table>",
+                if end == "from" { "To" } else { "From" },
+                rows.concat()
+            ));
+        }
+    }
+    let places: Vec<String> = doc["places"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["county"] == iso.as_str() && p["kind"] != "county")
+        .map(|p| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(p["name"].as_str().unwrap_or("")),
+                figure(&p["origin"]["reports"]),
+                figure(&p["transit"]["reports"]),
+                figure(&p["destination"]["reports"]),
+                figure(&p["exploitation"]["reports"])
+            )
+        })
+        .collect();
+    if !places.is_empty() {
+        body.push_str(&format!(
+            "<h2>Places in the county</h2><table><thead><tr><th>Place</th><th>Origin</th><th>Transit</th><th>Destination</th><th>Exploitation</th></tr></thead><tbody>{}</tbody></table>",
+            places.concat()
+        ));
+    }
+    Html(crate::forms::page(&caller, &format!("{name} county"), &body)).into_response()
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// GET /reports/export.csv[?round=NAME]: the reports the caller may list, in the import template's

@@ -733,6 +733,11 @@ fn browser_journey_in_chromium() {
         );
         assert!(browser.source().contains("href=\"/review\""), "the dashboard links to the other pages");
         shoot("dashboard");
+        // A county on the map is a link to its own page.
+        browser.click("a[href^='/dashboard/county/KE-30']");
+        assert!(browser.wait_for("Nairobi City county"), "clicking a county opens its page");
+        assert!(browser.source().contains("Routes ending here"));
+        shoot("county");
     });
     let _ = driver.kill();
     let _ = driver.wait();
@@ -883,6 +888,19 @@ async fn the_dashboard_filters_translates_and_downloads() {
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("from:") && wrong.body.contains("name=\"from\""), "explained, with the form to fix it");
 
+    // Every county on the maps opens its own page, the choices kept.
+    assert!(all.body.matches("<a href=\"/dashboard/county/KE-").count() >= 47, "counties are links");
+    assert!(one.body.contains("href=\"/dashboard/county/KE-30?exploitation=sexual_exploitation\""));
+    let nairobi = get_page(&app, "/dashboard/county/KE-30", &coord).await;
+    assert_eq!(nairobi.status, StatusCode::OK);
+    assert!(nairobi.body.contains("Nairobi City county") && nairobi.body.contains("Risk index"));
+    assert!(nairobi.body.contains("of the 5 counties with activity"), "ranked among those the routes touch");
+    let ending = nairobi.body.split("Routes ending here").nth(1).expect("corridors into Nairobi");
+    assert!(ending.contains("Kakamega") && ending.contains("Mombasa"));
+    let filtered = get_page(&app, "/dashboard/county/KE-30?exploitation=sexual_exploitation", &coord).await;
+    assert!(!filtered.body.split("Routes ending here").nth(1).unwrap().contains("Kakamega"), "the filter applies");
+    assert_eq!(get_page(&app, "/dashboard/county/KE-99", &coord).await.status, StatusCode::NOT_FOUND);
+
     let pdf = get_page(&app, "/dashboard/report.pdf?exploitation=sexual_exploitation", &coord).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.body.starts_with("%PDF"));
@@ -894,6 +912,8 @@ async fn the_dashboard_filters_translates_and_downloads() {
     let html = get_page(&app, "/dashboard/report.html", &viewer).await;
     assert!(html.body.contains("Executive summary") && !html.body.contains("Org A") && !html.body.contains("Org B"));
     assert!(!get_page(&app, "/dashboard", &viewer).await.body.contains("export.csv"), "no export link for viewers");
+    let county = get_page(&app, "/dashboard/county/KE-30", &viewer).await;
+    assert!(county.body.contains("<td>Intended destination</td><td>&lt;5</td>"), "small numbers hidden for viewers");
     assert_eq!(get_page(&app, "/reports/export.csv", &viewer).await.status, StatusCode::NOT_FOUND);
     let (reporter, _) = sign_in_browser(&app, "a@x.org").await;
     let csv = get_page(&app, "/reports/export.csv", &reporter).await;
