@@ -511,11 +511,21 @@ impl Store {
 
     /// Records the coordinator's review decision. Returns false when no such report exists.
     pub fn set_status(&mut self, id: RouteReportId, status: ReviewStatus) -> Result<bool, StoreError> {
-        let changed = self.conn.execute(
-            "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3",
-            &[status.to_string().into(), now().into(), id.0.into()],
-        )?;
-        Ok(changed > 0)
+        let stamp = now();
+        self.conn.transaction(|tx| {
+            let changed = tx.execute(
+                "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3",
+                &[status.to_string().into(), stamp.as_str().into(), id.0.into()],
+            )?;
+            // A review decision belongs in the report's history, like any other change.
+            if changed > 0 {
+                tx.execute(
+                    "INSERT INTO report_changes (report_id, changed_at, change, source, previous_fingerprint) VALUES ($1, $2, $3, $4, $5)",
+                    &[id.0.into(), stamp.as_str().into(), format!("status: {status}").into(), "review".into(), crate::sql::Value::Null],
+                )?;
+            }
+            Ok(changed > 0)
+        })
     }
 
     /// Texts that no stop has a place for, most used first.

@@ -483,6 +483,8 @@ fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &mut Store) {
     changed(store, "a duplicate decision");
     store.set_status(ids[0], ReviewStatus::Verified).unwrap();
     changed(store, "a review decision");
+    let history = store.report_changes(ids[0]).unwrap();
+    assert_eq!(history.last().map(|h| (h.1.as_str(), h.2.as_str())), Some(("status: verified", "review")));
     store.delete_report(ids[1]).unwrap();
     changed(store, "a deleted report");
 }
