@@ -40,25 +40,47 @@ pub(crate) fn form_values(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// One side of a bilingual "English / Kiswahili" text, in the caller's language.
+pub(crate) fn tr(lang: Lang, both: &str) -> &str {
+    match (both.split_once(" / "), lang) {
+        (Some((en, _)), Lang::En) => en,
+        (Some((_, sw)), Lang::Sw) => sw,
+        (None, _) => both,
+    }
+}
+
 /// The links every signed-in page shows; the review queue only to coordinators.
 pub(crate) fn nav_links(caller: &Caller) -> String {
+    let l = |both: &str| tr(caller.lang, both).to_string();
     let review = if caller.role == Role::Coordinator {
-        "<a href=\"/review\">Review queue / Ukaguzi</a><a href=\"/import\">Import / Ingiza</a>"
+        format!(
+            "<a href=\"/review\">{}</a><a href=\"/import\">{}</a>",
+            l("Review queue / Ukaguzi"),
+            l("Import / Ingiza")
+        )
     } else {
-        ""
+        String::new()
     };
     let admin = if policy::can_manage_network(caller) || policy::can_manage_users_of(caller, caller.organisation) {
-        "<a href=\"/admin\">Administration / Usimamizi</a>"
+        format!("<a href=\"/admin\">{}</a>", l("Administration / Usimamizi"))
     } else {
-        ""
+        String::new()
     };
     // Viewers receive aggregates only: no report pages to link to.
     let reports = if policy::can_list_reports(caller) {
-        "<a href=\"/reports\">Reports / Ripoti</a><a href=\"/reports/new\">New route / Njia mpya</a>"
+        format!(
+            "<a href=\"/reports\">{}</a><a href=\"/reports/new\">{}</a>",
+            l("Reports / Ripoti"),
+            l("New route / Njia mpya")
+        )
     } else {
-        ""
+        String::new()
     };
-    format!("<a href=\"/dashboard\">Dashboard</a>{reports}{review}{admin}")
+    let switch = match caller.lang {
+        Lang::En => "<a href=\"/lang/sw\" lang=\"sw\">Kiswahili</a>",
+        Lang::Sw => "<a href=\"/lang/en\" lang=\"en\">English</a>",
+    };
+    format!("<a href=\"/dashboard\">{}</a>{reports}{review}{admin}{switch}", l("Dashboard / Dashibodi"))
 }
 
 pub(crate) fn page(caller: &Caller, title: &str, body: &str) -> String {
@@ -68,8 +90,9 @@ pub(crate) fn page(caller: &Caller, title: &str, body: &str) -> String {
 /// A page whose `<body>` carries `attributes` (for the form script, e.g. a draft to forget).
 fn page_with(caller: &Caller, title: &str, body: &str, attributes: &str) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style><script src=\"/assets/form.js\" defer></script></head><body{attributes}><nav>{links}</nav><h1>{t}</h1>{body}</body></html>",
-        t = escape(title),
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t} — vjt</title><style>{STYLE}</style><script src=\"/assets/form.js\" defer></script></head><body{attributes}><nav>{links}</nav><h1>{t}</h1>{body}</body></html>",
+        code = if caller.lang == Lang::Sw { "sw" } else { "en" },
+        t = escape(tr(caller.lang, title)),
         links = nav_links(caller)
     )
 }
@@ -91,34 +114,28 @@ fn field_error(errors: &HashMap<String, Vec<String>>, field: &str) -> String {
         .unwrap_or_default()
 }
 
-fn choices<T: Vocabulary>(name: &str, legend: &str, chosen: &[String]) -> String {
-    let mut out = format!("<fieldset><legend>{}</legend>", escape(legend));
+fn choices<T: Vocabulary>(lang: Lang, name: &str, legend: &str, chosen: &[String]) -> String {
+    let mut out = format!("<fieldset><legend>{}</legend>", escape(tr(lang, legend)));
     for t in T::all() {
         let checked = if chosen.iter().any(|c| c == t.code()) { " checked" } else { "" };
         out.push_str(&format!(
-            "<label class=\"choice\"><input type=\"checkbox\" name=\"{name}\" value=\"{code}\"{checked}> {en} / {sw}</label>",
+            "<label class=\"choice\"><input type=\"checkbox\" name=\"{name}\" value=\"{code}\"{checked}> {label}</label>",
             code = t.code(),
-            en = escape(t.label(Lang::En)),
-            sw = escape(t.label(Lang::Sw))
+            label = escape(t.label(lang)),
         ));
     }
     out.push_str("</fieldset>");
     out
 }
 
-fn select<T: Vocabulary>(name: &str, label: &str, chosen: Option<&str>) -> String {
+fn select<T: Vocabulary>(lang: Lang, name: &str, label: &str, chosen: Option<&str>) -> String {
     let mut out = format!(
         "<label for=\"{name}\">{}</label><select id=\"{name}\" name=\"{name}\"><option value=\"\">—</option>",
-        escape(label)
+        escape(tr(lang, label))
     );
     for t in T::all() {
         let sel = if chosen == Some(t.code()) { " selected" } else { "" };
-        out.push_str(&format!(
-            "<option value=\"{}\"{sel}>{} / {}</option>",
-            t.code(),
-            escape(t.label(Lang::En)),
-            escape(t.label(Lang::Sw))
-        ));
+        out.push_str(&format!("<option value=\"{}\"{sel}>{}</option>", t.code(), escape(t.label(lang))));
     }
     out.push_str("</select>");
     out
@@ -186,14 +203,16 @@ fn route_form(
     errors: &HashMap<String, Vec<String>>,
     check: bool,
 ) -> String {
+    let lang = caller.lang;
+    let l = |both: &str| escape(tr(lang, both));
     let resolver = Resolver::new(Gazetteer::embedded());
     let note = |text: &str| if check { resolution_note(&resolver, text) } else { String::new() };
     let text = |name: &str, label: &str, hint: &str| {
         let v = f.one(name);
         format!(
             "<label for=\"{name}\">{}</label><span class=\"hint\">{}</span><input type=\"text\" id=\"{name}\" name=\"{name}\" value=\"{}\">{}{}",
-            escape(label),
-            escape(hint),
+            l(label),
+            l(hint),
             escape(&v),
             note(&v),
             field_error(errors, name)
@@ -202,7 +221,7 @@ fn route_form(
     let number = |name: &str, label: &str| {
         format!(
             "<label for=\"{name}\">{}</label><input type=\"number\" min=\"0\" id=\"{name}\" name=\"{name}\" value=\"{}\">{}",
-            escape(label),
+            l(label),
             escape(&f.one(name)),
             field_error(errors, name)
         )
@@ -210,7 +229,7 @@ fn route_form(
     let month = |name: &str, label: &str| {
         format!(
             "<label for=\"{name}\">{}</label><input type=\"month\" id=\"{name}\" name=\"{name}\" value=\"{}\">{}",
-            escape(label),
+            l(label),
             escape(&f.one(name)),
             field_error(errors, name)
         )
@@ -230,31 +249,38 @@ fn route_form(
         .map(|r| format!("<option{}>{}</option>", if f.one("round") == *r { " selected" } else { "" }, escape(r)))
         .collect();
     format!(
-        "<p id=\"draft-note\" class=\"hint\" role=\"status\" hidden>A draft kept on this device was restored / Rasimu imerejeshwa. <button type=\"button\" id=\"draft-discard\">Discard it / Ifute</button></p>\
+        "<p id=\"draft-note\" class=\"hint\" role=\"status\" hidden>{l_draft} <button type=\"button\" id=\"draft-discard\">{l_discard}</button></p>\
          <form id=\"route-form\" data-draft=\"{draft}\" method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label for=\"round\">Collection round / Awamu</label><select id=\"round\" name=\"round\">{round_options}</select>{re}\
+         <label for=\"round\">{l_round}</label><select id=\"round\" name=\"round\">{round_options}</select>{re}\
          {origin}\
-         <label for=\"transit\">Transit points, one per line in travel order / Mahali palipopitiwa, kimoja kwa kila mstari</label><textarea id=\"transit\" name=\"transit\" rows=\"4\">{transit}</textarea>{tn}{te}\
+         <label for=\"transit\">{l_transit}</label><textarea id=\"transit\" name=\"transit\" rows=\"4\">{transit}</textarea>{tn}{te}\
          {dest}{expl}\
          {types}{sectors}{transport}{recruitment}{relation}\
          {victims}{female}{male}{children}{adults}{ps}{pe}{source}{confidence}\
-         <label for=\"notes\">Notes — never names, phone or ID numbers / Maelezo</label><textarea id=\"notes\" name=\"notes\" rows=\"3\">{notes}</textarea>{ne}\
-         <button type=\"submit\" name=\"action\" value=\"check\">Check places / Kagua maeneo</button><button type=\"submit\" name=\"action\" value=\"save\">Save route / Hifadhi</button></form>",
+         <label for=\"notes\">{l_notes}</label><textarea id=\"notes\" name=\"notes\" rows=\"3\">{notes}</textarea>{ne}\
+         <button type=\"submit\" name=\"action\" value=\"check\">{l_check}</button><button type=\"submit\" name=\"action\" value=\"save\">{l_save}</button></form>",
+        l_draft = l("A draft kept on this device was restored. / Rasimu iliyohifadhiwa kwenye kifaa hiki imerejeshwa."),
+        l_discard = l("Discard it / Ifute"),
+        l_round = l("Collection round / Awamu"),
+        l_transit = l("Transit points, one per line in travel order / Mahali palipopitiwa, kimoja kwa kila mstari kwa mpangilio wa safari"),
+        l_notes = l("Notes — never names, phone or ID numbers / Maelezo — kamwe si majina, nambari za simu au vitambulisho"),
+        l_check = l("Check places / Kagua maeneo"),
+        l_save = l("Save route / Hifadhi njia"),
         csrf = escape(&caller.csrf),
         draft = escape(&draft_key(caller, target)),
         action = target.url(),
         re = field_error(errors, "round"),
-        origin = text("origin", "Origin / Asili", " — required"),
+        origin = text("origin", "Origin / Asili", " — required /  — lazima"),
         transit = escape(&transit),
         tn = if transit_notes.is_empty() { transit_notes } else { format!("<div class=\"place-note\">{transit_notes}</div>") },
         te = field_error(errors, "transit"),
-        dest = text("intended_destination", "Intended destination / Mahali palipokusudiwa", " — this or the place of exploitation"),
+        dest = text("intended_destination", "Intended destination / Mahali palipokusudiwa", " — this or the place of exploitation /  — hii au mahali pa unyonyaji"),
         expl = text("exploitation_place", "Place of exploitation / Mahali pa unyonyaji", ""),
-        types = choices::<ExploitationType>("exploitation_types", "Forms of exploitation / Aina za unyonyaji", &f.all("exploitation_types")) + &field_error(errors, "exploitation_types"),
-        sectors = choices::<Sector>("sectors", "Sectors / Sekta", &f.all("sectors")),
-        transport = choices::<TransportMode>("transport_modes", "Transport / Usafiri", &f.all("transport_modes")),
-        recruitment = choices::<RecruitmentMethod>("recruitment_methods", "Recruitment / Uajiri", &f.all("recruitment_methods")),
-        relation = choices::<RecruiterRelationship>("recruiter_relationship", "Recruiter / Mwajiri", &f.all("recruiter_relationship")),
+        types = choices::<ExploitationType>(lang, "exploitation_types", "Forms of exploitation / Aina za unyonyaji", &f.all("exploitation_types")) + &field_error(errors, "exploitation_types"),
+        sectors = choices::<Sector>(lang, "sectors", "Sectors / Sekta", &f.all("sectors")),
+        transport = choices::<TransportMode>(lang, "transport_modes", "Transport / Usafiri", &f.all("transport_modes")),
+        recruitment = choices::<RecruitmentMethod>(lang, "recruitment_methods", "Recruitment / Uajiri", &f.all("recruitment_methods")),
+        relation = choices::<RecruiterRelationship>(lang, "recruiter_relationship", "Recruiter / Mwajiri", &f.all("recruiter_relationship")),
         victims = number("victims", "Estimated number of people / Idadi ya makadirio"),
         female = number("female", "Female / Wanawake"),
         male = number("male", "Male / Wanaume"),
@@ -262,8 +288,8 @@ fn route_form(
         adults = number("adults", "18 or older / Watu wazima"),
         ps = month("period_start", "First month seen / Mwezi wa kwanza"),
         pe = month("period_end", "Last month seen / Mwezi wa mwisho"),
-        source = select::<KnowledgeSource>("source", "How you know / Mnajuaje", Some(&f.one("source"))),
-        confidence = select::<Confidence>("confidence", "Confidence / Uhakika", Some(&f.one("confidence"))),
+        source = select::<KnowledgeSource>(lang, "source", "How you know / Mnajuaje", Some(&f.one("source"))),
+        confidence = select::<Confidence>(lang, "confidence", "Confidence / Uhakika", Some(&f.one("confidence"))),
         notes = escape(&f.one("notes")),
         ne = field_error(errors, "notes"),
     )
@@ -483,18 +509,23 @@ pub async fn show_report(
     let saved = raw.is_some_and(|q| q.split('&').any(|p| p == "saved=1"));
     let mut body = String::new();
     if saved {
-        body.push_str("<p class=\"ok\" role=\"status\">Changes saved / Mabadiliko yamehifadhiwa.</p>");
+        body.push_str(&format!(
+            "<p class=\"ok\" role=\"status\">{}</p>",
+            tr(caller.lang, "Changes saved. / Mabadiliko yamehifadhiwa.")
+        ));
     }
     body.push_str(&format!(
-        "<p>Status / Hali: <strong>{}</strong> · reference {} · added {} · last changed {}</p>",
-        escape(r.report.status.label(Lang::En)),
+        "<p>{}: <strong>{}</strong> · reference {} · added {} · last changed {}</p>",
+        tr(caller.lang, "Status / Hali"),
+        escape(r.report.status.label(caller.lang)),
         escape(r.report.report_id.as_ref().map_or("—", |x| x.as_str())),
         r.created_at.format("%Y-%m-%d %H:%M"),
         r.updated_at.format("%Y-%m-%d %H:%M")
     ));
-    body.push_str(
-        "<h2>History / Historia</h2><table><thead><tr><th>When</th><th>What</th><th>From</th></tr></thead><tbody>",
-    );
+    body.push_str(&format!(
+        "<h2>{}</h2><table><thead><tr><th>When</th><th>What</th><th>From</th></tr></thead><tbody>",
+        tr(caller.lang, "History / Historia")
+    ));
     for (when, change, source) in &history {
         body.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -508,7 +539,7 @@ pub async fn show_report(
     }
     body.push_str("</tbody></table>");
     if policy::can_write_report(&caller, r.report.organisation) {
-        body.push_str("<h2>Edit / Hariri</h2>");
+        body.push_str(&format!("<h2>{}</h2>", tr(caller.lang, "Edit / Hariri")));
         body.push_str(&route_form(&caller, target, &rounds, &form_from_report(&r, &round), &HashMap::new(), false));
     }
     let attributes =
@@ -579,7 +610,7 @@ pub async fn my_reports(
         String::new()
     };
     let body = if saved {
-        format!("<p class=\"ok\" role=\"status\">Route saved / Njia imehifadhiwa.</p>{body}")
+        format!("<p class=\"ok\" role=\"status\">{}</p>{body}", tr(caller.lang, "Route saved. / Njia imehifadhiwa."))
     } else {
         body
     };

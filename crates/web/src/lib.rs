@@ -147,6 +147,7 @@ pub fn app(store: Store) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/assets/form.js", get(form_script))
         .route("/logout", post(pages::logout))
+        .route("/lang/{code}", get(pages::choose_language))
         .route("/dashboard", get(pages::dashboard))
         .route("/dashboard/{file}", get(pages::report_download))
         .route("/dashboard/county/{iso}", get(pages::county))
@@ -270,6 +271,11 @@ async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> R
                     csrf: s.csrf,
                     token_hash: hash,
                     cookie: is_cookie,
+                    lang: if cookie(&headers, "vjt_lang").as_deref() == Some("sw") {
+                        vjt_domain::Lang::Sw
+                    } else {
+                        vjt_domain::Lang::En
+                    },
                 });
             }
         }

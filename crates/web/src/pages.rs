@@ -24,6 +24,28 @@ fn login_page(message: Option<&str>) -> String {
     )
 }
 
+/// GET /lang/{en|sw}: remembers the language for the pages and goes back to the page it came from.
+pub async fn choose_language(axum::extract::Path(code): axum::extract::Path<String>, headers: HeaderMap) -> Response {
+    let code = if code == "sw" { "sw" } else { "en" };
+    // Back to the same site only: the path of the referring page, when it is this server's.
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.strip_prefix(host))
+        .filter(|path| path.starts_with('/') && !path.starts_with("//"))
+        .map(|path| path.split('#').next().unwrap_or("/").to_string())
+        .unwrap_or_else(|| "/dashboard".to_string());
+    let mut res = Redirect::to(&back).into_response();
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    let cookie = format!("vjt_lang={code}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly");
+    if let Ok(v) = header::HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
 pub async fn home(caller: Option<Caller>) -> Redirect {
     Redirect::to(if caller.is_some() { "/dashboard" } else { "/login" })
 }
@@ -149,6 +171,10 @@ pub async fn dashboard(
     axum::extract::Query(q): axum::extract::Query<DashboardQuery>,
 ) -> Response {
     let Some(caller) = caller else { return Redirect::to("/login").into_response() };
+    let mut q = q;
+    if q.lang.is_none() && caller.lang == Lang::Sw {
+        q.lang = Some("sw".into());
+    }
     let view = scope(&caller);
     let (filters, lang) = (q.filters(), q.lang());
     // One page per scope and choice, made again only after a report changes: analysing every

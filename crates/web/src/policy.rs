@@ -1,6 +1,6 @@
 //! Who may see and do what. Every page and API route asks these functions; nothing else decides.
 
-use vjt_domain::{OrganisationId, Role};
+use vjt_domain::{Lang, OrganisationId, Role};
 
 /// The signed-in user behind a request.
 #[derive(Debug, Clone)]
@@ -13,6 +13,8 @@ pub struct Caller {
     pub token_hash: String,
     /// True for a browser session (cookie), false for an API token.
     pub cookie: bool,
+    /// The language the pages are shown in (the `vjt_lang` cookie; English by default).
+    pub lang: Lang,
 }
 
 /// Which reports an analysis or a listing covers for a caller.
@@ -101,6 +103,7 @@ mod tests {
             csrf: String::new(),
             token_hash: String::new(),
             cookie: false,
+            lang: Lang::En,
         }
     }
 

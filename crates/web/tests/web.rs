@@ -420,10 +420,18 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
     let blank = get_page(&app, "/reports/new", &cookie).await;
     assert_eq!(blank.status, StatusCode::OK);
-    assert!(
-        blank.body.contains("name=\"origin\"") && blank.body.contains("Kazi ya kulazimishwa"),
-        "Kiswahili labels on the form"
-    );
+    assert!(blank.body.contains("name=\"origin\"") && blank.body.contains("Forced labour"));
+    // The language switch: one cookie, every page of the form in Kiswahili.
+    let switched = get_page(&app, "/lang/sw", &cookie).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let lang_cookie = switched.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert_eq!(lang_cookie, "vjt_lang=sw");
+    let sw = get_page(&app, "/reports/new", &format!("{cookie}; {lang_cookie}")).await;
+    assert!(sw.body.contains("<html lang=\"sw\""));
+    assert!(sw.body.contains("Kazi ya kulazimishwa") && sw.body.contains(">Asili</label>"), "Kiswahili labels");
+    assert!(!sw.body.contains("Forced labour") && sw.body.contains("href=\"/lang/en\""), "and a way back");
+    let dash = get_page(&app, "/dashboard", &format!("{cookie}; {lang_cookie}")).await;
+    assert!(dash.body.contains("Muhtasari"), "the dashboard follows the chosen language");
 
     // Checking places shows where each name resolves, without saving.
     let fields = "round=Kenya+2020&origin=Kakamega&transit=Busia%0D%0ANakuru&intended_destination=Nrb&exploitation_types=domestic_servitude&victims=7";
@@ -935,7 +943,7 @@ async fn a_report_is_edited_with_its_history_shown_and_others_cannot() {
     assert!(list.body.contains(&format!("href=\"/reports/{id}\"")), "the list links to each report");
     let shown = get_page(&app, &format!("/reports/{id}"), &cookie).await;
     assert_eq!(shown.status, StatusCode::OK);
-    assert!(shown.body.contains("History / Historia") && shown.body.contains("value=\"Kakamega\""), "prefilled");
+    assert!(shown.body.contains("<h2>History</h2>") && shown.body.contains("value=\"Kakamega\""), "prefilled");
     assert!(shown.body.contains("Busia\nNakuru</textarea>"), "transit points one per line, in order");
 
     // A mistake keeps what was typed; a good edit is saved and recorded.
