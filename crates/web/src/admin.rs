@@ -176,6 +176,28 @@ async fn refuse(state: &AppState, caller: &Caller, reason: String) -> Response {
     render(state, caller, "", &reason, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
+/// Stores what a form described once it parsed, then back to the page; a name already taken is
+/// the user's mistake and is explained, anything else is the server's.
+async fn save_new<T: Send + 'static>(
+    state: &AppState,
+    caller: &Caller,
+    parsed: Result<T, String>,
+    done: &str,
+    work: impl FnOnce(&mut vjt_store::Store, T) -> Result<(), StoreError> + Send + 'static,
+) -> Response {
+    let new = match parsed {
+        Ok(n) => n,
+        Err(reason) => return refuse(state, caller, reason).await,
+    };
+    match state.with_store(move |s| work(s, new)).await {
+        Ok(()) => back(done),
+        Err(e @ (StoreError::DuplicateOrganisation(_) | StoreError::DuplicateRound(_))) => {
+            refuse(state, caller, e.to_string()).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct NewOrganisationForm {
     name: String,
@@ -204,23 +226,12 @@ pub async fn add_organisation(
             },
         })
     })();
-    let new = match parsed {
-        Ok(n) => n,
-        Err(reason) => return refuse(&state, &caller, reason).await,
-    };
     let user = caller.user_id;
-    let added = state
-        .with_store(move |s| -> Result<_, StoreError> {
-            let o = s.add_organisation(&new)?;
-            s.audit(Some(user), "organisation_added", o.name.as_str())?;
-            Ok(())
-        })
-        .await;
-    match added {
-        Ok(()) => back("organisation"),
-        Err(e @ StoreError::DuplicateOrganisation(_)) => refuse(&state, &caller, e.to_string()).await,
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    save_new(&state, &caller, parsed, "organisation", move |s, new| {
+        let o = s.add_organisation(&new)?;
+        s.audit(Some(user), "organisation_added", o.name.as_str())
+    })
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -244,23 +255,12 @@ pub async fn add_round(State(state): State<AppState>, caller: Option<Caller>, Fo
         let span = DateSpan::new(date("From", &f.start)?, date("To", &f.end)?).map_err(|e| e.to_string())?;
         Ok(NewRound { name: RoundName::parse(&f.name).map_err(|e| format!("Name: {e}"))?, span })
     })();
-    let new = match parsed {
-        Ok(n) => n,
-        Err(reason) => return refuse(&state, &caller, reason).await,
-    };
     let user = caller.user_id;
-    let added = state
-        .with_store(move |s| -> Result<_, StoreError> {
-            let r = s.add_round(&new)?;
-            s.audit(Some(user), "round_added", r.name.as_str())?;
-            Ok(())
-        })
-        .await;
-    match added {
-        Ok(()) => back("round"),
-        Err(e @ StoreError::DuplicateRound(_)) => refuse(&state, &caller, e.to_string()).await,
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    save_new(&state, &caller, parsed, "round", move |s, new| {
+        let r = s.add_round(&new)?;
+        s.audit(Some(user), "round_added", r.name.as_str())
+    })
+    .await
 }
 
 #[derive(serde::Deserialize)]
