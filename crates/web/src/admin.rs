@@ -74,6 +74,7 @@ async fn render(state: &AppState, caller: &Caller, message: &str, error: &str, s
     };
     let names: HashMap<OrganisationId, String> = orgs.iter().map(|o| (o.id, o.name.to_string())).collect();
     let csrf = escape(&caller.csrf);
+    let t = |both: &str| escape(crate::forms::tr(caller.lang, both));
     let mut body = String::new();
     if !message.is_empty() {
         body.push_str(&format!("<p class=\"ok\" role=\"status\">{}</p>", escape(message)));
@@ -83,7 +84,13 @@ async fn render(state: &AppState, caller: &Caller, message: &str, error: &str, s
     }
 
     if policy::can_manage_network(caller) {
-        body.push_str("<h2>Organisations / Mashirika</h2><table><thead><tr><th>Name</th><th>Kind</th><th>Country</th></tr></thead><tbody>");
+        body.push_str(&format!(
+            "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            t("Organisations / Mashirika"),
+            t("Name / Jina"),
+            t("Kind / Aina"),
+            t("Country / Nchi")
+        ));
         for o in &orgs {
             body.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -105,11 +112,21 @@ async fn render(state: &AppState, caller: &Caller, message: &str, error: &str, s
             .collect();
         body.push_str(&format!(
             "</tbody></table><form method=\"post\" action=\"/admin/organisations\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <label>Name <input name=\"name\" required maxlength=\"200\"></label><label>Kind <select name=\"kind\">{kinds}</select></label>\
-             <label>Country (ISO code) <input name=\"country\" value=\"KE\" size=\"3\" maxlength=\"2\"></label><button>Add organisation</button></form>"
+             <label>{name} <input name=\"name\" required maxlength=\"200\"></label><label>{kind} <select name=\"kind\">{kinds}</select></label>\
+             <label>{country} <input name=\"country\" value=\"KE\" size=\"3\" maxlength=\"2\"></label><button>{add}</button></form>",
+            name = t("Name / Jina"),
+            kind = t("Kind / Aina"),
+            country = t("Country (ISO code) / Nchi (msimbo wa ISO)"),
+            add = t("Add organisation / Ongeza shirika"),
         ));
 
-        body.push_str("<h2>Collection rounds / Awamu</h2><table><thead><tr><th>Name</th><th>From</th><th>To</th></tr></thead><tbody>");
+        body.push_str(&format!(
+            "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            t("Collection rounds / Awamu za ukusanyaji"),
+            t("Name / Jina"),
+            t("From / Kuanzia"),
+            t("To / Hadi")
+        ));
         for r in &rounds {
             body.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -120,13 +137,24 @@ async fn render(state: &AppState, caller: &Caller, message: &str, error: &str, s
         }
         body.push_str(&format!(
             "</tbody></table><form method=\"post\" action=\"/admin/rounds\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-             <label>Name <input name=\"name\" required maxlength=\"100\" placeholder=\"Kenya 2021\"></label>\
-             <label>From <input type=\"date\" name=\"start\" required></label><label>To <input type=\"date\" name=\"end\" required></label>\
-             <button>Add round</button></form>"
+             <label>{name} <input name=\"name\" required maxlength=\"100\" placeholder=\"Kenya 2021\"></label>\
+             <label>{from} <input type=\"date\" name=\"start\" required></label><label>{to} <input type=\"date\" name=\"end\" required></label>\
+             <button>{add}</button></form>",
+            name = t("Name / Jina"),
+            from = t("From / Kuanzia"),
+            to = t("To / Hadi"),
+            add = t("Add round / Ongeza awamu"),
         ));
     }
 
-    body.push_str("<h2>Users / Watumiaji</h2><table><thead><tr><th>E-mail</th><th>Organisation</th><th>Role</th><th>State</th><th></th></tr></thead><tbody>");
+    body.push_str(&format!(
+        "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
+        t("Users / Watumiaji"),
+        t("E-mail / Barua pepe"),
+        t("Organisation / Shirika"),
+        t("Role / Jukumu"),
+        t("State / Hali")
+    ));
     for u in users.iter().filter(|u| policy::can_manage_users_of(caller, u.organisation)) {
         // Nobody disables themselves, and an organisation's administrator cannot touch roles
         // they could not grant.
@@ -159,14 +187,21 @@ async fn render(state: &AppState, caller: &Caller, message: &str, error: &str, s
         .collect();
     body.push_str(&format!(
         "</tbody></table><form method=\"post\" action=\"/admin/users\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label>E-mail <input type=\"email\" name=\"email\" required></label><label>Organisation <select name=\"organisation\">{org_options}</select></label>\
-         <label>Role <select name=\"role\">{role_options}</select></label>\
-         <label>First password (10 characters or more) <input type=\"password\" name=\"password\" required minlength=\"10\" autocomplete=\"new-password\"></label>\
-         <button>Add user</button></form>"
+         <label>{email} <input type=\"email\" name=\"email\" required></label><label>{org} <select name=\"organisation\">{org_options}</select></label>\
+         <label>{role} <select name=\"role\">{role_options}</select></label>\
+         <label>{password} <input type=\"password\" name=\"password\" required minlength=\"10\" autocomplete=\"new-password\"></label>\
+         <button>{add}</button></form>",
+        email = t("E-mail / Barua pepe"),
+        org = t("Organisation / Shirika"),
+        role = t("Role / Jukumu"),
+        password = t("First password (10 characters or more) / Nenosiri la kwanza (herufi 10 au zaidi)"),
+        add = t("Add user / Ongeza mtumiaji"),
     ));
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Administration — vjt</title><style>{STYLE}</style></head><body><nav>{}</nav><h1>Administration / Usimamizi</h1>{body}</body></html>",
-        crate::forms::nav_links(caller)
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} — vjt</title><style>{STYLE}</style></head><body><nav>{}</nav><h1>{title}</h1>{body}</body></html>",
+        crate::forms::nav_links(caller),
+        code = if caller.lang == Lang::Sw { "sw" } else { "en" },
+        title = t("Administration / Usimamizi"),
     );
     (status, Html(html)).into_response()
 }

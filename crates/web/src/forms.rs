@@ -641,21 +641,33 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
         Err(e) => return ApiError::from(e).into_response(),
     };
     let csrf = escape(&caller.csrf);
-    let mut body = String::from("<h2>Reports to review</h2><table><tbody>");
+    let l = |both: &str| tr(caller.lang, both).to_string();
+    let mut body = format!("<h2>{}</h2><table><tbody>", l("Reports to review / Ripoti za kukagua"));
     for r in &reports {
         let path: Vec<&str> = r.report.journey.stops().map(|(_, st)| st.text.as_str()).collect();
         body.push_str(&format!(
-            "<tr><td>#{id}</td><td>{route}</td><td><form method=\"post\" action=\"/review/reports/{id}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button name=\"decision\" value=\"verified\">Verify</button><button name=\"decision\" value=\"rejected\">Reject</button></form></td></tr>",
+            "<tr><td>#{id}</td><td>{route}</td><td><form method=\"post\" action=\"/review/reports/{id}\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><button name=\"decision\" value=\"verified\">{verify}</button><button name=\"decision\" value=\"rejected\">{reject}</button></form></td></tr>",
             id = r.id.0,
-            route = escape(&path.join(" → "))
+            route = escape(&path.join(" → ")),
+            verify = l("Verify / Thibitisha"),
+            reject = l("Reject / Kataa"),
         ));
     }
     if reports.is_empty() {
-        body.push_str("<tr><td>Nothing to review: every report has been verified or rejected.</td></tr>");
+        body.push_str(&format!(
+            "<tr><td>{}</td></tr>",
+            l("Nothing to review: every report has been verified or rejected. / Hakuna cha kukagua: kila ripoti imethibitishwa au kukataliwa.")
+        ));
     }
-    body.push_str("</tbody></table><h2>Unresolved places</h2><table><tbody>");
+    body.push_str(&format!(
+        "</tbody></table><h2>{}</h2><table><tbody>",
+        l("Unresolved places / Maeneo yasiyotambuliwa")
+    ));
     if unresolved.is_empty() {
-        body.push_str("<tr><td>Every place name has been matched.</td></tr>");
+        body.push_str(&format!(
+            "<tr><td>{}</td></tr>",
+            l("Every place name has been matched. / Kila jina la mahali limetambuliwa.")
+        ));
     }
     let resolver = Resolver::new(Gazetteer::embedded());
     let g = Gazetteer::embedded();
@@ -671,16 +683,25 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
             })
             .collect();
         let form = if options.is_empty() {
-            "no guess".to_string()
+            l("no guess / hakuna pendekezo")
         } else {
             format!(
-                "<form method=\"post\" action=\"/review/places\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"text\" value=\"{}\"><select name=\"place\">{options}</select><button>Decide</button></form>",
-                escape(&u.text)
+                "<form method=\"post\" action=\"/review/places\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"text\" value=\"{}\"><select name=\"place\">{options}</select><button>{decide}</button></form>",
+                escape(&u.text),
+                decide = l("Decide / Amua")
             )
         };
-        body.push_str(&format!("<tr><td>{}</td><td>{} report(s)</td><td>{form}</td></tr>", escape(&u.text), u.reports));
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{} {}</td><td>{form}</td></tr>",
+            escape(&u.text),
+            u.reports,
+            l("report(s) / ripoti")
+        ));
     }
-    body.push_str("</tbody></table><h2>Likely duplicates</h2><table><tbody>");
+    body.push_str(&format!(
+        "</tbody></table><h2>{}</h2><table><tbody>",
+        l("Likely duplicates / Ripoti zinazoonekana kuwa njia moja")
+    ));
     let mut suggested = 0;
     if let Ok(doc) = doc {
         for c in doc["duplicates"]["clusters"]
@@ -699,14 +720,19 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
                 .collect();
             suggested += 1;
             body.push_str(&format!(
-                "<tr><td>{}</td><td><form method=\"post\" action=\"/review/duplicates\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"key\" value=\"{}\"><button name=\"decision\" value=\"confirmed\">Same route</button><button name=\"decision\" value=\"split\">Different routes</button></form></td></tr>",
+                "<tr><td>{}</td><td><form method=\"post\" action=\"/review/duplicates\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"key\" value=\"{}\"><button name=\"decision\" value=\"confirmed\">{same}</button><button name=\"decision\" value=\"split\">{different}</button></form></td></tr>",
                 members.join(", "),
-                escape(key)
+                escape(key),
+                same = l("Same route / Njia ileile"),
+                different = l("Different routes / Njia tofauti")
             ));
         }
     }
     if suggested == 0 {
-        body.push_str("<tr><td>No routes reported by more than one organisation wait for a decision.</td></tr>");
+        body.push_str(&format!(
+            "<tr><td>{}</td></tr>",
+            l("No routes reported by more than one organisation wait for a decision. / Hakuna njia zilizoripotiwa na zaidi ya shirika moja zinazosubiri uamuzi.")
+        ));
     }
     body.push_str("</tbody></table>");
     Html(page(&caller, "Review queue / Ukaguzi", &body)).into_response()

@@ -411,13 +411,19 @@ pub async fn county(
         (county.iso == iso).then_some(county.name)
     });
     let Some(name) = gazetteer_name else { return (StatusCode::NOT_FOUND, "not found").into_response() };
+    let lang = caller.lang;
+    let l = |both: &str| crate::forms::tr(lang, both).to_string();
+    let title = if lang == Lang::Sw { format!("Kaunti ya {name}") } else { format!("{name} county") };
     let qs = q.query_string();
     let back =
         if qs.is_empty() { "/dashboard".to_string() } else { format!("/dashboard?{}", qs.replace('&', "&amp;")) };
-    let mut body = format!("<p><a href=\"{back}\">← Dashboard</a></p>");
+    let mut body = format!("<p><a href=\"{back}\">← {}</a></p>", l("Dashboard / Dashibodi"));
     let Some(c) = counties.iter().find(|c| c["iso"] == iso.as_str()) else {
-        body.push_str("<p>No route in what you may see touches this county.</p>");
-        return Html(crate::forms::page(&caller, &format!("{name} county"), &body)).into_response();
+        body.push_str(&format!(
+            "<p>{}</p>",
+            l("No route in what you may see touches this county. / Hakuna njia unayoweza kuona inayogusa kaunti hii.")
+        ));
+        return Html(crate::forms::page(&caller, &title, &body)).into_response();
     };
     // Ranked among the counties some route touches (the document lists all 47).
     let active = |c: &serde_json::Value| {
@@ -432,21 +438,38 @@ pub async fn county(
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let rank = ranked.iter().position(|(i, _)| *i == iso).map_or(0, |p| p + 1);
+    let score = c["risk_score"].as_f64().unwrap_or(0.0);
+    let band = vjt_render::Catalogue::new(lang).t(&format!("band_{}", c["risk_band"].as_str().unwrap_or("low")));
+    let region = escape(c["region"].as_str().unwrap_or(""));
+    body.push_str(&if lang == Lang::Sw {
+        format!(
+            "<p>Kiashiria cha hatari <strong>{score:.0}</strong> kati ya 100 ({}), nafasi ya {rank} kati ya kaunti {} zenye shughuli. Kanda: {region}.</p>",
+            escape(&band),
+            ranked.len()
+        )
+    } else {
+        format!(
+            "<p>Risk index <strong>{score:.0}</strong> of 100 ({}), {} of the {} counties with activity. Region: {region}.</p>",
+            escape(&band),
+            ordinal(rank),
+            ranked.len()
+        )
+    });
     body.push_str(&format!(
-        "<p>Risk index <strong>{:.0}</strong> of 100 ({}), {} of the {} counties with activity. Region: {}.</p>",
-        c["risk_score"].as_f64().unwrap_or(0.0),
-        escape(&c["risk_band"].as_str().unwrap_or("").replace('_', " ")),
-        ordinal(rank),
-        ranked.len(),
-        escape(c["region"].as_str().unwrap_or(""))
+        "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        l("Reports by role / Ripoti kwa nafasi"),
+        l("As / Kama"),
+        l("Reports / Ripoti"),
+        l("Victims / Waathiriwa"),
+        l("Organisations / Mashirika")
     ));
-    body.push_str("<h2>Reports by role</h2><table><thead><tr><th>As</th><th>Reports</th><th>Victims</th><th>Organisations</th></tr></thead><tbody>");
     for (key, label) in [
-        ("origin", "Origin"),
-        ("transit", "Transit"),
-        ("destination", "Intended destination"),
-        ("exploitation", "Place of exploitation"),
+        ("origin", "Origin / Asili"),
+        ("transit", "Transit / Kupitia"),
+        ("destination", "Intended destination / Mahali palipokusudiwa"),
+        ("exploitation", "Place of exploitation / Mahali pa unyonyaji"),
     ] {
+        let label = l(label);
         let r = &c[key];
         body.push_str(&format!(
             "<tr><td>{label}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -455,21 +478,27 @@ pub async fn county(
             figure(&r["organisations"])
         ));
     }
-    body.push_str("</tbody></table><h2>What the risk index is made of</h2><table><tbody>");
+    body.push_str(&format!(
+        "</tbody></table><h2>{}</h2><table><tbody>",
+        l("What the risk index is made of / Kiashiria cha hatari kimetokana na nini")
+    ));
     for (k, label) in [
-        ("origin", "Reported as an origin"),
-        ("transit", "Reported as a transit point"),
-        ("destination", "Reported as a destination or place of exploitation"),
-        ("victims", "Estimated victims"),
-        ("organisations", "Organisations reporting it"),
-        ("corroborated", "Routes reported by several organisations"),
+        ("origin", "Reported as an origin / Imeripotiwa kama asili"),
+        ("transit", "Reported as a transit point / Imeripotiwa kama kituo cha kupitia"),
+        ("destination", "Reported as a destination or place of exploitation / Imeripotiwa kama mahali palipokusudiwa au pa unyonyaji"),
+        ("victims", "Estimated victims / Makadirio ya waathiriwa"),
+        ("organisations", "Organisations reporting it / Mashirika yaliyoiripoti"),
+        ("corroborated", "Routes reported by several organisations / Njia zilizoripotiwa na mashirika kadhaa"),
     ] {
         let points = c["components"][k].as_f64().unwrap_or(0.0);
-        body.push_str(&format!("<tr><td>{label}</td><td>{points:.1} points</td></tr>"));
+        body.push_str(&format!("<tr><td>{}</td><td>{points:.1} {}</td></tr>", l(label), l("points / alama")));
     }
     body.push_str("</tbody></table>");
     let corridors = doc["corridors"]["county"].as_array().cloned().unwrap_or_default();
-    for (title, end, other) in [("Routes from here", "from", "to"), ("Routes ending here", "to", "from")] {
+    for (heading, end, other) in [
+        ("Routes from here / Njia zinazoanzia hapa", "from", "to"),
+        ("Routes ending here / Njia zinazoishia hapa", "to", "from"),
+    ] {
         let rows: Vec<String> = corridors
             .iter()
             .filter(|k| k[end]["county"] == iso.as_str() && k[end]["kind"] == "county")
@@ -484,8 +513,11 @@ pub async fn county(
             .collect();
         if !rows.is_empty() {
             body.push_str(&format!(
-                "<h2>{title}</h2><table><thead><tr><th>{}</th><th>Reports</th><th>Victims</th></tr></thead><tbody>{}</tbody></table>",
-                if end == "from" { "To" } else { "From" },
+                "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+                l(heading),
+                l(if end == "from" { "To / Kwenda" } else { "From / Kutoka" }),
+                l("Reports / Ripoti"),
+                l("Victims / Waathiriwa"),
                 rows.concat()
             ));
         }
@@ -508,11 +540,17 @@ pub async fn county(
         .collect();
     if !places.is_empty() {
         body.push_str(&format!(
-            "<h2>Places in the county</h2><table><thead><tr><th>Place</th><th>Origin</th><th>Transit</th><th>Destination</th><th>Exploitation</th></tr></thead><tbody>{}</tbody></table>",
+            "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            l("Places in the county / Maeneo ndani ya kaunti"),
+            l("Place / Mahali"),
+            l("Origin / Asili"),
+            l("Transit / Kupitia"),
+            l("Destination / Mahali palipokusudiwa"),
+            l("Exploitation / Unyonyaji"),
             places.concat()
         ));
     }
-    Html(crate::forms::page(&caller, &format!("{name} county"), &body)).into_response()
+    Html(crate::forms::page(&caller, &title, &body)).into_response()
 }
 
 fn ordinal(n: usize) -> String {

@@ -123,8 +123,10 @@ table{border-collapse:collapse;width:100%;font-size:14px}td,th{border-bottom:1px
 
 fn page(caller: &Caller, body: &str) -> String {
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Import — vjt</title><style>{STYLE}</style></head><body><nav>{}</nav><h1>Import / Ingiza</h1>{body}</body></html>",
-        crate::forms::nav_links(caller)
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} — vjt</title><style>{STYLE}</style></head><body><nav>{}</nav><h1>{title}</h1>{body}</body></html>",
+        crate::forms::nav_links(caller),
+        code = if caller.lang == vjt_domain::Lang::Sw { "sw" } else { "en" },
+        title = crate::forms::tr(caller.lang, "Import / Ingiza"),
     )
 }
 
@@ -156,16 +158,25 @@ pub async fn form(State(state): State<AppState>, caller: Option<Caller>) -> Resp
         Ok(x) => x,
         Err(e) => return ApiError::from(e).into_response(),
     };
+    let t = |both: &str| escape(crate::forms::tr(caller.lang, both));
     let body = format!(
-        "<p>CSV or Excel files in the import template's layout, KoBoToolbox or ODK exports (with their repeat \
-         sheets or files), CTDC or UNODC tables. First you see what would be imported and every problem, cell by cell; \
-         nothing is written until you confirm.</p>\
+        "<p>{intro}</p>\
          <form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label for=\"files\">Files / Mafaili</label><input type=\"file\" id=\"files\" name=\"files\" multiple required accept=\".csv,.xlsx,.xlsm,.xls,.ods\">\
-         <label for=\"organisation\">Organisation, for rows without one</label><select id=\"organisation\" name=\"organisation\"><option value=\"\">— from the file —</option>{orgs}</select>\
-         <label for=\"round\">Round, for rows without one</label><select id=\"round\" name=\"round\"><option value=\"\">— from the file —</option>{rounds}</select>\
-         <br><button type=\"submit\">Check the files / Kagua</button></form>",
+         <label for=\"files\">{l_files}</label><input type=\"file\" id=\"files\" name=\"files\" multiple required accept=\".csv,.xlsx,.xlsm,.xls,.ods\">\
+         <label for=\"organisation\">{l_org}</label><select id=\"organisation\" name=\"organisation\"><option value=\"\">{from_file}</option>{orgs}</select>\
+         <label for=\"round\">{l_round}</label><select id=\"round\" name=\"round\"><option value=\"\">{from_file}</option>{rounds}</select>\
+         <br><button type=\"submit\">{l_check}</button></form>",
+        intro = t("CSV or Excel files in the import template's layout, KoBoToolbox or ODK exports (with their repeat \
+                   sheets or files), CTDC or UNODC tables. First you see what would be imported and every problem, cell by \
+                   cell; nothing is written until you confirm. / Mafaili ya CSV au Excel katika mpangilio wa kiolezo, \
+                   mauzo ya KoBoToolbox au ODK, au majedwali ya CTDC au UNODC. Kwanza unaona kitakachoingizwa na kila \
+                   tatizo, seli kwa seli; hakuna kinachohifadhiwa hadi uthibitishe."),
         csrf = escape(&caller.csrf),
+        l_files = t("Files / Mafaili"),
+        l_org = t("Organisation, for rows without one / Shirika, kwa safu zisizo na shirika"),
+        l_round = t("Round, for rows without one / Awamu, kwa safu zisizo na awamu"),
+        from_file = t("— from the file — / — kutoka kwenye faili —"),
+        l_check = t("Check the files / Kagua mafaili"),
         orgs = options(&orgs, ""),
         rounds = options(&rounds, ""),
     );

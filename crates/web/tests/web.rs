@@ -1074,6 +1074,17 @@ async fn the_network_is_run_from_the_browser_each_role_within_its_bounds() {
     assert!(
         page.body.contains("Organisations") && page.body.contains("Collection rounds") && page.body.contains("v@x.org")
     );
+    // The coordinator's pages follow the language switch too.
+    let sw = format!("{coord}; vjt_lang=sw");
+    for (uri, kiswahili, english) in [
+        ("/admin", "Ongeza mtumiaji", "Add user"),
+        ("/import", "Kagua mafaili", "Check the files"),
+        ("/review", "Ripoti za kukagua", "Reports to review"),
+        ("/dashboard/county/KE-30", "Kaunti ya Nairobi City", "Nairobi City county"),
+    ] {
+        let page = get_page(&app, uri, &sw).await;
+        assert!(page.body.contains(kiswahili) && !page.body.contains(english), "{uri} in Kiswahili");
+    }
 
     // Organisations and rounds: the coordinator's, with mistakes explained.
     let added =
