@@ -6,7 +6,7 @@ use vjt_domain::Lang;
 
 const MESSAGES: &[(&str, &str, &str)] = &[
     ("title", "Trafficking and high-risk migration routes", "Njia za usafirishaji haramu wa binadamu na uhamiaji hatari"),
-    ("generated", "Made on {date} from {reports} route reports", "Imetengenezwa tarehe {date} kutoka ripoti {reports} za njia"),
+    ("generated", "Made on {date} from {reports} route {reports=report|reports}", "Imetengenezwa tarehe {date} kutoka ripoti {reports} za njia"),
     ("rounds", "Collection rounds: {rounds}", "Awamu za ukusanyaji: {rounds}"),
     ("contents", "Contents", "Yaliyomo"),
     ("sec_summary", "Executive summary", "Muhtasari"),
@@ -19,18 +19,18 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("sec_recommendations", "Recommendations", "Mapendekezo"),
     ("sec_annex", "Annex tables", "Majedwali ya nyongeza"),
     ("sec_sources", "Data sources and attribution", "Vyanzo vya data na utambuzi"),
-    ("sum_reports", "{orgs} organisations submitted {reports} route reports, estimating {victims} victims in all.", "Mashirika {orgs} yaliwasilisha ripoti {reports} za njia, yakikadiria jumla ya waathiriwa {victims}."),
-    ("sum_top_role", "{county} was the most reported county of {role}, in {reports} reports from {orgs} organisations.", "{county} ilikuwa kaunti iliyotajwa zaidi kwa {role}, katika ripoti {reports} kutoka mashirika {orgs}."),
+    ("sum_reports", "{orgs} {orgs=organisation|organisations} submitted {reports} route {reports=report|reports}, estimating {victims} {victims=victim|victims} in all.", "{orgs=Shirika|Mashirika} {orgs} {orgs=liliwasilisha|yaliwasilisha} ripoti {reports} za njia, {orgs=likikadiria|yakikadiria} jumla ya waathiriwa {victims}."),
+    ("sum_top_role", "{county} was the most reported county of {role}, in {reports} {reports=report|reports} from {orgs} {orgs=organisation|organisations}.", "{county} ilikuwa kaunti iliyotajwa zaidi kwa {role}, katika ripoti {reports} kutoka {orgs=shirika|mashirika} {orgs}."),
     ("role_origin", "origin", "asili"),
     ("role_transit", "transit", "kupitia"),
     ("role_destination", "intended destination", "mahali palipokusudiwa"),
     ("role_exploitation", "exploitation", "unyonyaji"),
-    ("sum_top_abroad", "Outside Kenya, {country} was named most often as a destination or place of exploitation ({reports} reports).", "Nje ya Kenya, {country} ilitajwa zaidi kama mahali palipokusudiwa au pa unyonyaji (ripoti {reports})."),
-    ("sum_top_type", "{type} was the most reported form of exploitation ({reports} reports).", "{type} ndiyo aina ya unyonyaji iliyoripotiwa zaidi (ripoti {reports})."),
+    ("sum_top_abroad", "Outside Kenya, {country} was named most often as a destination or place of exploitation ({reports} {reports=report|reports}).", "Nje ya Kenya, {country} ilitajwa zaidi kama mahali palipokusudiwa au pa unyonyaji (ripoti {reports})."),
+    ("sum_top_type", "{type} was the most reported form of exploitation ({reports} {reports=report|reports}).", "{type} ndiyo aina ya unyonyaji iliyoripotiwa zaidi (ripoti {reports})."),
     ("sum_risk", "Regional risk was highest in {counties}.", "Hatari kwa kanda ilikuwa kubwa zaidi katika {counties}."),
-    ("sum_duplicates", "{clusters} routes were reported by more than one organisation; counting each once gives {routes} distinct routes.", "Njia {clusters} ziliripotiwa na zaidi ya shirika moja; kuhesabu kila moja mara moja kunatoa njia {routes} tofauti."),
+    ("sum_duplicates", "{clusters} {clusters=route was|routes were} reported by more than one organisation; counting each once gives {routes} distinct {routes=route|routes}.", "Njia {clusters} ziliripotiwa na zaidi ya shirika moja; kuhesabu kila moja mara moja kunatoa njia {routes} tofauti."),
     ("sum_new_countries", "Countries named for the first time in {round}: {countries}.", "Nchi zilizotajwa kwa mara ya kwanza katika {round}: {countries}."),
-    ("method_who", "Reports came from {orgs} organisations ({kinds}) in {rounds} collection round(s). Each report describes a route, not a person: no personal data about survivors is collected.", "Ripoti zilitoka kwa mashirika {orgs} ({kinds}) katika awamu {rounds} za ukusanyaji. Kila ripoti inaelezea njia, si mtu: hakuna taarifa binafsi za manusura zinazokusanywa."),
+    ("method_who", "Reports came from {orgs} {orgs=organisation|organisations} ({kinds}) in {rounds} collection {rounds=round|rounds}. Each report describes a route, not a person: no personal data about survivors is collected.", "Ripoti zilitoka kwa {orgs=shirika|mashirika} {orgs} ({kinds}) katika awamu {rounds} za ukusanyaji. Kila ripoti inaelezea njia, si mtu: hakuna taarifa binafsi za manusura zinazokusanywa."),
     ("method_places", "Place names as reported were matched to a gazetteer of Kenya's counties, towns and border crossings and of countries and cities abroad; {share}% of the places named were matched and {unresolved} names remain for review.", "Majina ya maeneo kama yalivyoripotiwa yalilinganishwa na orodha ya kaunti, miji na vivuko vya mipaka vya Kenya na nchi na miji ya nje; asilimia {share} ya maeneo yalitambuliwa na majina {unresolved} yanasubiri kukaguliwa."),
     ("method_duplicates", "Reports from different organisations that describe the same route were grouped, not merged; figures count each group once where this report says so.", "Ripoti za mashirika tofauti zinazoeleza njia ileile ziliwekwa pamoja, hazikuunganishwa; takwimu huhesabu kila kundi mara moja pale ripoti hii inaposema hivyo."),
     ("method_risk", "The risk index (0 to 100) combines origin, transit and destination activity, estimated victims, the number of reporting organisations and routes reported by several organisations. Each part grows with a county's own figures only, so adding a report never lowers the score of a county it touches.", "Kiwango cha hatari (0 hadi 100) kinachanganya shughuli za asili, kupitia na mahali palipokusudiwa, makadirio ya waathiriwa, idadi ya mashirika yaliyoripoti na njia zilizoripotiwa na mashirika kadhaa. Kila sehemu hukua kwa takwimu za kaunti yenyewe tu."),
@@ -97,10 +97,19 @@ impl Catalogue {
             .to_string()
     }
 
-    /// A message with `{name}` placeholders filled in.
+    /// A message with `{name}` placeholders filled in. `{name=one|many}` picks the word that agrees
+    /// with the number `name`: "one" when it is 1, "many" otherwise (including a hidden "<5").
     pub fn f(&self, key: &str, args: &[(&str, String)]) -> String {
         let mut text = self.t(key);
         for (name, value) in args {
+            let marker = format!("{{{name}=");
+            while let Some(start) = text.find(&marker) {
+                let Some(len) = text[start..].find('}') else { break };
+                let choice = &text[start + marker.len()..start + len];
+                let (one, many) = choice.split_once('|').unwrap_or((choice, choice));
+                let word = if value == "1" { one } else { many }.to_string();
+                text.replace_range(start..start + len + 1, &word);
+            }
             text = text.replace(&format!("{{{name}}}"), value);
         }
         text
@@ -160,9 +169,31 @@ mod tests {
         for (k, en, sw) in MESSAGES {
             assert!(seen.insert(*k), "{k} repeated");
             assert!(!en.is_empty() && !sw.is_empty(), "{k}");
-            let holes = |s: &str| s.matches('{').count();
+            // The same numbers and names in both languages (agreement words may differ).
+            let holes = |s: &str| {
+                let mut names: Vec<String> =
+                    s.split('{').skip(1).filter_map(|h| h.split(['}', '=']).next().map(str::to_string)).collect();
+                names.sort();
+                names.dedup();
+                names
+            };
             assert_eq!(holes(en), holes(sw), "{k}: placeholders differ");
         }
+    }
+
+    #[test]
+    fn words_agree_with_their_numbers() {
+        let en = Catalogue::new(Lang::En);
+        let one = [("orgs", "1".to_string()), ("reports", "1".to_string()), ("victims", "1".to_string())];
+        assert_eq!(en.f("sum_reports", &one), "1 organisation submitted 1 route report, estimating 1 victim in all.");
+        let many = [("orgs", "3".to_string()), ("reports", "<5".to_string()), ("victims", "0".to_string())];
+        assert_eq!(
+            en.f("sum_reports", &many),
+            "3 organisations submitted <5 route reports, estimating 0 victims in all."
+        );
+        let sw = Catalogue::new(Lang::Sw);
+        assert!(sw.f("sum_reports", &one).starts_with("Shirika 1 liliwasilisha"));
+        assert!(sw.f("sum_reports", &many).starts_with("Mashirika 3 yaliwasilisha"));
     }
 
     #[test]
