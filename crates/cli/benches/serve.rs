@@ -233,6 +233,32 @@ fn main() {
             hammer(port, connections, seconds, "GET", "/api/v1/analysis", vec![("Authorization", viewer.clone())]).await;
         summarise(&format!("GET /api/v1/analysis, {connections} connections"), api);
 
+        // Readers while reports keep arriving: every change makes the next dashboard be made again,
+        // once for all the readers waiting for it.
+        let writer = {
+            let reporter = reporter.clone();
+            tokio::spawn(async move {
+                let mut c = Connection::open(port).await;
+                let deadline = Instant::now() + Duration::from_secs(seconds);
+                let mut n = 0;
+                while Instant::now() < deadline {
+                    let body = serde_json::json!({
+                        "report_id": format!("MIXED-{n}"), "round": "Kenya 2020", "origin": "Kitale",
+                        "intended_destination": "Nairobi", "exploitation_types": ["forced_labour"]
+                    })
+                    .to_string();
+                    let h = [("Authorization", reporter.as_str()), ("Content-Type", "application/json")];
+                    assert_eq!(c.send("POST", "/api/v1/reports", &h, body.as_bytes()).await.status, 201);
+                    n += 1;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                n
+            })
+        };
+        let mixed = hammer(port, connections, seconds, "GET", "/dashboard", vec![("Cookie", cookie.clone())]).await;
+        let written = writer.await.unwrap();
+        summarise(&format!("GET /dashboard while a report arrives every second ({written} in all)"), mixed);
+
         // Submissions: each connection takes the next number until all are sent.
         let next = Arc::new(AtomicUsize::new(0));
         let created = Arc::new(AtomicUsize::new(0));

@@ -508,6 +508,11 @@ pub async fn analysis_for(
     if let Some(hit) = state.cached(&cache_key) {
         return Ok(hit);
     }
+    let _flight = state.flight(&cache_key).await;
+    if let Some(hit) = state.cached(&cache_key) {
+        return Ok(hit);
+    }
+    let generation = state.generation();
     let doc = state
         .with_store(move |s| -> Result<Value, ApiError> {
             let a = analyse(s, scope, &params)?;
@@ -516,7 +521,7 @@ pub async fn analysis_for(
         })
         .await?;
     let doc = Arc::new(doc);
-    state.remember(cache_key, doc.clone());
+    state.remember(cache_key, doc.clone(), generation);
     Ok(doc)
 }
 

@@ -43,6 +43,11 @@ struct Inner {
     dashboards: Mutex<HashMap<String, Arc<str>>>,
     /// When the database was last asked whether anything changed, and its answer then.
     stamp: Mutex<(Option<std::time::Instant>, String)>,
+    /// Moves on every change: a page or document made from older data is not kept.
+    generation: std::sync::atomic::AtomicU64,
+    /// One computation per cache key at a time: readers arriving while it runs wait for its
+    /// result instead of each analysing every report again.
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Clone)]
@@ -55,6 +60,8 @@ impl AppState {
             cache: Mutex::new(HashMap::new()),
             dashboards: Mutex::new(HashMap::new()),
             stamp: Mutex::new((None, String::new())),
+            generation: std::sync::atomic::AtomicU64::new(0),
+            flights: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -73,8 +80,30 @@ impl AppState {
         self.0.cache.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
     }
 
-    fn remember(&self, key: String, value: Arc<serde_json::Value>) {
+    /// The data's generation now; pass it back to `remember*` with what was made from it.
+    pub(crate) fn generation(&self) -> u64 {
+        self.0.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits for any computation of `key` in progress, then holds the key while computing it.
+    pub(crate) async fn flight(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut flights = self.0.flights.lock().unwrap_or_else(|p| p.into_inner());
+            if flights.len() > 1024 {
+                flights.retain(|_, l| Arc::strong_count(l) > 1);
+            }
+            flights.entry(key.to_string()).or_default().clone()
+        };
+        lock.lock_owned().await
+    }
+
+    fn remember(&self, key: String, value: Arc<serde_json::Value>, generation: u64) {
         let mut cache = self.0.cache.lock().unwrap_or_else(|p| p.into_inner());
+        // Checked under the cache's lock, which forget_analyses also takes after moving the
+        // generation: a result made from data that changed meanwhile is not kept.
+        if self.generation() != generation {
+            return;
+        }
         if cache.len() > 256 {
             cache.clear();
         }
@@ -85,8 +114,11 @@ impl AppState {
         self.0.dashboards.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
     }
 
-    pub(crate) fn remember_dashboard(&self, key: String, page: Arc<str>) {
+    pub(crate) fn remember_dashboard(&self, key: String, page: Arc<str>, generation: u64) {
         let mut pages = self.0.dashboards.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != generation {
+            return;
+        }
         if pages.len() > 64 {
             pages.clear();
         }
@@ -117,6 +149,7 @@ impl AppState {
 
     /// After any change to reports, analyses and dashboards must be made again.
     pub fn forget_analyses(&self) {
+        self.0.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.0.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
         self.0.dashboards.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }

@@ -183,6 +183,11 @@ pub async fn dashboard(
     state.notice_outside_changes().await;
     let rounds = state.with_store(|s| s.rounds()).await.unwrap_or_default();
     let round_names: Vec<String> = rounds.iter().map(|r| r.name.to_string()).collect();
+    let mut flight = None;
+    if state.cached_dashboard(&key).is_none() {
+        flight = Some(state.flight(&key).await);
+    }
+    let generation = state.generation();
     let (page, status) = match state.cached_dashboard(&key) {
         Some(page) => (page, StatusCode::OK),
         None => {
@@ -190,7 +195,7 @@ pub async fn dashboard(
             match state.with_store(move |s| render_dashboard(s, view, threshold_for(view), &f, lang)).await {
                 Ok(html) => {
                     let page: std::sync::Arc<str> = html.into();
-                    state.remember_dashboard(key, page.clone());
+                    state.remember_dashboard(key, page.clone(), generation);
                     (page, StatusCode::OK)
                 }
                 // A filter that is not understood is the user's mistake: say so on the page.
@@ -206,6 +211,7 @@ pub async fn dashboard(
             }
         }
     };
+    drop(flight);
     let bar = dashboard_bar(&caller, &q, &round_names);
     (status, Html(page.replacen("<body>", &format!("<body>{bar}"), 1))).into_response()
 }
