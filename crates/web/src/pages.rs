@@ -17,10 +17,30 @@ label{display:block;margin-top:14px;font-weight:bold}input{width:100%;padding:8p
 button{margin-top:18px;padding:10px 18px;font-size:16px;background:#2a788e;color:#fff;border:0;border-radius:4px}\
 .error{color:#b00020;margin-top:12px}";
 
-fn login_page(message: Option<&str>) -> String {
+/// The language a page without a signed-in caller is shown in: the `vjt_lang` cookie.
+fn page_lang(headers: &HeaderMap) -> Lang {
+    if crate::cookie(headers, "vjt_lang").as_deref() == Some("sw") {
+        Lang::Sw
+    } else {
+        Lang::En
+    }
+}
+
+fn login_page(lang: Lang, message: Option<&str>) -> String {
+    let t = |both: &str| escape(crate::forms::tr(lang, both));
+    // Messages come already in the page's language.
     let error = message.map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(m))).unwrap_or_default();
+    let (code, switch) = match lang {
+        Lang::En => ("en", "<a href=\"/lang/sw\" lang=\"sw\">Kiswahili</a>"),
+        Lang::Sw => ("sw", "<a href=\"/lang/en\" lang=\"en\">English</a>"),
+    };
     format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>vjt — sign in</title><style>{PAGE_STYLE}</style></head><body><h1>vjt</h1><p>Victim Journey Tracker</p>{error}<form method=\"post\" action=\"/login\"><label for=\"email\">E-mail</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required><label for=\"password\">Password / Nenosiri</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">Sign in / Ingia</button></form></body></html>"
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>vjt — {title}</title><style>{PAGE_STYLE}</style></head><body><p style=\"text-align:right\">{switch}</p><h1>vjt</h1><p>{tagline}</p>{error}<form method=\"post\" action=\"/login\"><label for=\"email\">{email}</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required><label for=\"password\">{password}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">{sign_in}</button></form></body></html>",
+        title = t("sign in / ingia"),
+        tagline = t("Victim Journey Tracker / Kifuatiliaji cha safari za waathiriwa"),
+        email = t("E-mail / Barua pepe"),
+        password = t("Password / Nenosiri"),
+        sign_in = t("Sign in / Ingia"),
     )
 }
 
@@ -50,8 +70,8 @@ pub async fn home(caller: Option<Caller>) -> Redirect {
     Redirect::to(if caller.is_some() { "/dashboard" } else { "/login" })
 }
 
-pub async fn login_form() -> Html<String> {
-    Html(login_page(None))
+pub async fn login_form(headers: HeaderMap) -> Html<String> {
+    Html(login_page(page_lang(&headers), None))
 }
 
 #[derive(Deserialize)]
@@ -68,6 +88,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form)
             Err(e) => Ok(Err(e)),
         })
         .await;
+    let lang = page_lang(&headers);
     match result {
         Ok(Ok((token, _csrf))) => {
             let tls = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
@@ -82,14 +103,23 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(form)
         }
         Ok(Err(SignInError::Locked)) => (
             StatusCode::TOO_MANY_REQUESTS,
-            Html(login_page(Some("Too many failed attempts: try again in 15 minutes."))),
+            Html(login_page(
+                lang,
+                Some(crate::forms::tr(
+                    lang,
+                    "Too many failed attempts: try again in 15 minutes. / Majaribio mengi mno yameshindwa: jaribu tena baada ya dakika 15.",
+                )),
+            )),
         )
             .into_response(),
         Ok(Err(_)) => {
-            (StatusCode::UNAUTHORIZED, Html(login_page(Some("The e-mail or password is wrong.")))).into_response()
+            let wrong = "The e-mail or password is wrong. / Barua pepe au nenosiri si sahihi.";
+            (StatusCode::UNAUTHORIZED, Html(login_page(lang, Some(crate::forms::tr(lang, wrong))))).into_response()
         }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, Html(login_page(Some(&format!("The server failed: {e}")))))
-            .into_response(),
+        Err(e) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, Html(login_page(lang, Some(&format!("The server failed: {e}")))))
+                .into_response()
+        }
     }
 }
 

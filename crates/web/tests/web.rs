@@ -290,7 +290,19 @@ async fn browser_sessions_are_protected_against_forgery() {
 
     let wrong = send(&app, form("/login", "email=a%40x.org&password=nope", None, None)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.body.contains("wrong"));
+    assert!(wrong.body.contains("wrong") && page.body.contains("href=\"/lang/sw\""));
+    // The sign-in page has the language switch too, before anyone is signed in.
+    let sw = send(
+        &app,
+        Request::builder()
+            .uri("/login")
+            .header(header::HOST, "vjt.test")
+            .header(header::COOKIE, "vjt_lang=sw")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(sw.body.contains(">Nenosiri</label>") && !sw.body.contains("Password"), "in Kiswahili");
     let cross = send(
         &app,
         form(
