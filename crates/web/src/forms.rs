@@ -738,6 +738,17 @@ pub async fn review(State(state): State<AppState>, caller: Option<Caller>) -> Re
     Html(page(&caller, "Review queue / Ukaguzi", &body)).into_response()
 }
 
+/// After a review decision: the analyses no longer hold, and back to the queue.
+fn decided(state: &AppState, done: Result<(), vjt_store::StoreError>) -> Response {
+    match done {
+        Ok(()) => {
+            state.forget_analyses();
+            back_to_review()
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
 fn back_to_review() -> Response {
     let mut res = Redirect::to("/review").into_response();
     *res.status_mut() = StatusCode::SEE_OTHER;
@@ -793,13 +804,7 @@ pub async fn decide_place(State(state): State<AppState>, caller: Option<Caller>,
             s.audit(Some(caller.user_id), "place_alias", &format!("{text} = {place}"))
         })
         .await;
-    match done {
-        Ok(()) => {
-            state.forget_analyses();
-            back_to_review()
-        }
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    decided(&state, done)
 }
 
 /// POST /review/duplicates: confirm or split a cluster.
@@ -819,11 +824,5 @@ pub async fn decide_duplicates(State(state): State<AppState>, caller: Option<Cal
             s.audit(Some(caller.user_id), "duplicates", &format!("{key} {decision}"))
         })
         .await;
-    match done {
-        Ok(()) => {
-            state.forget_analyses();
-            back_to_review()
-        }
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    decided(&state, done)
 }
