@@ -77,7 +77,7 @@ fn main() {
 
     // The duplicate grouping alone, on the dataset in memory.
     let g = Gazetteer::embedded();
-    let mut store = Store::open(db.to_str().unwrap()).unwrap();
+    let store = Store::open(db.to_str().unwrap()).unwrap();
     let orgs: Vec<_> = store
         .organisations()
         .unwrap()

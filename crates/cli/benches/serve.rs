@@ -315,7 +315,7 @@ fn main() {
     let _ = server.wait();
 
     // Count what was written: every submission once, none lost, none twice.
-    let mut store = vjt_store::Store::open(db.to_str().unwrap()).unwrap();
+    let store = vjt_store::Store::open(db.to_str().unwrap()).unwrap();
     let all = store.reports_page(&vjt_store::ReportQuery::default(), None, u32::MAX).unwrap();
     let ids: Vec<String> = all
         .iter()

@@ -50,7 +50,7 @@ pub struct AnalyzeArgs {
 }
 
 /// Reads the whole database into the engine's compact form.
-pub fn load<'g>(store: &mut Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
+pub fn load<'g>(store: &Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
     Ok(vjt_web::load_dataset(store, g, &ReportQuery::default())?)
 }
 
@@ -60,7 +60,7 @@ impl FilterArgs {
     }
 }
 
-fn parse_filter(store: &mut Store, f: &FilterArgs) -> Result<Filter> {
+fn parse_filter(store: &Store, f: &FilterArgs) -> Result<Filter> {
     let mut filter = Filter::default();
     for name in &f.rounds {
         let round =
@@ -91,7 +91,7 @@ fn parse_filter(store: &mut Store, f: &FilterArgs) -> Result<Filter> {
     Ok(filter)
 }
 
-fn decisions(store: &mut Store) -> Result<HashMap<String, Decision>> {
+fn decisions(store: &Store) -> Result<HashMap<String, Decision>> {
     Ok(store
         .duplicate_decisions()?
         .into_iter()
@@ -101,15 +101,15 @@ fn decisions(store: &mut Store) -> Result<HashMap<String, Decision>> {
 
 /// Opens, loads and analyses: what `analyze` and `duplicates list` share.
 pub fn run(db: &str, filter: &FilterArgs, weights: Option<&str>, top: usize) -> Result<Analysis> {
-    let mut store = Store::open(db)?;
-    let filter = parse_filter(&mut store, filter)?;
+    let store = Store::open(db)?;
+    let filter = parse_filter(&store, filter)?;
     let risk = match weights {
         Some(spec) => RiskWeights::default().with_overrides(spec).map_err(|e| anyhow!("--risk-weights: {e}"))?,
         None => RiskWeights::default(),
     };
-    let options = Options { risk, decisions: decisions(&mut store)?, top: Some(top) };
+    let options = Options { risk, decisions: decisions(&store)?, top: Some(top) };
     let g = Gazetteer::embedded();
-    let data = load(&mut store, g)?;
+    let data = load(&store, g)?;
     Ok(analyze(&data, &filter, &options))
 }
 

@@ -18,7 +18,8 @@ fn open(db: &str) -> Result<Store> {
 
 pub fn init(db: &str) -> Result<()> {
     let store = open(db)?;
-    say(format!("database ready: {} (schema version {SCHEMA_VERSION})", store.target()))?;
+    let tls = if store.is_encrypted()? { ", connection encrypted" } else { "" };
+    say(format!("database ready: {} (schema version {SCHEMA_VERSION}{tls})", store.target()))?;
     Ok(())
 }
 
@@ -136,7 +137,7 @@ pub enum RoutesCommand {
 }
 
 /// Turns `--org`/`--round` names into a query, failing with a clear line for a name that is not there.
-pub fn query(store: &mut Store, org: Option<&str>, round: Option<&str>) -> Result<ReportQuery> {
+pub fn query(store: &Store, org: Option<&str>, round: Option<&str>) -> Result<ReportQuery> {
     let organisation = match org {
         None => None,
         Some(name) => Some(
@@ -157,8 +158,8 @@ pub fn query(store: &mut Store, org: Option<&str>, round: Option<&str>) -> Resul
 
 pub fn routes(db: &str, cmd: RoutesCommand) -> Result<()> {
     let RoutesCommand::List { org, round, json: as_json } = cmd;
-    let mut store = open(db)?;
-    let q = query(&mut store, org.as_deref(), round.as_deref())?;
+    let store = open(db)?;
+    let q = query(&store, org.as_deref(), round.as_deref())?;
     let reports = store.reports(&q)?;
     if as_json {
         return json(&reports);
@@ -197,7 +198,7 @@ fn clear_previous_demo(db_path: &Path) -> Result<()> {
     }
     let path = db_path.to_str().ok_or_else(|| anyhow!("the path {} is not valid UTF-8", db_path.display()))?;
     let holds_real_data = {
-        let mut old = Store::open_sqlite(path).with_context(|| {
+        let old = Store::open_sqlite(path).with_context(|| {
             format!("{} exists and is not a vjt demo database; choose another --out", db_path.display())
         })?;
         old.organisations()?.iter().any(|o| !o.name.as_str().ends_with("(demo)"))
@@ -222,7 +223,7 @@ pub fn demo(args: DemoArgs) -> Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create the folder {}", args.out.display()))?;
     let db_path = args.out.join("vjt.db");
     clear_previous_demo(&db_path)?;
-    let mut store = Store::open_sqlite(
+    let store = Store::open_sqlite(
         db_path.to_str().ok_or_else(|| anyhow!("the path {} is not valid UTF-8", db_path.display()))?,
     )?;
     let orgs: Vec<_> =
@@ -230,7 +231,7 @@ pub fn demo(args: DemoArgs) -> Result<()> {
     let rounds: Vec<_> =
         vjt_demo::rounds().iter().map(|r| store.add_round(r).map(|r| r.id)).collect::<Result<_, _>>()?;
     let mut reports = vjt_demo::reports(&orgs, &rounds, vjt_demo::STANDARD_PER_ROUND, vjt_demo::STANDARD_SEED);
-    let resolver = crate::places::resolver_for(&mut store)?;
+    let resolver = crate::places::resolver_for(&store)?;
     let (mut stops, mut unresolved) = (0usize, 0usize);
     for report in &mut reports {
         for r in resolver.resolve_journey(report.journey_mut(), Some("KE")) {
@@ -274,8 +275,8 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         db_path.display()
     ))?;
     if !args.no_serve {
-        let mut store = Store::open_sqlite(db_path.to_str().unwrap_or_default())?;
-        let password = crate::web::demo_accounts(&mut store)?;
+        let store = Store::open_sqlite(db_path.to_str().unwrap_or_default())?;
+        let password = crate::web::demo_accounts(&store)?;
         drop(store);
         say(format!(
             "\nDemo accounts (password for all three: {password}):\n  coordinator@demo.local  reporter@demo.local  viewer@demo.local"

@@ -39,7 +39,7 @@ pub enum PlacesCommand {
 }
 
 /// The resolver with this database's coordinator aliases.
-pub fn resolver_for(store: &mut Store) -> Result<Resolver<'static>> {
+pub fn resolver_for(store: &Store) -> Result<Resolver<'static>> {
     let mut resolver = Resolver::new(Gazetteer::embedded());
     for alias in store.place_aliases()? {
         // An alias to a place a newer gazetteer dropped is skipped rather than fatal.
@@ -110,7 +110,7 @@ pub fn places(db: &str, cmd: PlacesCommand) -> Result<()> {
             }
             // Coordinator aliases apply when a database exists; resolving needs none.
             let resolver = match std::path::Path::new(db).exists() || db.starts_with("postgres") {
-                true => resolver_for(&mut Store::open(db)?)?,
+                true => resolver_for(&Store::open(db)?)?,
                 false => Resolver::new(g),
             };
             let results: Vec<ResolutionOut> =
@@ -191,8 +191,8 @@ pub fn places(db: &str, cmd: PlacesCommand) -> Result<()> {
             }
         }
         PlacesCommand::Unresolved { json: as_json } => {
-            let mut store = Store::open(db)?;
-            let resolver = resolver_for(&mut store)?;
+            let store = Store::open(db)?;
+            let resolver = resolver_for(&store)?;
             let texts = store.unresolved_places()?;
             #[derive(serde::Serialize)]
             struct Row {
@@ -238,7 +238,7 @@ pub fn places(db: &str, cmd: PlacesCommand) -> Result<()> {
             if text.trim().is_empty() {
                 bail!("the text to alias is empty");
             }
-            let mut store = Store::open(db)?;
+            let store = Store::open(db)?;
             let stops = store.set_place_alias(&text, &PlaceId(place.clone()))?;
             say(format!("'{}' now means {} ({place}); {stops} stop(s) updated", text.trim(), g.place(ix).name))?;
         }

@@ -82,7 +82,7 @@ pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
         .transpose()?;
     let analysis = run(db, filter, None, 100)?;
     let title = title.clone();
-    let mut store = Store::open(db)?;
+    let store = Store::open(db)?;
     let rounds: Vec<String> = if filter.round_names().is_empty() {
         store.rounds()?.iter().map(|r| r.name.to_string()).collect()
     } else {

@@ -108,7 +108,7 @@ fn print_report(r: &FileReport, dry_run: bool) -> Result<()> {
 
 pub fn import(db: &str, args: ImportArgs) -> Result<()> {
     let format: Format = args.format.parse().map_err(|e: String| anyhow!("--format: {e}"))?;
-    let mut store = Store::open(db)?;
+    let store = Store::open(db)?;
     let org = match &args.org {
         Some(name) => Some(
             store
@@ -131,7 +131,7 @@ pub fn import(db: &str, args: ImportArgs) -> Result<()> {
             inputs.len()
         );
     }
-    let resolver = resolver_for(&mut store)?;
+    let resolver = resolver_for(&store)?;
     let options = ImportOptions {
         org,
         round,
@@ -145,7 +145,7 @@ pub fn import(db: &str, args: ImportArgs) -> Result<()> {
     for (table, repeats) in inputs {
         let bar = progress_bar(&table.file);
         bar.set_length(table.estimated_rows);
-        let report = import_file(&mut store, &resolver, table, repeats, &options, &mut |done, total| {
+        let report = import_file(&store, &resolver, table, repeats, &options, &mut |done, total| {
             bar.set_length(total.max(done));
             bar.set_position(done);
         })?;
@@ -243,10 +243,10 @@ pub struct ExportArgs {
 pub fn export(db: &str, args: ExportArgs) -> Result<()> {
     let format =
         vjt_ingest::ExportFormat::choose(args.format.as_deref(), &args.out).map_err(|e| anyhow!("--format: {e}"))?;
-    let mut store = Store::open(db)?;
-    let query = crate::commands::query(&mut store, args.org.as_deref(), args.round.as_deref())?;
+    let store = Store::open(db)?;
+    let query = crate::commands::query(&store, args.org.as_deref(), args.round.as_deref())?;
     let bar = progress_bar(&args.out.display().to_string());
-    let n = vjt_ingest::export(&mut store, &query, format, &args.out, &mut |done, total| {
+    let n = vjt_ingest::export(&store, &query, format, &args.out, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;

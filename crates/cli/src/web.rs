@@ -39,7 +39,7 @@ fn read_password() -> Result<String> {
 }
 
 pub fn user(db: &str, cmd: UserCommand) -> Result<()> {
-    let mut store = Store::open(db)?;
+    let store = Store::open(db)?;
     match cmd {
         UserCommand::Add { email, org, role } => {
             let role = Role::parse(&role).map_err(|e| anyhow!("--role: {e}"))?;
@@ -103,7 +103,7 @@ pub fn serve(db: &str, bind: &str) -> Result<()> {
 }
 
 /// The demo's accounts: one per role, with one random password printed once.
-pub fn demo_accounts(store: &mut Store) -> Result<String> {
+pub fn demo_accounts(store: &Store) -> Result<String> {
     let password = vjt_web::auth::new_token()[..16].to_string();
     let hash = vjt_web::auth::hash_password(&password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
     let orgs = store.organisations()?;

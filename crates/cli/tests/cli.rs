@@ -45,7 +45,7 @@ fn demo_leaves_a_database_holding_the_demo_data() {
     let out = vjt(&dir, &["demo", "--no-serve", "--out", "here"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("SYNTHETIC"), "the demo says it is not real data");
-    let mut store = Store::open(dir.join("here/vjt.db").to_str().unwrap()).unwrap();
+    let store = Store::open(dir.join("here/vjt.db").to_str().unwrap()).unwrap();
     assert_eq!(store.organisations().unwrap().len(), 6);
     let rounds: Vec<String> = store.rounds().unwrap().iter().map(|r| r.name.to_string()).collect();
     assert_eq!(rounds, ["Kenya 2019", "Kenya 2020"]);
@@ -55,7 +55,7 @@ fn demo_leaves_a_database_holding_the_demo_data() {
     // Running it again starts afresh rather than piling up a second copy.
     let again = vjt(&dir, &["demo", "--no-serve", "--out", "here"]);
     assert!(again.status.success(), "{}", stderr(&again));
-    let mut store = Store::open(dir.join("here/vjt.db").to_str().unwrap()).unwrap();
+    let store = Store::open(dir.join("here/vjt.db").to_str().unwrap()).unwrap();
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2 * vjt_demo::STANDARD_PER_ROUND as u64);
 }
 
@@ -65,7 +65,7 @@ fn demo_never_replaces_a_database_with_real_organisations() {
     assert!(vjt(&dir, &["org", "add", "HAART Kenya", "--kind", "ngo"]).status.success());
     let out = vjt(&dir, &["demo", "--no-serve", "--out", "."]);
     assert_one_line_error(&out, "not demo data");
-    let mut store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    let store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
     assert_eq!(store.organisations().unwrap().len(), 1);
 }
 
@@ -210,7 +210,7 @@ fn a_killed_import_leaves_the_database_as_it_was() {
     }
     child.kill().unwrap();
     let _ = child.wait();
-    let mut store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    let store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
     let count = store.count_reports(&ReportQuery::default()).unwrap();
     eprintln!("reports after the kill: {count}");
     assert!(count == 1 || count == 1 + rows as u64, "a partial import is visible: {count} reports");

@@ -89,7 +89,7 @@ fn main() {
     println!("wrote {rows} rows ({:.1} MiB) in {:.1} s", size as f64 / 1048576.0, started.elapsed().as_secs_f64());
 
     let db = dir.join("vjt.db");
-    let mut store = Store::open(db.to_str().unwrap()).unwrap();
+    let store = Store::open(db.to_str().unwrap()).unwrap();
     for o in &orgs_new {
         store.add_organisation(o).unwrap();
     }
@@ -99,7 +99,7 @@ fn main() {
     let resolver = Resolver::new(Gazetteer::embedded());
     let started = Instant::now();
     let (table, repeats) = open_inputs(std::slice::from_ref(&csv_path)).unwrap().pop().unwrap();
-    let report = import_file(&mut store, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    let report = import_file(&store, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap();
     let vjt_secs = started.elapsed().as_secs_f64();
     assert_eq!(report.imported as usize, rows, "every row imported: {:?}", report.problems.first());
     println!(

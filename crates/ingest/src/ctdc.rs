@@ -80,7 +80,7 @@ fn relation(code: &str) -> Option<RecruiterRelationship> {
 }
 
 pub fn import(
-    store: &mut Store,
+    store: &Store,
     resolver: &Resolver<'_>,
     table: Table,
     options: &ImportOptions,

@@ -92,7 +92,7 @@ fn temp_path(out: &Path) -> PathBuf {
 
 /// Writes every report matching `query` to `out`; returns how many. `progress` gets the count so far.
 pub fn export(
-    store: &mut Store,
+    store: &Store,
     query: &ReportQuery,
     format: ExportFormat,
     out: &Path,
@@ -123,7 +123,7 @@ pub fn export(
 
 /// Calls `each` for every report matching `query`, a page at a time.
 fn for_each(
-    store: &mut Store,
+    store: &Store,
     query: &ReportQuery,
     mut each: impl FnMut(&StoredReport) -> Result<(), ExportError>,
 ) -> Result<u64, ExportError> {
@@ -141,7 +141,7 @@ fn for_each(
 }
 
 fn export_csv(
-    store: &mut Store,
+    store: &Store,
     query: &ReportQuery,
     path: &Path,
     orgs: &HashMap<OrganisationId, String>,
@@ -167,7 +167,7 @@ fn export_csv(
 }
 
 fn export_xlsx(
-    store: &mut Store,
+    store: &Store,
     query: &ReportQuery,
     path: &Path,
     orgs: &HashMap<OrganisationId, String>,

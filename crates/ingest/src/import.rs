@@ -157,7 +157,7 @@ pub(crate) fn required_org_round(
 
 /// Ends a file's transaction: nothing is kept for a dry run, nor for a strict import with problems.
 pub(crate) fn finish(
-    writer: vjt_store::ImportWriter<'_>,
+    writer: vjt_store::ImportWriter,
     report: &mut FileReport,
     options: &ImportOptions,
 ) -> Result<(), ImportError> {
@@ -178,7 +178,7 @@ fn default_rejects_path(input: &Path) -> PathBuf {
 /// The organisation and round names of the database, by their name keys.
 type NameMaps = (HashMap<String, OrganisationId>, HashMap<String, RoundId>);
 
-fn name_maps(store: &mut Store) -> Result<NameMaps, StoreError> {
+fn name_maps(store: &Store) -> Result<NameMaps, StoreError> {
     let orgs = store.organisations()?.into_iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
     let rounds = store.rounds()?.into_iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
     Ok((orgs, rounds))
@@ -277,7 +277,7 @@ fn parse_one(
 /// Imports one file (with any repeat tables that belong to it). `progress` is called with the
 /// number of rows read so far and the estimated total.
 pub fn import_file(
-    store: &mut Store,
+    store: &Store,
     resolver: &Resolver<'_>,
     table: Table,
     repeats: Vec<Table>,

@@ -49,7 +49,7 @@ fn is_questionnaire_id(category: &str) -> bool {
 }
 
 pub fn import(
-    store: &mut Store,
+    store: &Store,
     resolver: &Resolver<'_>,
     table: Table,
     options: &ImportOptions,

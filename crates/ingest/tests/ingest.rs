@@ -34,7 +34,7 @@ impl Drop for Scratch {
 }
 
 fn store(dir: &Scratch) -> Store {
-    let mut s = Store::open(dir.path("vjt.db").to_str().unwrap()).unwrap();
+    let s = Store::open(dir.path("vjt.db").to_str().unwrap()).unwrap();
     for name in ["HAART Kenya", "Candle of Hope"] {
         s.add_organisation(&NewOrganisation {
             name: OrganisationName::parse(name).unwrap(),
@@ -55,7 +55,7 @@ fn store(dir: &Scratch) -> Store {
     s
 }
 
-fn run(store: &mut Store, paths: &[PathBuf], options: &ImportOptions) -> Vec<FileReport> {
+fn run(store: &Store, paths: &[PathBuf], options: &ImportOptions) -> Vec<FileReport> {
     let resolver = Resolver::new(Gazetteer::embedded());
     open_inputs(paths)
         .unwrap()
@@ -64,7 +64,7 @@ fn run(store: &mut Store, paths: &[PathBuf], options: &ImportOptions) -> Vec<Fil
         .collect()
 }
 
-fn count(store: &mut Store) -> u64 {
+fn count(store: &Store) -> u64 {
     store.count_reports(&ReportQuery::default()).unwrap()
 }
 
@@ -73,7 +73,7 @@ const HEADER: &str = "report_id,organisation,round,origin,transit,intended_desti
 #[test]
 fn every_problem_is_named_and_valid_rows_still_land() {
     let dir = Scratch::new("problems");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let csv = format!(
         "{HEADER}\
          H-1,HAART Kenya,Kenya 2020,Kakamega,Busia,Nairobi,,domestic servitude,bus,12,8,4,2020-03,\n\
@@ -84,7 +84,7 @@ fn every_problem_is_named_and_valid_rows_still_land() {
          H-6,HAART Kenya,Kenya 2020,Kitui,,Nairobi,,,,3,2,5,,\n"
     );
     let path = dir.file("routes.csv", csv);
-    let r = &run(&mut s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    let r = &run(&s, std::slice::from_ref(&path), &ImportOptions::default())[0];
     assert_eq!((r.rows_read, r.imported, r.rejected), (6, 1, 5));
     let messages: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
     let expect = [
@@ -99,7 +99,7 @@ fn every_problem_is_named_and_valid_rows_still_land() {
     for e in expect {
         assert!(messages.iter().any(|m| m.starts_with(e)), "missing '{e}' in:\n{}", messages.join("\n"));
     }
-    assert_eq!(count(&mut s), 1);
+    assert_eq!(count(&s), 1);
 
     // The rejects file keeps the layout, adds the reasons, and once corrected imports cleanly.
     let rejects = std::fs::read_to_string(dir.path("routes.rejects.csv")).unwrap();
@@ -116,45 +116,45 @@ fn every_problem_is_named_and_valid_rows_still_land() {
         .replace("Nobody", "Candle of Hope")
         .replace(",3,2,5,", ",7,2,5,");
     let fixed = dir.file("routes.fixed.csv", corrected);
-    let again = &run(&mut s, std::slice::from_ref(&fixed), &ImportOptions::default())[0];
+    let again = &run(&s, std::slice::from_ref(&fixed), &ImportOptions::default())[0];
     assert_eq!((again.imported, again.rejected), (5, 0), "{:?}", again.problems);
-    assert_eq!(count(&mut s), 6);
+    assert_eq!(count(&s), 6);
 
     // Importing both files once more adds nothing.
-    let twice = run(&mut s, &[path, fixed], &ImportOptions::default());
+    let twice = run(&s, &[path, fixed], &ImportOptions::default());
     assert_eq!(twice.iter().map(|r| r.imported + r.updated).sum::<u64>(), 0);
     assert_eq!(twice.iter().map(|r| r.unchanged).sum::<u64>(), 6);
-    assert_eq!(count(&mut s), 6);
+    assert_eq!(count(&s), 6);
 }
 
 #[test]
 fn strict_and_dry_run_write_nothing() {
     let dir = Scratch::new("strict");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let path = dir.file(
         "r.csv",
         format!(
             "{HEADER}A,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,2,,,,\nB,HAART Kenya,Kenya 2020,,,Nairobi,,,,2,,,,\n"
         ),
     );
-    let strict = &run(&mut s, std::slice::from_ref(&path), &ImportOptions { strict: true, ..Default::default() })[0];
+    let strict = &run(&s, std::slice::from_ref(&path), &ImportOptions { strict: true, ..Default::default() })[0];
     assert_eq!((strict.imported, strict.rejected, strict.committed), (1, 1, false));
-    assert_eq!(count(&mut s), 0);
+    assert_eq!(count(&s), 0);
     std::fs::remove_file(dir.path("r.rejects.csv")).unwrap();
-    let dry = &run(&mut s, &[path], &ImportOptions { dry_run: true, ..Default::default() })[0];
+    let dry = &run(&s, &[path], &ImportOptions { dry_run: true, ..Default::default() })[0];
     assert_eq!((dry.imported, dry.rejected, dry.committed), (1, 1, false));
-    assert_eq!(count(&mut s), 0);
+    assert_eq!(count(&s), 0);
     assert!(!dir.path("r.rejects.csv").exists(), "a dry run writes no file");
 }
 
 #[test]
 fn a_corrected_row_updates_its_report_and_the_change_is_recorded() {
     let dir = Scratch::new("update");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let v1 = dir.file("v1.csv", format!("{HEADER}A,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,2,,,,\n"));
     let v2 = dir.file("v2.csv", format!("{HEADER}A,HAART Kenya,Kenya 2020,Kisii,Nakuru,Nairobi,,,,4,,,,\n"));
-    run(&mut s, &[v1], &ImportOptions::default());
-    let r = &run(&mut s, &[v2], &ImportOptions::default())[0];
+    run(&s, &[v1], &ImportOptions::default());
+    let r = &run(&s, &[v2], &ImportOptions::default())[0];
     assert_eq!((r.imported, r.updated), (0, 1));
     let stored = s.reports(&ReportQuery::default()).unwrap();
     assert_eq!(stored.len(), 1);
@@ -168,13 +168,13 @@ fn a_corrected_row_updates_its_report_and_the_change_is_recorded() {
 #[test]
 fn excel_habits_are_understood() {
     let dir = Scratch::new("excel");
-    let mut s = store(&dir);
+    let s = store(&dir);
     // Windows-1252, semicolons, Kiswahili headers, columns in another order, no report ids.
     let mut bytes = b"asili;mahali_palipokusudiwa;shirika;awamu;waathiriwa;maelezo\r\n".to_vec();
     bytes.extend_from_slice(b"Murang\x92a;Nairobi;HAART Kenya;Kenya 2020;3;Caf\xe9 work\r\n");
     bytes.extend_from_slice(b"Kisii;Nairobi;HAART Kenya;Kenya 2020;;\r\n");
     let path = dir.file("excel.csv", bytes);
-    let r = &run(&mut s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    let r = &run(&s, std::slice::from_ref(&path), &ImportOptions::default())[0];
     assert_eq!(r.encoding, "windows-1252");
     assert_eq!((r.imported, r.rejected), (2, 0), "{:?}", r.problems);
     let stored = s.reports(&ReportQuery::default()).unwrap();
@@ -182,25 +182,25 @@ fn excel_habits_are_understood() {
     assert_eq!(stored[0].report.journey.origin().place.as_ref().map(|p| p.0.as_str()), Some("ke:county:murang-a"));
     assert_eq!(stored[0].report.notes.as_ref().unwrap().as_str(), "Caf\u{e9} work");
     // Rows without ids get stable ones, so the same file again adds nothing.
-    let again = &run(&mut s, &[path], &ImportOptions::default())[0];
+    let again = &run(&s, &[path], &ImportOptions::default())[0];
     assert_eq!((again.imported, again.unchanged), (0, 2));
 
     // UTF-8 with BOM and --org/--round standing in for missing columns.
     let bom = dir.file("bom.csv", "\u{feff}origin,exploitation_place\nBusia,Kampala\n");
     let org = s.organisation_named("Candle of Hope").unwrap().unwrap().id;
     let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
-    let r = &run(&mut s, &[bom], &ImportOptions { org: Some(org), round: Some(round), ..Default::default() })[0];
+    let r = &run(&s, &[bom], &ImportOptions { org: Some(org), round: Some(round), ..Default::default() })[0];
     assert_eq!((r.imported, r.encoding.as_str()), (1, "utf-8 (with BOM)"));
 }
 
 #[test]
 fn missing_required_columns_stop_the_file_with_a_clear_message() {
     let dir = Scratch::new("missing");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let path = dir.file("bad.csv", "organisation,round,transit\nHAART Kenya,Kenya 2020,Busia\n");
     let resolver = Resolver::new(Gazetteer::embedded());
     let (table, repeats) = open_inputs(&[path]).unwrap().pop().unwrap();
-    let err = import_file(&mut s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    let err = import_file(&s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("missing column(s): origin, intended_destination or exploitation_place"), "{text}");
     assert!(text.contains("the header has: organisation, round, transit"), "{text}");
@@ -209,12 +209,12 @@ fn missing_required_columns_stop_the_file_with_a_clear_message() {
 #[test]
 fn personal_data_is_redacted_before_it_is_stored() {
     let dir = Scratch::new("pii");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let path = dir.file(
         "pii.csv",
         format!("{HEADER}A,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,2,,,,\"Call her mother on 0722 123 456, passport A1234567\"\nB,HAART Kenya,Kenya 2020,Kisii 0733123456,,Nairobi,,,,2,,,,\n"),
     );
-    let r = &run(&mut s, &[path], &ImportOptions::default())[0];
+    let r = &run(&s, &[path], &ImportOptions::default())[0];
     assert_eq!((r.imported, r.redacted_rows), (2, 2));
     let stored = s.reports(&ReportQuery::default()).unwrap();
     let notes = stored[0].report.notes.as_ref().unwrap().as_str();
@@ -230,7 +230,7 @@ const KOBO_MAIN: &str = "start,end,organisation,round,route/origin,route/intende
 
 const KOBO_TRANSIT: &str = "route/transit/transit_point,_index,_parent_index,_parent_table_name\nBusia,1,1,vjt_route\nNakuru,2,1,vjt_route\nNairobi,3,2,vjt_route\n";
 
-fn check_kobo(s: &mut Store) {
+fn check_kobo(s: &Store) {
     let stored = s.reports(&ReportQuery::default()).unwrap();
     assert_eq!(stored.len(), 2);
     let a = &stored[0].report;
@@ -247,22 +247,22 @@ fn check_kobo(s: &mut Store) {
 #[test]
 fn kobo_csv_exports_join_their_transit_repeat_group() {
     let dir = Scratch::new("kobo_csv");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let main = dir.file("vjt_route.csv", KOBO_MAIN);
     let transit = dir.file("transit.csv", KOBO_TRANSIT);
-    let r = &run(&mut s, &[transit.clone(), main.clone()], &ImportOptions::default())[0];
+    let r = &run(&s, &[transit.clone(), main.clone()], &ImportOptions::default())[0];
     assert_eq!(r.format, Some(vjt_ingest::Format::Kobo));
     assert_eq!((r.imported, r.rejected), (2, 0), "{:?}", r.problems);
-    check_kobo(&mut s);
+    check_kobo(&s);
     // The same export again (KoBo re-downloads everything): submission ids prevent copies.
-    let again = &run(&mut s, &[main, transit], &ImportOptions::default())[0];
+    let again = &run(&s, &[main, transit], &ImportOptions::default())[0];
     assert_eq!((again.imported, again.unchanged), (0, 2));
 }
 
 #[test]
 fn kobo_xlsx_exports_read_the_repeat_sheet() {
     let dir = Scratch::new("kobo_xlsx");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let path = dir.path("kobo.xlsx");
     let mut book = rust_xlsxwriter::Workbook::new();
     for (name, text) in [("vjt_route", KOBO_MAIN), ("transit", KOBO_TRANSIT)] {
@@ -277,15 +277,15 @@ fn kobo_xlsx_exports_read_the_repeat_sheet() {
         }
     }
     book.save(&path).unwrap();
-    let r = &run(&mut s, &[path], &ImportOptions::default())[0];
+    let r = &run(&s, &[path], &ImportOptions::default())[0];
     assert_eq!((r.imported, r.rejected), (2, 0), "{:?}", r.problems);
-    check_kobo(&mut s);
+    check_kobo(&s);
 }
 
 #[test]
 fn odk_central_exports_join_on_parent_key() {
     let dir = Scratch::new("odk");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let main = dir.file(
         "vjt_route.csv",
         "SubmissionDate,organisation,round,route-origin,route-intended_destination,route-exploitation_place,exploitation_types,victims,meta-instanceID,KEY\n\
@@ -295,7 +295,7 @@ fn odk_central_exports_join_on_parent_key() {
         "vjt_route-transit.csv",
         "transit_point,PARENT_KEY,KEY\nBusia,uuid:aaa,uuid:aaa/transit[1]\nNakuru,uuid:aaa,uuid:aaa/transit[2]\n",
     );
-    let r = &run(&mut s, &[main, transit], &ImportOptions::default())[0];
+    let r = &run(&s, &[main, transit], &ImportOptions::default())[0];
     assert_eq!(r.format, Some(vjt_ingest::Format::Odk));
     assert_eq!((r.imported, r.rejected), (1, 0), "{:?}", r.problems);
     let stored = s.reports(&ReportQuery::default()).unwrap();
@@ -304,7 +304,7 @@ fn odk_central_exports_join_on_parent_key() {
     assert_eq!(stored[0].report.report_id.as_ref().unwrap().as_str(), "uuid:aaa");
 }
 
-fn comparable(s: &mut Store) -> Vec<String> {
+fn comparable(s: &Store) -> Vec<String> {
     // Organisation and round ids differ between databases; compare by what the reports say.
     s.reports(&ReportQuery::default())
         .unwrap()
@@ -325,7 +325,7 @@ fn comparable(s: &mut Store) -> Vec<String> {
 #[test]
 fn export_then_import_gives_the_same_reports() {
     let dir = Scratch::new("roundtrip");
-    let mut source = Store::open(dir.path("source.db").to_str().unwrap()).unwrap();
+    let source = Store::open(dir.path("source.db").to_str().unwrap()).unwrap();
     let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| source.add_organisation(o).unwrap().id).collect();
     let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| source.add_round(r).unwrap().id).collect();
     let mut reports = vjt_demo::reports(&orgs, &rounds, 40, 3);
@@ -334,22 +334,22 @@ fn export_then_import_gives_the_same_reports() {
         resolver.resolve_journey(r.journey_mut(), Some("KE"));
     }
     source.save_reports(&reports).unwrap();
-    let expected = comparable(&mut source);
+    let expected = comparable(&source);
     for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
         let out = dir.path(if format == ExportFormat::Csv { "all.csv" } else { "all.xlsx" });
-        let n = export(&mut source, &ReportQuery::default(), format, &out, &mut |_, _| {}).unwrap();
+        let n = export(&source, &ReportQuery::default(), format, &out, &mut |_, _| {}).unwrap();
         assert_eq!(n, 80);
         let target_path = dir.path(&format!("target-{format:?}.db"));
-        let mut target = Store::open(target_path.to_str().unwrap()).unwrap();
+        let target = Store::open(target_path.to_str().unwrap()).unwrap();
         for o in vjt_demo::organisations() {
             target.add_organisation(&o).unwrap();
         }
         for r in vjt_demo::rounds() {
             target.add_round(&r).unwrap();
         }
-        let r = &run(&mut target, &[out], &ImportOptions::default())[0];
+        let r = &run(&target, &[out], &ImportOptions::default())[0];
         assert_eq!((r.imported, r.rejected), (80, 0), "{format:?}: {:?}", r.problems);
-        assert_eq!(comparable(&mut target), expected, "{format:?} round trip");
+        assert_eq!(comparable(&target), expected, "{format:?} round trip");
     }
 }
 
@@ -429,11 +429,11 @@ fn ctdc_records_import_as_one_route_each_with_the_published_counts() {
         return;
     };
     let dir = Scratch::new("ctdc");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let org = s.organisation_named("HAART Kenya").unwrap().unwrap().id;
     let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
     let options = ImportOptions { org: Some(org), round: Some(round), ..Default::default() };
-    let r = &run(&mut s, std::slice::from_ref(&data), &options)[0];
+    let r = &run(&s, std::slice::from_ref(&data), &options)[0];
     assert_eq!(r.format, Some(vjt_ingest::Format::Ctdc));
     assert_eq!((r.rows_read, r.imported, r.rejected), (21_195, 21_195, 0));
 
@@ -523,10 +523,10 @@ fn ctdc_records_import_as_one_route_each_with_the_published_counts() {
 fn the_2020_ctdc_layout_reads_country_codes_and_minus_99() {
     let Some(data) = shared("ctdc_global_2020-04-14_excerpt.csv") else { return };
     let dir = Scratch::new("ctdc2020");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let org = s.organisation_named("HAART Kenya").unwrap().unwrap().id;
     let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
-    let r = &run(&mut s, &[data], &ImportOptions { org: Some(org), round: Some(round), ..Default::default() })[0];
+    let r = &run(&s, &[data], &ImportOptions { org: Some(org), round: Some(round), ..Default::default() })[0];
     assert_eq!(r.format, Some(vjt_ingest::Format::Ctdc));
     assert_eq!((r.imported, r.rejected), (18, 0), "{:?}", r.problems);
     let stored = s.reports(&ReportQuery::default()).unwrap();
@@ -543,7 +543,7 @@ fn the_2020_ctdc_layout_reads_country_codes_and_minus_99() {
     let resolver = Resolver::new(Gazetteer::embedded());
     let (table, repeats) =
         open_inputs(&[shared("ctdc_global_2020-04-14_excerpt.csv").unwrap()]).unwrap().pop().unwrap();
-    let err = import_file(&mut s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
+    let err = import_file(&s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
     assert!(err.to_string().contains("give --org and --round"), "{err}");
 }
 
@@ -551,11 +551,11 @@ fn the_2020_ctdc_layout_reads_country_codes_and_minus_99() {
 fn unodc_detected_victims_become_routes_with_their_quirks_handled() {
     let Some(data) = shared("unodc_glotip_data_2025-04-14.csv") else { return };
     let dir = Scratch::new("unodc");
-    let mut s = store(&dir);
+    let s = store(&dir);
     let org = s.organisation_named("HAART Kenya").unwrap().unwrap().id;
     let round = s.round_named("Kenya 2020").unwrap().unwrap().id;
     let options = ImportOptions { org: Some(org), round: Some(round), ..Default::default() };
-    let r = &run(&mut s, std::slice::from_ref(&data), &options)[0];
+    let r = &run(&s, std::slice::from_ref(&data), &options)[0];
     assert_eq!(r.format, Some(vjt_ingest::Format::Unodc));
     assert_eq!(r.rows_read, 58_769);
     assert!(r.imported > 8_000, "{}", r.imported);
@@ -589,6 +589,6 @@ fn unodc_detected_victims_become_routes_with_their_quirks_handled() {
         );
     }
     // Importing the file again changes nothing.
-    let again = &run(&mut s, &[data], &options)[0];
+    let again = &run(&s, &[data], &options)[0];
     assert_eq!((again.imported, again.updated), (0, 0));
 }

@@ -54,7 +54,7 @@ fn user(r: &crate::sql::Row, at: usize) -> Result<User, StoreError> {
 impl Store {
     /// Registers a user. E-mail addresses are unique, compared in lower case.
     pub fn add_user(
-        &mut self,
+        &self,
         email: &str,
         org: OrganisationId,
         role: Role,
@@ -64,7 +64,7 @@ impl Store {
         if self.user_by_email(&email)?.is_some() {
             return Err(StoreError::DuplicateUser(email));
         }
-        let id = self.conn.insert_returning_id(
+        let id = self.writer()?.insert_returning_id(
             "INSERT INTO users (email, organisation_id, role, password_hash, disabled, failed_logins, created_at) VALUES ($1, $2, $3, $4, 0, 0, $5)",
             "INSERT INTO users (email, organisation_id, role, password_hash, disabled, failed_logins, created_at) VALUES ($1, $2, $3, $4, 0, 0, $5) RETURNING id",
             &[email.as_str().into(), org.0.into(), role.to_string().into(), password_hash.into(), now().into()],
@@ -72,8 +72,8 @@ impl Store {
         Ok(id)
     }
 
-    pub fn user_by_email(&mut self, email: &str) -> Result<Option<User>, StoreError> {
-        let row = self.conn.query_one(
+    pub fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT u.id, u.email, u.organisation_id, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until \
              FROM users u WHERE u.email = $1",
             &[email.trim().to_lowercase().into()],
@@ -81,8 +81,8 @@ impl Store {
         row.map(|r| user(&r, 0)).transpose()
     }
 
-    pub fn users(&mut self) -> Result<Vec<User>, StoreError> {
-        let rows = self.conn.query(
+    pub fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows = self.reader()?.query(
             "SELECT u.id, u.email, u.organisation_id, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until \
              FROM users u ORDER BY u.email",
             &[],
@@ -91,9 +91,9 @@ impl Store {
     }
 
     /// Disables (or enables) a user; their sessions and tokens end at once. False if unknown.
-    pub fn set_user_disabled(&mut self, email: &str, disabled: bool) -> Result<bool, StoreError> {
+    pub fn set_user_disabled(&self, email: &str, disabled: bool) -> Result<bool, StoreError> {
         let email = email.trim().to_lowercase();
-        self.conn.transaction(|tx| {
+        self.writer()?.transaction(|tx| {
             let n = tx.execute(
                 "UPDATE users SET disabled = $1 WHERE email = $2",
                 &[Value::Int(i64::from(disabled)), email.as_str().into()],
@@ -109,29 +109,29 @@ impl Store {
     }
 
     /// Records a failed sign-in; with `lock_until`, refuses sign-in until then.
-    pub fn record_failed_login(&mut self, user_id: i64, lock_until: Option<&str>) -> Result<(), StoreError> {
-        self.conn.execute(
+    pub fn record_failed_login(&self, user_id: i64, lock_until: Option<&str>) -> Result<(), StoreError> {
+        self.writer()?.execute(
             "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
             &[lock_until.into(), Value::Int(user_id)],
         )?;
         Ok(())
     }
 
-    pub fn record_good_login(&mut self, user_id: i64) -> Result<(), StoreError> {
-        self.conn
+    pub fn record_good_login(&self, user_id: i64) -> Result<(), StoreError> {
+        self.writer()?
             .execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", &[Value::Int(user_id)])?;
         Ok(())
     }
 
     pub fn create_session(
-        &mut self,
+        &self,
         token_hash: &str,
         user_id: i64,
         kind: &str,
         csrf: &str,
         expires_at: &str,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
+        self.writer()?.execute(
             "INSERT INTO sessions (token_hash, user_id, kind, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)",
             &[token_hash.into(), Value::Int(user_id), kind.into(), csrf.into(), expires_at.into()],
         )?;
@@ -139,8 +139,8 @@ impl Store {
     }
 
     /// The session or token with this hash, with its user (disabled users have none).
-    pub fn session(&mut self, token_hash: &str) -> Result<Option<Session>, StoreError> {
-        let row = self.conn.query_one(
+    pub fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT u.id, u.email, u.organisation_id, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until, \
              s.kind, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.disabled = 0",
             &[token_hash.into()],
@@ -156,13 +156,13 @@ impl Store {
         .transpose()
     }
 
-    pub fn delete_session(&mut self, token_hash: &str) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()])? > 0)
+    pub fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        Ok(self.writer()?.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()])? > 0)
     }
 
     /// Appends to the audit log: sign-ins, imports, exports, reviews, user changes.
-    pub fn audit(&mut self, user_id: Option<i64>, action: &str, detail: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+    pub fn audit(&self, user_id: Option<i64>, action: &str, detail: &str) -> Result<(), StoreError> {
+        self.writer()?.execute(
             "INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)",
             &[now().into(), user_id.map(Value::Int).unwrap_or(Value::Null), action.into(), detail.into()],
         )?;
@@ -170,9 +170,9 @@ impl Store {
     }
 
     /// The newest audit entries first.
-    pub fn audit_log(&mut self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    pub fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         let rows = self
-            .conn
+            .reader()?
             .query("SELECT at, user_id, action, detail FROM audit_log ORDER BY id DESC LIMIT $1", &[limit.into()])?;
         rows.iter()
             .map(|r| {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use vjt_domain::{OrganisationId, ReviewStatus, RouteReport, RouteReportId};
 
 use crate::codec::{insert_report, update_report, EncodedReport};
-use crate::sql::{Conn, Engine, Value};
+use crate::sql::Value;
 use crate::{now, SaveSummary, Store, StoreError};
 
 /// What saving one report did.
@@ -29,8 +29,9 @@ fn known_from(id: i64, fingerprint: &str, status: &str) -> Result<Known, StoreEr
     Ok(Known { id, fingerprint: crate::codec::fingerprint_value(fingerprint), status })
 }
 
-pub struct ImportWriter<'s> {
-    conn: &'s mut Conn,
+pub struct ImportWriter {
+    /// The writer connection, held (with its transaction) until commit or rollback.
+    conn: crate::Pooled,
     source: String,
     stamp: String,
     /// Existing reports of each organisation met so far, by the organisation's own report id.
@@ -43,30 +44,27 @@ pub struct ImportWriter<'s> {
 
 impl Store {
     /// Starts writing one file's reports; `source` (e.g. the file name) is recorded in each change.
-    pub fn begin_import(&mut self, source: &str) -> Result<ImportWriter<'_>, StoreError> {
+    pub fn begin_import(&self, source: &str) -> Result<ImportWriter, StoreError> {
         self.begin(source, true)
     }
 
-    fn begin(&mut self, source: &str, prefetch: bool) -> Result<ImportWriter<'_>, StoreError> {
-        let begin = match self.conn.engine() {
-            Engine::Sqlite => "BEGIN IMMEDIATE",
-            Engine::Postgres => "BEGIN",
-        };
-        self.conn.batch(begin)?;
+    fn begin(&self, source: &str, prefetch: bool) -> Result<ImportWriter, StoreError> {
+        let mut conn = self.writer()?;
+        conn.begin()?;
         let stamp = now();
-        let import_id = match self.conn.insert_returning_id(
+        let import_id = match conn.insert_returning_id(
             "INSERT INTO imports (source, started_at) VALUES ($1, $2)",
             "INSERT INTO imports (source, started_at) VALUES ($1, $2) RETURNING id",
             &[source.into(), stamp.as_str().into()],
         ) {
             Ok(id) => id,
             Err(e) => {
-                let _ = self.conn.batch("ROLLBACK");
+                let _ = conn.rollback();
                 return Err(e);
             }
         };
         Ok(ImportWriter {
-            conn: &mut self.conn,
+            conn,
             source: source.to_string(),
             stamp,
             known: prefetch.then(HashMap::new),
@@ -78,7 +76,7 @@ impl Store {
     /// Saves a batch of reports in one transaction. A report whose organisation already has a report
     /// with the same `report_id` updates that report (or is left alone when nothing changed); any
     /// other report is inserted. On any error nothing of the batch is written.
-    pub fn save_reports(&mut self, reports: &[RouteReport]) -> Result<SaveSummary, StoreError> {
+    pub fn save_reports(&self, reports: &[RouteReport]) -> Result<SaveSummary, StoreError> {
         let orgs: BTreeSet<OrganisationId> = reports.iter().map(|r| r.organisation).collect();
         let rounds: BTreeSet<vjt_domain::RoundId> = reports.iter().map(|r| r.round).collect();
         // Large batches are cheaper with each organisation's ids fetched once.
@@ -116,7 +114,7 @@ impl Store {
     }
 }
 
-impl ImportWriter<'_> {
+impl ImportWriter {
     fn find(&mut self, org: OrganisationId, reference: &str) -> Result<Option<Known>, StoreError> {
         let Some(known) = self.known.as_mut() else {
             let row = self.conn.query_one(
@@ -163,7 +161,7 @@ impl ImportWriter<'_> {
     pub fn save_encoded(&mut self, mut encoded: EncodedReport) -> Result<Saved, StoreError> {
         let organisation = encoded.organisation;
         let Some(reference) = encoded.reference.take() else {
-            let id = insert_report(self.conn, encoded, &self.stamp, self.import_id)?;
+            let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
             return Ok(Saved::Inserted(RouteReportId(id)));
         };
         let fingerprint = encoded.fingerprint;
@@ -172,14 +170,14 @@ impl ImportWriter<'_> {
             Some(k) => {
                 // A verified report whose content changed must be looked at again.
                 let status = if k.status == ReviewStatus::Verified { ReviewStatus::NeedsReview } else { k.status };
-                update_report(self.conn, k.id, encoded, status, &self.stamp)?;
+                update_report(&mut self.conn, k.id, encoded, status, &self.stamp)?;
                 self.remember(organisation, reference, Known { id: k.id, fingerprint, status });
                 self.record(k.id, "updated", Some(&crate::codec::fingerprint_text(k.fingerprint)))?;
                 Ok(Saved::Updated(RouteReportId(k.id)))
             }
             None => {
                 let status = encoded.status;
-                let id = insert_report(self.conn, encoded, &self.stamp, self.import_id)?;
+                let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
                 self.remember(organisation, reference, Known { id, fingerprint, status });
                 Ok(Saved::Inserted(RouteReportId(id)))
             }
@@ -188,20 +186,20 @@ impl ImportWriter<'_> {
 
     pub fn commit(mut self) -> Result<(), StoreError> {
         self.open = false;
-        self.conn.batch("COMMIT")
+        self.conn.commit()
     }
 
     /// Abandons everything saved so far (what `--dry-run` and `--strict` use).
     pub fn rollback(mut self) -> Result<(), StoreError> {
         self.open = false;
-        self.conn.batch("ROLLBACK")
+        self.conn.rollback()
     }
 }
 
-impl Drop for ImportWriter<'_> {
+impl Drop for ImportWriter {
     fn drop(&mut self) {
         if self.open {
-            let _ = self.conn.batch("ROLLBACK");
+            let _ = self.conn.rollback();
         }
     }
 }

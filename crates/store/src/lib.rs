@@ -15,6 +15,7 @@ macro_rules! codec_columns {
 mod accounts;
 mod codec;
 mod import;
+mod pool;
 mod schema;
 mod sql;
 
@@ -23,7 +24,7 @@ pub use codec::EncodedReport;
 pub use import::{ImportWriter, Saved};
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use vjt_domain::{
@@ -32,7 +33,6 @@ use vjt_domain::{
 };
 
 pub use schema::SCHEMA_VERSION;
-use sql::Conn;
 pub use sql::Engine;
 
 /// Everything that can go wrong in the store, each variant worded for the person who has to act on it.
@@ -62,13 +62,36 @@ pub enum StoreError {
     DuplicateUser(String),
     #[error("'{0}' has no letters or digits to match on")]
     BadAlias(String),
+    #[error("the database is busy with other work (a large import?); try again in a moment")]
+    Busy,
     #[error("database error: {0}")]
     Database(String),
 }
 
+impl StoreError {
+    /// Whether trying again later may work: the database was busy or out of reach, nothing was
+    /// wrong with the request.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, StoreError::Busy | StoreError::Open { .. })
+    }
+}
+
+/// A pool that gave no connection in time: the database is busy, or cannot be reached (then
+/// the pool knows the last reason).
+fn unavailable(target: &str, e: r2d2::Error) -> StoreError {
+    match e.to_string().strip_prefix("timed out waiting for connection: ") {
+        Some(reason) => StoreError::Open { target: target.to_string(), reason: reason.to_string() },
+        None => StoreError::Busy,
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(e.to_string())
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Database(e.to_string()),
+        }
     }
 }
 
@@ -98,7 +121,10 @@ impl FromStr for DatabaseUrl {
             return Err(bad("it is empty; give a file path, sqlite:PATH or postgres://USER@HOST/DB"));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            postgres::Config::from_str(url).map_err(|e| bad(&e.to_string()))?;
+            pool::Connector::postgres(url, None).map_err(|e| match e {
+                StoreError::BadUrl { reason, .. } => bad(&reason),
+                other => other,
+            })?;
             return Ok(DatabaseUrl::Postgres(url.to_string()));
         }
         if let Some(rest) = url.strip_prefix("sqlite:") {
@@ -155,19 +181,25 @@ pub struct PlaceAlias {
     pub place: PlaceId,
 }
 
-/// An open vjt database.
+/// An open vjt database: a cheap handle to its connection pools, shared by cloning. Every
+/// method takes `&self` and borrows a connection only for its own statements.
+#[derive(Clone)]
 pub struct Store {
-    conn: Conn,
-    target: String,
-    /// How to open another connection to the same database (for concurrent reads).
-    reopen: Option<Reopen>,
+    shared: Arc<Shared>,
 }
 
-#[derive(Clone)]
-enum Reopen {
-    Sqlite(String),
-    Postgres(String, Option<String>),
+struct Shared {
+    engine: Engine,
+    target: String,
+    /// SQLite: the one writer connection. PostgreSQL: the same pool as `readers`.
+    writer: r2d2::Pool<pool::Connector>,
+    readers: r2d2::Pool<pool::Connector>,
+    /// An in-memory SQLite database has one connection, which cannot read while it writes.
+    single: bool,
 }
+
+/// A connection borrowed from the store's pools; it goes back when dropped.
+pub(crate) type Pooled = r2d2::PooledConnection<pool::Connector>;
 
 pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -178,6 +210,11 @@ pub(crate) fn parse_time(raw: &str) -> Result<DateTime<Utc>, StoreError> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("'{raw}' is not a timestamp")))
 }
+
+/// How many connections the server keeps open: enough readers for a network's requests; one
+/// writer for SQLite (it writes one transaction at a time anyway).
+const READERS: u32 = 8;
+const POSTGRES_CONNECTIONS: u32 = 12;
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and brings its schema up to date.
@@ -190,73 +227,92 @@ impl Store {
 
     /// Opens an SQLite file, creating it if it does not exist.
     pub fn open_sqlite(path: &str) -> Result<Store, StoreError> {
-        let target = if path == ":memory:" {
-            "an in-memory SQLite database".to_string()
-        } else {
-            format!("SQLite file '{path}'")
-        };
-        let fail = |e: &dyn std::fmt::Display| StoreError::Open { target: target.clone(), reason: e.to_string() };
-        let conn = rusqlite::Connection::open(path).map_err(|e| fail(&e))?;
-        // WAL lets readers (the web UI) run while an import writes; NORMAL is durable at each commit in WAL mode.
-        // New files get 16 KiB pages (fewer B-tree splits on bulk inserts). A 256 MiB page cache
-        // (allocated only as used) keeps a large import's transaction in memory
-        // instead of spilling pages to the WAL half way through.
-        conn.execute_batch(
-            "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-             PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;",
-        )
-            .map_err(|e| fail(&e))?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(|e| fail(&e))?;
-        let reopen = (path != ":memory:").then(|| Reopen::Sqlite(path.to_string()));
-        let mut store = Store { conn: Conn::Sqlite { conn, translated: Default::default() }, target, reopen };
-        schema::migrate(&mut store.conn).map_err(|e| match e {
-            StoreError::Database(reason) => StoreError::Open { target: store.target.clone(), reason },
+        let writer = pool::Connector::Sqlite { path: path.to_string(), read_only: false };
+        let target = writer.target();
+        // The first connection is made here, not in the pool, so that a file that cannot be
+        // opened is reported with its reason; the schema is brought up to date on it.
+        let mut first = writer.open()?;
+        schema::migrate(&mut first).map_err(|e| match e {
+            StoreError::Database(reason) => StoreError::Open { target: target.clone(), reason },
             other => other,
         })?;
-        Ok(store)
+        if path == ":memory:" {
+            // Another connection would be another, empty database: one connection does all.
+            let pool = pool::pool(writer, 1, pool::WAIT_FOR_WRITER);
+            let mut only = pool.get().map_err(|e| unavailable(&target, e))?;
+            schema::migrate(&mut only)?;
+            drop(only);
+            return Ok(Store::from_pools(Engine::Sqlite, target, pool.clone(), pool, true));
+        }
+        drop(first);
+        let readers = pool::Connector::Sqlite { path: path.to_string(), read_only: true };
+        Ok(Store::from_pools(
+            Engine::Sqlite,
+            target,
+            pool::pool(writer, 1, pool::WAIT_FOR_WRITER),
+            pool::pool(readers, READERS, pool::WAIT_FOR_READER),
+            false,
+        ))
     }
 
     /// Opens a PostgreSQL database. With `schema`, vjt keeps its tables in that schema (created if
-    /// missing), so several networks, or parallel tests, can share one database.
+    /// missing), so several networks, or parallel tests, can share one database. `sslmode` in the
+    /// URL chooses TLS (docs/web.md).
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
-        let mut config = postgres::Config::from_str(url)
-            .map_err(|e| StoreError::BadUrl { url: url.to_string(), reason: e.to_string() })?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(5));
+        let connector = pool::Connector::postgres(url, schema)?;
+        let target = connector.target();
+        let mut first = connector.open()?;
+        schema::migrate(&mut first)?;
+        drop(first);
+        let pool = pool::pool(connector, POSTGRES_CONNECTIONS, pool::WAIT_FOR_READER);
+        Ok(Store::from_pools(Engine::Postgres, target, pool.clone(), pool, false))
+    }
+
+    fn from_pools(
+        engine: Engine,
+        target: String,
+        writer: r2d2::Pool<pool::Connector>,
+        readers: r2d2::Pool<pool::Connector>,
+        single: bool,
+    ) -> Store {
+        Store { shared: Arc::new(Shared { engine, target, writer, readers, single }) }
+    }
+
+    /// A connection for reading.
+    pub(crate) fn reader(&self) -> Result<Pooled, StoreError> {
+        self.shared.readers.get().map_err(|e| unavailable(&self.shared.target, e))
+    }
+
+    /// The connection for writing (SQLite has one; waiting for it too long answers "busy").
+    pub(crate) fn writer(&self) -> Result<Pooled, StoreError> {
+        let wait = if self.shared.engine == Engine::Sqlite { pool::WAIT_FOR_WRITER } else { pool::WAIT_FOR_READER };
+        self.shared.writer.get_timeout(wait).map_err(|e| unavailable(&self.shared.target, e))
+    }
+
+    /// Whether the connection to the database is encrypted (always false for a local file).
+    pub fn is_encrypted(&self) -> Result<bool, StoreError> {
+        if self.engine() == Engine::Sqlite {
+            return Ok(false);
         }
-        let target = describe_postgres(&config);
-        let client = config
-            .connect(postgres::NoTls)
-            .map_err(|e| StoreError::Open { target: target.clone(), reason: one_line(&e) })?;
-        let mut conn = Conn::Postgres { client: Box::new(client), prepared: Default::default() };
-        if let Some(schema) = schema {
-            if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || schema.is_empty() {
-                return Err(StoreError::BadUrl {
-                    url: url.to_string(),
-                    reason: format!("'{schema}' is not a plain schema name"),
-                });
-            }
-            conn.batch(&format!("CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"))?;
-        }
-        let mut store =
-            Store { conn, target, reopen: Some(Reopen::Postgres(url.to_string(), schema.map(str::to_string))) };
-        schema::migrate(&mut store.conn)?;
-        Ok(store)
+        let row = self
+            .reader()?
+            .query_one("SELECT CASE WHEN ssl THEN 1 ELSE 0 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])?;
+        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) == 1)
     }
 
     /// Which engine this store runs on.
     pub fn engine(&self) -> Engine {
-        self.conn.engine()
+        self.shared.engine
     }
 
     /// A human description of where the data lives (never includes a password).
     pub fn target(&self) -> &str {
-        &self.target
+        &self.shared.target
     }
 
-    pub fn add_organisation(&mut self, org: &NewOrganisation) -> Result<Organisation, StoreError> {
+    pub fn add_organisation(&self, org: &NewOrganisation) -> Result<Organisation, StoreError> {
         let key = name_key(org.name.as_str());
-        self.conn.transaction(|tx| {
+        self.writer()?.transaction(|tx| {
             if tx.query_one("SELECT id FROM organisations WHERE name_key = $1", &[key.as_str().into()])?.is_some() {
                 return Err(StoreError::DuplicateOrganisation(org.name.to_string()));
             }
@@ -276,23 +332,23 @@ impl Store {
         })
     }
 
-    pub fn organisations(&mut self) -> Result<Vec<Organisation>, StoreError> {
-        let rows = self.conn.query("SELECT id, name, kind, country FROM organisations ORDER BY name_key", &[])?;
+    pub fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let rows = self.reader()?.query("SELECT id, name, kind, country FROM organisations ORDER BY name_key", &[])?;
         rows.iter().map(codec::organisation).collect()
     }
 
     /// Finds an organisation by name, ignoring case and spacing.
-    pub fn organisation_named(&mut self, name: &str) -> Result<Option<Organisation>, StoreError> {
-        let row = self.conn.query_one(
+    pub fn organisation_named(&self, name: &str) -> Result<Option<Organisation>, StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT id, name, kind, country FROM organisations WHERE name_key = $1",
             &[name_key(name).into()],
         )?;
         row.as_ref().map(codec::organisation).transpose()
     }
 
-    pub fn add_round(&mut self, round: &NewRound) -> Result<Round, StoreError> {
+    pub fn add_round(&self, round: &NewRound) -> Result<Round, StoreError> {
         let key = name_key(round.name.as_str());
-        self.conn.transaction(|tx| {
+        self.writer()?.transaction(|tx| {
             if tx.query_one("SELECT id FROM rounds WHERE name_key = $1", &[key.as_str().into()])?.is_some() {
                 return Err(StoreError::DuplicateRound(round.name.to_string()));
             }
@@ -312,15 +368,16 @@ impl Store {
         })
     }
 
-    pub fn rounds(&mut self) -> Result<Vec<Round>, StoreError> {
-        let rows =
-            self.conn.query("SELECT id, name, starts_on, ends_on FROM rounds ORDER BY starts_on, name_key", &[])?;
+    pub fn rounds(&self) -> Result<Vec<Round>, StoreError> {
+        let rows = self
+            .reader()?
+            .query("SELECT id, name, starts_on, ends_on FROM rounds ORDER BY starts_on, name_key", &[])?;
         rows.iter().map(codec::round).collect()
     }
 
     /// Finds a round by name, ignoring case and spacing.
-    pub fn round_named(&mut self, name: &str) -> Result<Option<Round>, StoreError> {
-        let row = self.conn.query_one(
+    pub fn round_named(&self, name: &str) -> Result<Option<Round>, StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT id, name, starts_on, ends_on FROM rounds WHERE name_key = $1",
             &[name_key(name).into()],
         )?;
@@ -328,7 +385,7 @@ impl Store {
     }
 
     /// Reads every report matching `query`, in id order, with its stops.
-    pub fn reports(&mut self, query: &ReportQuery) -> Result<Vec<StoredReport>, StoreError> {
+    pub fn reports(&self, query: &ReportQuery) -> Result<Vec<StoredReport>, StoreError> {
         let mut all = Vec::new();
         loop {
             let page = self.reports_page(query, all.last().map(|s: &StoredReport| s.id), 10_000)?;
@@ -342,7 +399,7 @@ impl Store {
     /// Reads up to `limit` reports with ids after `after`, in id order: a page of a streamed export
     /// or analysis, so that no caller has to hold the whole table.
     pub fn reports_page(
-        &mut self,
+        &self,
         query: &ReportQuery,
         after: Option<RouteReportId>,
         limit: u32,
@@ -353,7 +410,7 @@ impl Store {
             after.map_or(0, |a| a.0).into(),
             i64::from(limit).into(),
         ];
-        let rows = self.conn.query(
+        let rows = self.reader()?.query(
             concat!(
                 "SELECT ",
                 codec_columns!(),
@@ -364,7 +421,7 @@ impl Store {
         )?;
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
         let (first, last) = (first.int(0)?, last.int(0)?);
-        let stops = self.conn.query(
+        let stops = self.reader()?.query(
             "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id >= $1 AND report_id <= $2 \
              ORDER BY report_id, seq",
             &[first.into(), last.into()],
@@ -374,50 +431,49 @@ impl Store {
 
     /// Streams every report matching `query` (`on_report`, in id order) and every stop
     /// (`on_stop`, in report and travel order; stops of reports outside the query are included)
-    /// at the same time, over two connections. Falls back to one after the other for an in-memory
-    /// database, which a second connection cannot see.
+    /// at the same time, over two connections. One after the other for an in-memory database,
+    /// which has only one.
     pub fn scan_concurrently(
-        &mut self,
+        &self,
         query: &ReportQuery,
         mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>) + Send,
         mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>) + Send,
     ) -> Result<(), StoreError> {
-        let second = match self.reopen.clone() {
-            Some(Reopen::Sqlite(path)) => Some(Store::open_sqlite(&path)?),
-            Some(Reopen::Postgres(url, schema)) => Some(Store::open_postgres(&url, schema.as_deref())?),
-            None => None,
-        };
-        let Some(mut second) = second else {
+        if self.shared.single {
             self.scan_stops(&mut on_stop)?;
             return self.scan_report_rows(query, &mut on_report);
-        };
+        }
         std::thread::scope(|scope| {
-            let stops = scope.spawn(move || second.scan_stops(&mut on_stop));
+            let stops = scope.spawn(|| self.scan_stops(&mut on_stop));
             let reports = self.scan_report_rows(query, &mut on_report);
             let stops = stops.join().map_err(|_| StoreError::Database("the stop reader failed".into()))?;
             reports.and(stops)
         })
     }
 
-    fn scan_stops(&mut self, on_stop: &mut dyn FnMut(&vjt_domain::flat::FlatStop<'_>)) -> Result<(), StoreError> {
-        self.conn.scan("SELECT report_id, seq, role, text, place_id FROM stops ORDER BY report_id, seq", &[], |r| {
-            on_stop(&vjt_domain::flat::FlatStop {
-                report_id: r.int(0)?,
-                seq: r.int(1)?,
-                role: r.text(2)?,
-                text: r.text(3)?,
-                place_id: r.opt_text(4)?,
-            });
-            Ok(())
-        })
+    fn scan_stops(&self, on_stop: &mut dyn FnMut(&vjt_domain::flat::FlatStop<'_>)) -> Result<(), StoreError> {
+        self.reader()?.scan(
+            "SELECT report_id, seq, role, text, place_id FROM stops ORDER BY report_id, seq",
+            &[],
+            |r| {
+                on_stop(&vjt_domain::flat::FlatStop {
+                    report_id: r.int(0)?,
+                    seq: r.int(1)?,
+                    role: r.text(2)?,
+                    text: r.text(3)?,
+                    place_id: r.opt_text(4)?,
+                });
+                Ok(())
+            },
+        )
     }
 
     fn scan_report_rows(
-        &mut self,
+        &self,
         query: &ReportQuery,
         on_report: &mut dyn FnMut(&vjt_domain::flat::FlatReport<'_>),
     ) -> Result<(), StoreError> {
-        self.conn.scan(
+        self.reader()?.scan(
             "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
              recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
              adults, period_start, period_end, source, confidence FROM reports \
@@ -434,7 +490,7 @@ impl Store {
     /// stops first (`on_stop`, in report and travel order), then its reports (`on_report`, in id
     /// order). Nothing is copied per value; memory stays flat whatever the table size.
     pub fn scan_reports(
-        &mut self,
+        &self,
         query: &ReportQuery,
         mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>),
         mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>),
@@ -442,11 +498,12 @@ impl Store {
         const PAGE: i64 = 50_000;
         let mut after = 0i64;
         let mut total = 0u64;
+        let mut conn = self.reader()?;
         loop {
             // The page's id range, so that its stops can be read by range on the clustered key.
             let mut last = None;
             let mut count = 0i64;
-            self.conn.scan(
+            conn.scan(
                 "SELECT id FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 \
                  ORDER BY id LIMIT $4",
                 &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into(), after.into(), PAGE.into()],
@@ -457,7 +514,7 @@ impl Store {
                 },
             )?;
             let Some(last) = last else { return Ok(total) };
-            self.conn.scan(
+            conn.scan(
                 "SELECT s.report_id, s.seq, s.role, s.text, s.place_id FROM stops s \
                  WHERE s.report_id > $1 AND s.report_id <= $2 ORDER BY s.report_id, s.seq",
                 &[after.into(), last.into()],
@@ -474,7 +531,7 @@ impl Store {
             )?;
             // With a filter, stops of reports outside it are passed too: callers match stops to
             // reports by id, so those are never claimed.
-            self.conn.scan(
+            conn.scan(
                 "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
                  recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
                  adults, period_start, period_end, source, confidence FROM reports \
@@ -491,18 +548,19 @@ impl Store {
     }
 
     /// Reads one report by its stored id.
-    pub fn report(&mut self, id: RouteReportId) -> Result<Option<StoredReport>, StoreError> {
-        let rows =
-            self.conn.query(concat!("SELECT ", codec_columns!(), " FROM reports WHERE id = $1"), &[id.0.into()])?;
-        let stops = self.conn.query(
+    pub fn report(&self, id: RouteReportId) -> Result<Option<StoredReport>, StoreError> {
+        let rows = self
+            .reader()?
+            .query(concat!("SELECT ", codec_columns!(), " FROM reports WHERE id = $1"), &[id.0.into()])?;
+        let stops = self.reader()?.query(
             "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
             &[id.0.into()],
         )?;
         Ok(codec::assemble(rows, stops)?.pop())
     }
 
-    pub fn count_reports(&mut self, query: &ReportQuery) -> Result<u64, StoreError> {
-        let row = self.conn.query_one(
+    pub fn count_reports(&self, query: &ReportQuery) -> Result<u64, StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT COUNT(*) FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2)",
             &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()],
         )?;
@@ -510,9 +568,9 @@ impl Store {
     }
 
     /// Records the coordinator's review decision. Returns false when no such report exists.
-    pub fn set_status(&mut self, id: RouteReportId, status: ReviewStatus) -> Result<bool, StoreError> {
+    pub fn set_status(&self, id: RouteReportId, status: ReviewStatus) -> Result<bool, StoreError> {
         let stamp = now();
-        self.conn.transaction(|tx| {
+        self.writer()?.transaction(|tx| {
             let changed = tx.execute(
                 "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3",
                 &[status.to_string().into(), stamp.as_str().into(), id.0.into()],
@@ -529,8 +587,8 @@ impl Store {
     }
 
     /// Texts that no stop has a place for, most used first.
-    pub fn unresolved_places(&mut self) -> Result<Vec<UnresolvedText>, StoreError> {
-        let rows = self.conn.query(
+    pub fn unresolved_places(&self) -> Result<Vec<UnresolvedText>, StoreError> {
+        let rows = self.reader()?.query(
             "SELECT text_key, MIN(text), COUNT(DISTINCT report_id) AS n FROM stops WHERE place_id IS NULL \
              GROUP BY text_key ORDER BY n DESC, text_key",
             &[],
@@ -548,12 +606,12 @@ impl Store {
 
     /// Records that `text` means `place` and applies it at once to every stop with that text (by its
     /// folded key). Returns how many stops now point at the place. Replaces an earlier decision.
-    pub fn set_place_alias(&mut self, text: &str, place: &PlaceId) -> Result<u64, StoreError> {
+    pub fn set_place_alias(&self, text: &str, place: &PlaceId) -> Result<u64, StoreError> {
         let key = vjt_domain::text::fold(text);
         if key.is_empty() {
             return Err(StoreError::BadAlias(text.to_string()));
         }
-        self.conn.transaction(|tx| {
+        self.writer()?.transaction(|tx| {
             tx.execute("DELETE FROM place_aliases WHERE text_key = $1", &[key.as_str().into()])?;
             tx.execute(
                 "INSERT INTO place_aliases (text_key, text, place_id, created_at) VALUES ($1, $2, $3, $4)",
@@ -567,8 +625,8 @@ impl Store {
     }
 
     /// Every coordinator alias, for the resolver to apply to future reports.
-    pub fn place_aliases(&mut self) -> Result<Vec<PlaceAlias>, StoreError> {
-        let rows = self.conn.query("SELECT text_key, text, place_id FROM place_aliases ORDER BY text_key", &[])?;
+    pub fn place_aliases(&self) -> Result<Vec<PlaceAlias>, StoreError> {
+        let rows = self.reader()?.query("SELECT text_key, text, place_id FROM place_aliases ORDER BY text_key", &[])?;
         rows.iter()
             .map(|r| {
                 Ok(PlaceAlias {
@@ -582,8 +640,8 @@ impl Store {
 
     /// The history of one report, oldest first, as (when, "created" or "updated", source): its
     /// creation comes from the import that wrote it, then every recorded update.
-    pub fn report_changes(&mut self, id: RouteReportId) -> Result<Vec<(String, String, String)>, StoreError> {
-        let created = self.conn.query(
+    pub fn report_changes(&self, id: RouteReportId) -> Result<Vec<(String, String, String)>, StoreError> {
+        let created = self.reader()?.query(
             "SELECT i.started_at, i.source FROM reports r JOIN imports i ON i.id = r.import_id WHERE r.id = $1",
             &[id.0.into()],
         )?;
@@ -591,7 +649,7 @@ impl Store {
         for r in created {
             out.push((r.text(0)?.to_string(), "created".into(), r.text(1)?.to_string()));
         }
-        let rows = self.conn.query(
+        let rows = self.reader()?.query(
             "SELECT changed_at, change, source FROM report_changes WHERE report_id = $1 ORDER BY id",
             &[id.0.into()],
         )?;
@@ -602,8 +660,8 @@ impl Store {
     }
 
     /// How many stops there are, and how many of them have no place yet.
-    pub fn stop_counts(&mut self) -> Result<(u64, u64), StoreError> {
-        let row = self.conn.query_one(
+    pub fn stop_counts(&self) -> Result<(u64, u64), StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN place_id IS NULL THEN 1 ELSE 0 END), 0) FROM stops",
             &[],
         )?;
@@ -614,8 +672,8 @@ impl Store {
     /// A short text that changes whenever anything an analysis reads changes (reports, their
     /// status, place decisions, duplicate decisions), from this process or another: how a
     /// long-running server notices an import made from the command line.
-    pub fn data_stamp(&mut self) -> Result<String, StoreError> {
-        let row = self.conn.query_one(
+    pub fn data_stamp(&self) -> Result<String, StoreError> {
+        let row = self.reader()?.query_one(
             "SELECT (SELECT COUNT(*) FROM reports), (SELECT MAX(updated_at) FROM reports), \
              (SELECT COUNT(*) FROM place_aliases), (SELECT MAX(created_at) FROM place_aliases), \
              (SELECT COUNT(*) FROM duplicate_decisions), (SELECT MAX(decided_at) FROM duplicate_decisions), \
@@ -637,8 +695,8 @@ impl Store {
 
     /// Records a coordinator's decision on a duplicate cluster ("confirmed" or "split"); a later
     /// decision on the same cluster replaces the earlier one.
-    pub fn set_duplicate_decision(&mut self, cluster_key: &str, decision: &str) -> Result<(), StoreError> {
-        self.conn.transaction(|tx| {
+    pub fn set_duplicate_decision(&self, cluster_key: &str, decision: &str) -> Result<(), StoreError> {
+        self.writer()?.transaction(|tx| {
             tx.execute("DELETE FROM duplicate_decisions WHERE cluster_key = $1", &[cluster_key.into()])?;
             tx.execute(
                 "INSERT INTO duplicate_decisions (cluster_key, decision, decided_at) VALUES ($1, $2, $3)",
@@ -649,15 +707,15 @@ impl Store {
     }
 
     /// Every duplicate decision, as (cluster key, decision).
-    pub fn duplicate_decisions(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn duplicate_decisions(&self) -> Result<Vec<(String, String)>, StoreError> {
         let rows =
-            self.conn.query("SELECT cluster_key, decision FROM duplicate_decisions ORDER BY cluster_key", &[])?;
+            self.reader()?.query("SELECT cluster_key, decision FROM duplicate_decisions ORDER BY cluster_key", &[])?;
         rows.iter().map(|r| Ok((r.text(0)?.to_string(), r.text(1)?.to_string()))).collect()
     }
 
     /// Deletes a report and its stops. Returns false when no such report exists.
-    pub fn delete_report(&mut self, id: RouteReportId) -> Result<bool, StoreError> {
-        self.conn.transaction(|tx| {
+    pub fn delete_report(&self, id: RouteReportId) -> Result<bool, StoreError> {
+        self.writer()?.transaction(|tx| {
             tx.execute("DELETE FROM stops WHERE report_id = $1", &[id.0.into()])?;
             tx.execute("DELETE FROM report_changes WHERE report_id = $1", &[id.0.into()])?;
             Ok(tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0)
@@ -692,7 +750,7 @@ fn flat_report<'r>(r: &'r sql::ScanRow<'_>) -> Result<vjt_domain::flat::FlatRepo
     })
 }
 
-fn describe_postgres(config: &postgres::Config) -> String {
+pub(crate) fn describe_postgres(config: &postgres::Config) -> String {
     let host = config
         .get_hosts()
         .first()
@@ -706,8 +764,39 @@ fn describe_postgres(config: &postgres::Config) -> String {
     format!("PostgreSQL database '{db}' on {host}:{port}")
 }
 
+/// A URL as it may be shown: its password replaced.
+pub(crate) fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((user_info, host)) = rest.split_once('@') else { return url.to_string() };
+    match user_info.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// Decodes `%XX` in a URL parameter.
+pub(crate) fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// postgres errors nest their cause; keep the whole chain on one line.
-fn one_line(e: &dyn std::error::Error) -> String {
+pub(crate) fn one_line(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

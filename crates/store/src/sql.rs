@@ -107,13 +107,12 @@ pub enum Engine {
 pub(crate) enum Conn {
     /// Translated statements are keyed by the address of their static text: hashing the whole SQL
     /// on every call showed up in import profiles.
-    Sqlite {
-        conn: rusqlite::Connection,
-        translated: HashMap<usize, String, BuildAddressHasher>,
-    },
+    Sqlite { conn: rusqlite::Connection, translated: HashMap<usize, String, BuildAddressHasher> },
     Postgres {
         client: Box<postgres::Client>,
         prepared: HashMap<&'static str, postgres::Statement>,
+        /// Between `begin` and `commit`/`rollback`: such a connection must not go back to the pool.
+        in_transaction: bool,
     },
 }
 
@@ -159,6 +158,64 @@ fn to_sqlite_placeholders(sql: &str) -> String {
 }
 
 impl Conn {
+    pub fn sqlite(conn: rusqlite::Connection) -> Conn {
+        Conn::Sqlite { conn, translated: Default::default() }
+    }
+
+    pub fn postgres(client: postgres::Client) -> Conn {
+        Conn::Postgres { client: Box::new(client), prepared: Default::default(), in_transaction: false }
+    }
+
+    /// A round trip for a server connection; nothing for a file.
+    pub fn check(&mut self) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite { .. } => Ok(()),
+            Conn::Postgres { client, .. } => {
+                client.is_valid(std::time::Duration::from_secs(5)).map_err(StoreError::from)
+            }
+        }
+    }
+
+    /// Closed, or still inside a transaction: not to be used again.
+    pub fn is_broken(&self) -> bool {
+        match self {
+            Conn::Sqlite { conn, .. } => !conn.is_autocommit(),
+            Conn::Postgres { client, in_transaction, .. } => *in_transaction || client.is_closed(),
+        }
+    }
+
+    /// Starts a transaction. SQLite takes the write lock up front, so that two writers queue
+    /// instead of failing half way.
+    pub fn begin(&mut self) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite { conn, .. } => conn.execute_batch("BEGIN IMMEDIATE").map_err(StoreError::from),
+            Conn::Postgres { client, in_transaction, .. } => {
+                client.batch_execute("BEGIN")?;
+                *in_transaction = true;
+                Ok(())
+            }
+        }
+    }
+
+    pub fn commit(&mut self) -> Result<(), StoreError> {
+        self.end("COMMIT")
+    }
+
+    pub fn rollback(&mut self) -> Result<(), StoreError> {
+        self.end("ROLLBACK")
+    }
+
+    fn end(&mut self, sql: &str) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite { conn, .. } => conn.execute_batch(sql).map_err(StoreError::from),
+            Conn::Postgres { client, in_transaction, .. } => {
+                client.batch_execute(sql)?;
+                *in_transaction = false;
+                Ok(())
+            }
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         match self {
             Conn::Sqlite { .. } => Engine::Sqlite,
@@ -181,7 +238,7 @@ impl Conn {
                 let mut stmt = conn.prepare_cached(text)?;
                 Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
             }
-            Conn::Postgres { client, prepared } => {
+            Conn::Postgres { client, prepared, .. } => {
                 let stmt = pg_statement(client, prepared, sql)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
                 Ok(client.execute(&stmt, &refs)?)
@@ -214,7 +271,7 @@ impl Conn {
                 }
                 Ok(out)
             }
-            Conn::Postgres { client, prepared } => {
+            Conn::Postgres { client, prepared, .. } => {
                 let stmt = pg_statement(client, prepared, sql)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
                 let rows = client.query(&stmt, &refs)?;
@@ -268,7 +325,7 @@ impl Conn {
                 }
                 Ok(())
             }
-            Conn::Postgres { client, prepared } => {
+            Conn::Postgres { client, prepared, .. } => {
                 let stmt = pg_statement(client, prepared, sql)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
                 let mut rows = client.query_raw(&stmt, refs)?;
@@ -281,23 +338,29 @@ impl Conn {
         }
     }
 
-    /// Runs `work` in one transaction: all of it lands, or none of it.
+    /// Runs `work` in one transaction: all of it lands, or none of it. An error, or a panic
+    /// unwinding through `work`, rolls back.
     pub fn transaction<T>(&mut self, work: impl FnOnce(&mut Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        // SQLite: take the write lock up front so two writers queue instead of failing half way.
-        self.batch(match self.engine() {
-            Engine::Sqlite => "BEGIN IMMEDIATE",
-            Engine::Postgres => "BEGIN",
-        })?;
-        match work(self) {
-            Ok(value) => {
-                self.batch("COMMIT")?;
-                Ok(value)
-            }
-            Err(e) => {
-                // The original error matters more than a failed rollback.
-                let _ = self.batch("ROLLBACK");
-                Err(e)
-            }
+        self.begin()?;
+        let mut open = Transaction { conn: self, done: false };
+        let value = work(open.conn)?;
+        open.conn.commit()?;
+        open.done = true;
+        Ok(value)
+    }
+}
+
+/// Rolls back on drop unless committed.
+struct Transaction<'c> {
+    conn: &'c mut Conn,
+    done: bool,
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // The original error (or panic) matters more than a failed rollback.
+            let _ = self.conn.rollback();
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The store's contract: every operation behaves the same on SQLite and on PostgreSQL.
 //!
-//! Each test is written once as a function taking a `&mut Store`, and the `contract!` macro runs it
+//! Each test is written once as a function taking a `&Store`, and the `contract!` macro runs it
 //! on a fresh SQLite file and (when TEST_DATABASE_URL is set) on a fresh PostgreSQL schema.
 
 use std::collections::BTreeSet;
@@ -88,9 +88,12 @@ contract!(
     an_import_writer_commits_whole_or_not_at_all,
     users_sessions_and_the_audit_log,
     the_data_stamp_moves_with_every_change_an_analysis_reads,
+    readers_are_not_held_up_by_a_writer,
+    a_panic_half_way_through_a_write_leaves_nothing_behind,
+    clones_share_one_database,
 );
 
-fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
+fn org(store: &Store, name: &str) -> vjt_domain::Organisation {
     store
         .add_organisation(&NewOrganisation {
             name: OrganisationName::parse(name).unwrap(),
@@ -100,7 +103,7 @@ fn org(store: &mut Store, name: &str) -> vjt_domain::Organisation {
         .unwrap()
 }
 
-fn round(store: &mut Store, name: &str, year: i32) -> vjt_domain::Round {
+fn round(store: &Store, name: &str, year: i32) -> vjt_domain::Round {
     store
         .add_round(&NewRound {
             name: RoundName::parse(name).unwrap(),
@@ -149,7 +152,7 @@ fn report(
     .unwrap()
 }
 
-fn organisations_are_unique_by_name(store: &mut Store) {
+fn organisations_are_unique_by_name(store: &Store) {
     let a = org(store, "HAART Kenya");
     org(store, "Candle of Hope");
     let err = store
@@ -166,7 +169,7 @@ fn organisations_are_unique_by_name(store: &mut Store) {
     assert_eq!(store.organisation_named("Nobody").unwrap(), None);
 }
 
-fn rounds_are_unique_by_name(store: &mut Store) {
+fn rounds_are_unique_by_name(store: &Store) {
     round(store, "Kenya 2020", 2020);
     let r19 = round(store, "Kenya 2019", 2019);
     let names: Vec<String> = store.rounds().unwrap().iter().map(|r| r.name.to_string()).collect();
@@ -176,7 +179,7 @@ fn rounds_are_unique_by_name(store: &mut Store) {
     assert!(matches!(err, StoreError::DuplicateRound(_)), "{err}");
 }
 
-fn reports_round_trip_with_their_stops(store: &mut Store) {
+fn reports_round_trip_with_their_stops(store: &Store) {
     let o = org(store, "HAART Kenya");
     let r = round(store, "Kenya 2020", 2020);
     let original = report(&o, &r, Some("H-1"), 12);
@@ -188,7 +191,7 @@ fn reports_round_trip_with_their_stops(store: &mut Store) {
     assert_eq!(store.report(RouteReportId(9_999)).unwrap(), None);
 }
 
-fn reimport_is_idempotent_and_updates_changed_reports(store: &mut Store) {
+fn reimport_is_idempotent_and_updates_changed_reports(store: &Store) {
     let o = org(store, "HAART Kenya");
     let r = round(store, "Kenya 2020", 2020);
     let batch = vec![report(&o, &r, Some("H-1"), 12), report(&o, &r, Some("H-2"), 3), report(&o, &r, None, 5)];
@@ -212,7 +215,7 @@ fn reimport_is_idempotent_and_updates_changed_reports(store: &mut Store) {
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 4);
 }
 
-fn a_failed_batch_writes_nothing(store: &mut Store) {
+fn a_failed_batch_writes_nothing(store: &Store) {
     let o = org(store, "HAART Kenya");
     let r = round(store, "Kenya 2020", 2020);
     let mut ghost = report(&o, &r, Some("G-1"), 2).into_draft();
@@ -223,7 +226,7 @@ fn a_failed_batch_writes_nothing(store: &mut Store) {
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 0);
 }
 
-fn queries_filter_by_round_and_organisation(store: &mut Store) {
+fn queries_filter_by_round_and_organisation(store: &Store) {
     let a = org(store, "A");
     let b = org(store, "B");
     let r1 = round(store, "Kenya 2019", 2019);
@@ -236,7 +239,7 @@ fn queries_filter_by_round_and_organisation(store: &mut Store) {
         })
         .collect();
     store.save_reports(&batch).unwrap();
-    let count = |s: &mut Store, round, organisation| {
+    let count = |s: &Store, round, organisation| {
         let q = ReportQuery { round, organisation };
         let listed = s.reports(&q).unwrap();
         assert_eq!(listed.len() as u64, s.count_reports(&q).unwrap());
@@ -265,7 +268,7 @@ fn queries_filter_by_round_and_organisation(store: &mut Store) {
     }
 }
 
-fn review_status_and_delete(store: &mut Store) {
+fn review_status_and_delete(store: &Store) {
     let o = org(store, "A");
     let r = round(store, "Kenya 2020", 2020);
     let ids = store.save_reports(&[report(&o, &r, Some("X"), 4), report(&o, &r, Some("Y"), 4)]).unwrap().ids;
@@ -277,7 +280,7 @@ fn review_status_and_delete(store: &mut Store) {
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
 }
 
-fn the_demo_dataset_loads_whole(store: &mut Store) {
+fn the_demo_dataset_loads_whole(store: &Store) {
     let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| store.add_organisation(o).unwrap().id).collect();
     let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| store.add_round(r).unwrap().id).collect();
     let reports = vjt_demo::reports(&orgs, &rounds, 60, 1);
@@ -288,7 +291,7 @@ fn the_demo_dataset_loads_whole(store: &mut Store) {
     assert_eq!(stored, reports);
 }
 
-fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &mut Store) {
+fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &Store) {
     let o = org(store, "A");
     let r = round(store, "Kenya 2020", 2020);
     // Two spellings that differ only in case and punctuation share one key; a third is different.
@@ -321,7 +324,7 @@ fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &mut Store) {
     assert!(matches!(store.set_place_alias(" -- ", &place), Err(StoreError::BadAlias(_))));
 }
 
-fn an_import_writer_commits_whole_or_not_at_all(store: &mut Store) {
+fn an_import_writer_commits_whole_or_not_at_all(store: &Store) {
     use vjt_store::Saved;
     let o = org(store, "A");
     let r = round(store, "Kenya 2020", 2020);
@@ -356,7 +359,7 @@ fn an_import_writer_commits_whole_or_not_at_all(store: &mut Store) {
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
 }
 
-fn users_sessions_and_the_audit_log(store: &mut Store) {
+fn users_sessions_and_the_audit_log(store: &Store) {
     let o = org(store, "HAART Kenya");
     let id = store.add_user(" Amina@Example.org ", o.id, vjt_domain::Role::Reporter, "hash-1").unwrap();
     assert!(matches!(
@@ -410,7 +413,7 @@ fn a_schema_1_database_is_upgraded_and_its_stops_get_keys() {
         )
         .unwrap();
     }
-    let mut store = Store::open(path.to_str().unwrap()).unwrap();
+    let store = Store::open(path.to_str().unwrap()).unwrap();
     let keys: Vec<String> = store.unresolved_places().unwrap().into_iter().map(|u| u.key).collect();
     assert_eq!(keys, ["kakamega county", "nrb"]);
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
@@ -452,7 +455,7 @@ fn reopening_keeps_data_and_a_newer_schema_is_refused() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("vjt.db");
     let url = format!("sqlite:{}", path.display());
-    org(&mut Store::open(&url).unwrap(), "HAART Kenya");
+    org(&Store::open(&url).unwrap(), "HAART Kenya");
     assert_eq!(Store::open(&url).unwrap().organisations().unwrap().len(), 1);
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
@@ -463,14 +466,14 @@ fn reopening_keeps_data_and_a_newer_schema_is_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &mut Store) {
+fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &Store) {
     let empty = store.data_stamp().unwrap();
     assert_eq!(store.data_stamp().unwrap(), empty, "reading changes nothing");
     let o = org(store, "A");
     let r = round(store, "Kenya 2020", 2020);
     let ids = store.save_reports(&[report(&o, &r, Some("X"), 4), report(&o, &r, Some("Y"), 4)]).unwrap().ids;
     let mut seen = vec![empty, store.data_stamp().unwrap()];
-    let mut changed = |store: &mut Store, what: &str| {
+    let mut changed = |store: &Store, what: &str| {
         let now = store.data_stamp().unwrap();
         assert!(!seen.contains(&now), "{what} moves the stamp");
         seen.push(now);
@@ -487,4 +490,149 @@ fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &mut Store) {
     assert_eq!(history.last().map(|h| (h.1.as_str(), h.2.as_str())), Some(("status: verified", "review")));
     store.delete_report(ids[1]).unwrap();
     changed(store, "a deleted report");
+}
+
+fn readers_are_not_held_up_by_a_writer(store: &Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    store.save_reports(&[report(&o, &r, Some("before"), 2)]).unwrap();
+    // A long write (an import) holds the writer with its transaction open.
+    let mut writer = store.begin_import("slow.csv").unwrap();
+    writer.save(&report(&o, &r, Some("during"), 3)).unwrap();
+    let reader = store.clone();
+    let (count, took) = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let n = reader.count_reports(&ReportQuery::default()).unwrap();
+        reader.organisations().unwrap();
+        (n, started.elapsed())
+    })
+    .join()
+    .unwrap();
+    assert_eq!(count, 1, "readers see what was committed, not the write under way");
+    assert!(took < std::time::Duration::from_secs(2), "readers did not wait for the writer ({took:?})");
+    writer.commit().unwrap();
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+}
+
+fn a_panic_half_way_through_a_write_leaves_nothing_behind(store: &Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let s = store.clone();
+    let (o2, r2) = (o.clone(), r.clone());
+    let outcome = std::thread::spawn(move || {
+        let mut writer = s.begin_import("crash.csv").unwrap();
+        writer.save(&report(&o2, &r2, Some("lost"), 3)).unwrap();
+        panic!("the importer fails half way");
+    })
+    .join();
+    assert!(outcome.is_err());
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 0, "the unfinished write was rolled back");
+    // The writer connection is usable again: it did not go back to the pool inside a transaction.
+    store.save_reports(&[report(&o, &r, Some("next"), 1)]).unwrap();
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
+}
+
+fn clones_share_one_database(store: &Store) {
+    let other = store.clone();
+    org(&other, "Made through a clone");
+    assert_eq!(store.organisations().unwrap().len(), 1);
+    // Many threads at once, reading and writing, all succeed.
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let s = store.clone();
+            std::thread::spawn(move || {
+                if i % 2 == 0 {
+                    org(&s, &format!("Org {i}"));
+                }
+                s.organisations().unwrap().len()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().unwrap() >= 1);
+    }
+    assert_eq!(store.organisations().unwrap().len(), 5);
+}
+
+/// PostgreSQL only: a connection killed under the store (a server restart) is replaced.
+#[test]
+#[cfg_attr(not(pg_tests), ignore = "TEST_DATABASE_URL is unset: PostgreSQL test skipped")]
+fn postgres_connections_that_die_are_replaced() {
+    let url = std::env::var("TEST_DATABASE_URL").unwrap();
+    let schema = unique("vjt_test");
+    let name = unique("vjt_app");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = Store::open_postgres(&format!("{url}{sep}application_name={name}"), Some(&schema)).unwrap();
+    org(&store, "Before");
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let killed: i64 = admin
+        .query_one(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        )
+        .unwrap()
+        .get(0);
+    assert!(killed >= 1, "the store's connections were found and ended");
+    // The next calls get a fresh connection instead of an error.
+    let mut names = None;
+    for _ in 0..3 {
+        if let Ok(list) = store.organisations() {
+            names = Some(list);
+            break;
+        }
+    }
+    assert_eq!(names.expect("the store reconnected").len(), 1);
+    org(&store, "After");
+    assert_eq!(store.organisations().unwrap().len(), 2);
+    drop(store);
+    let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+}
+
+/// PostgreSQL only: `sslmode` in the URL gives an encrypted connection, and verify-full checks
+/// the server's certificate (the machine's PostgreSQL serves Debian's self-signed one for
+/// localhost).
+#[test]
+#[cfg_attr(not(pg_tests), ignore = "TEST_DATABASE_URL is unset: PostgreSQL test skipped")]
+fn postgres_connections_use_tls_when_asked() {
+    let url = std::env::var("TEST_DATABASE_URL").unwrap();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let ssl: String = admin.query_one("SHOW ssl", &[]).unwrap().get(0);
+    if ssl != "on" {
+        eprintln!("skipped: this PostgreSQL server has ssl = off");
+        return;
+    }
+    let schema = unique("vjt_test");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let plain = Store::open_postgres(&url, Some(&schema)).unwrap();
+    assert!(!plain.is_encrypted().unwrap(), "no TLS over loopback unless asked");
+    let tls = Store::open_postgres(&format!("{url}{sep}sslmode=require"), Some(&schema)).unwrap();
+    assert!(tls.is_encrypted().unwrap(), "sslmode=require encrypts");
+    org(&tls, "Over TLS");
+    assert_eq!(plain.organisations().unwrap().len(), 1);
+
+    let local = url.replace("127.0.0.1", "localhost");
+    let snakeoil = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    if std::path::Path::new(snakeoil).exists() && local.contains("localhost") {
+        let verified =
+            Store::open_postgres(&format!("{local}{sep}sslmode=verify-full&sslrootcert={snakeoil}"), Some(&schema));
+        let verified = verified.expect("verify-full trusts the certificate named by sslrootcert");
+        assert!(verified.is_encrypted().unwrap());
+        let untrusted = Store::open_postgres(&format!("{local}{sep}sslmode=verify-full"), Some(&schema))
+            .err()
+            .expect("a self-signed certificate is not trusted without sslrootcert");
+        assert!(untrusted.to_string().contains("certificate"), "{untrusted}");
+    }
+    drop((plain, tls));
+    let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+}
+
+#[test]
+fn unknown_ssl_modes_are_refused_plainly() {
+    for (url, words) in [
+        ("postgres://u@db.example/vjt?sslmode=sometimes", "not one of"),
+        ("postgres://u@db.example/vjt?sslmode=verify-ca", "verify-full"),
+    ] {
+        let err = Store::open(url).err().expect("refused");
+        assert!(matches!(err, StoreError::BadUrl { .. }) && err.to_string().contains(words), "{err}");
+    }
 }

@@ -218,7 +218,7 @@ async fn save_new<T: Send + 'static>(
     caller: &Caller,
     parsed: Result<T, String>,
     done: &str,
-    work: impl FnOnce(&mut vjt_store::Store, T) -> Result<(), StoreError> + Send + 'static,
+    work: impl FnOnce(&vjt_store::Store, T) -> Result<(), StoreError> + Send + 'static,
 ) -> Response {
     let new = match parsed {
         Ok(n) => n,

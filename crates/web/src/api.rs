@@ -126,7 +126,7 @@ fn report_json(
 /// Organisation and round names by id.
 type Names = (HashMap<i64, String>, HashMap<i64, String>);
 
-fn names(store: &mut Store) -> Result<Names, vjt_store::StoreError> {
+fn names(store: &Store) -> Result<Names, vjt_store::StoreError> {
     let orgs = store.organisations()?.into_iter().map(|o| (o.id.0, o.name.to_string())).collect();
     let rounds = store.rounds()?.into_iter().map(|r| (r.id.0, r.name.to_string())).collect();
     Ok((orgs, rounds))
@@ -223,7 +223,7 @@ fn invalid(details: Value, message: &str) -> ApiError {
 /// Validates an API report with the importer's own rules (the same messages as a spreadsheet
 /// row), screens its text for personal data, and resolves its places.
 pub(crate) fn build_report(
-    s: &mut Store,
+    s: &Store,
     caller: &Caller,
     input: ReportInput,
     fixed: Option<(OrganisationId, Option<String>)>,
@@ -335,7 +335,7 @@ pub async fn create_report(
 }
 
 /// Loads a report the caller may see; anything else is "not found".
-fn visible(s: &mut Store, caller: &Caller, id: i64) -> Result<StoredReport, ApiError> {
+fn visible(s: &Store, caller: &Caller, id: i64) -> Result<StoredReport, ApiError> {
     match s.report(RouteReportId(id))? {
         Some(r) if policy::can_see_report(caller, r.report.organisation) => Ok(r),
         _ => Err(ApiError::not_found()),
@@ -440,7 +440,7 @@ pub fn for_viewers(mut doc: Value, k: u64) -> Value {
 }
 
 /// The filters of a query string (`round`, `from`, `to`, `exploitation`), checked.
-pub(crate) fn filter_from(s: &mut Store, params: &HashMap<String, String>) -> Result<Filter, ApiError> {
+pub(crate) fn filter_from(s: &Store, params: &HashMap<String, String>) -> Result<Filter, ApiError> {
     let mut filter = Filter::default();
     if let Some(name) = params.get("round").filter(|n| !n.is_empty()) {
         let round = s.round_named(name)?.ok_or_else(|| {
@@ -476,7 +476,7 @@ pub(crate) fn filter_from(s: &mut Store, params: &HashMap<String, String>) -> Re
 /// Analyses what a scope may see, with the query's filters and the coordinator's duplicate
 /// decisions: the one way the API and the dashboard get their figures.
 pub(crate) fn analyse(
-    s: &mut Store,
+    s: &Store,
     scope: Scope,
     params: &HashMap<String, String>,
 ) -> Result<vjt_analysis::Analysis, ApiError> {

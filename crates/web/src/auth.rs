@@ -52,7 +52,7 @@ impl From<StoreError> for SignInError {
 }
 
 /// Checks an e-mail and password, counting failures and locking the account after too many.
-pub fn sign_in(store: &mut Store, email: &str, password: &str) -> Result<User, SignInError> {
+pub fn sign_in(store: &Store, email: &str, password: &str) -> Result<User, SignInError> {
     let now = chrono::Utc::now();
     let Some(user) = store.user_by_email(email)? else {
         // Spend the same time as a real check, so that timing does not reveal unknown addresses.
@@ -84,7 +84,7 @@ pub fn sign_in(store: &mut Store, email: &str, password: &str) -> Result<User, S
 }
 
 /// Opens a session (cookie) or an API token for a user; returns (token, csrf token).
-pub fn open_session(store: &mut Store, user: &User, kind: &str, days: i64) -> Result<(String, String), StoreError> {
+pub fn open_session(store: &Store, user: &User, kind: &str, days: i64) -> Result<(String, String), StoreError> {
     let (token, csrf) = (new_token(), new_token());
     let expires =
         (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

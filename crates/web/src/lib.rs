@@ -36,7 +36,8 @@ use policy::Caller;
 pub const MAX_BODY: usize = 1 << 20;
 
 struct Inner {
-    store: Mutex<Store>,
+    /// A handle to the store's pools; each piece of work borrows a connection only while it runs.
+    store: Store,
     /// Analysis documents by scope and filters, dropped whenever a report changes.
     cache: Mutex<HashMap<String, Arc<serde_json::Value>>>,
     /// Rendered dashboards by scope, dropped with the analyses.
@@ -56,7 +57,7 @@ pub struct AppState(Arc<Inner>);
 impl AppState {
     pub fn new(store: Store) -> Self {
         AppState(Arc::new(Inner {
-            store: Mutex::new(store),
+            store,
             cache: Mutex::new(HashMap::new()),
             dashboards: Mutex::new(HashMap::new()),
             stamp: Mutex::new((None, String::new())),
@@ -66,14 +67,9 @@ impl AppState {
     }
 
     /// Runs blocking store work off the async threads.
-    pub async fn with_store<T: Send + 'static>(&self, work: impl FnOnce(&mut Store) -> T + Send + 'static) -> T {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut store = inner.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            work(&mut store)
-        })
-        .await
-        .expect("store work does not panic")
+    pub async fn with_store<T: Send + 'static>(&self, work: impl FnOnce(&Store) -> T + Send + 'static) -> T {
+        let store = self.0.store.clone();
+        tokio::task::spawn_blocking(move || work(&store)).await.expect("store work does not panic")
     }
 
     fn cached(&self, key: &str) -> Option<Arc<serde_json::Value>> {
@@ -156,7 +152,7 @@ impl AppState {
 }
 
 /// Reads reports into the analysis engine (stops and reports over two connections).
-pub fn load_dataset<'g>(store: &mut Store, g: &'g Gazetteer, query: &ReportQuery) -> Result<Dataset<'g>, StoreError> {
+pub fn load_dataset<'g>(store: &Store, g: &'g Gazetteer, query: &ReportQuery) -> Result<Dataset<'g>, StoreError> {
     let organisations: Vec<OrganisationInfo> = store
         .organisations()?
         .into_iter()

@@ -340,7 +340,7 @@ pub async fn report_download(
 type DashboardInputs = (vjt_analysis::Analysis, Vec<String>, f64);
 
 fn dashboard_inputs(
-    s: &mut vjt_store::Store,
+    s: &vjt_store::Store,
     view: Scope,
     filters: &std::collections::HashMap<String, String>,
 ) -> Result<DashboardInputs, crate::ApiError> {
@@ -377,7 +377,7 @@ fn report_input(
 }
 
 fn render_dashboard(
-    s: &mut vjt_store::Store,
+    s: &vjt_store::Store,
     view: Scope,
     threshold: u64,
     filters: &std::collections::HashMap<String, String>,

@@ -191,7 +191,7 @@ struct Choices {
 }
 
 fn run_import(
-    s: &mut vjt_store::Store,
+    s: &vjt_store::Store,
     dir: &FsPath,
     choices: &Choices,
     dry_run: bool,

@@ -17,8 +17,8 @@ fn app(name: &str) -> Router {
     let dir = std::env::temp_dir().join(format!("vjt_web_{name}_{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mut s = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
-    let mut org = |n: &str, kind| {
+    let s = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    let org = |n: &str, kind| {
         s.add_organisation(&NewOrganisation {
             name: OrganisationName::parse(n).unwrap(),
             kind,
@@ -864,7 +864,7 @@ async fn changes_made_outside_the_server_reach_the_dashboard() {
     assert!(get_page(&app, "/dashboard", &coord).await.body.contains("from 0 route reports"));
     // An import from the command line: another connection to the same database.
     let path = std::env::temp_dir().join(format!("vjt_web_outside_{}", std::process::id())).join("vjt.db");
-    let mut cli = Store::open(path.to_str().unwrap()).unwrap();
+    let cli = Store::open(path.to_str().unwrap()).unwrap();
     let org = cli.organisations().unwrap()[0].id;
     let round = cli.rounds().unwrap()[0].id;
     let reports = vjt_demo::reports(&[org], &[round], 3, 7);

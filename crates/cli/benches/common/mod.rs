@@ -23,7 +23,7 @@ pub fn database(reports: usize) -> PathBuf {
 
 fn build(path: &std::path::Path, reports: usize) {
     let started = Instant::now();
-    let mut store = Store::open(path.to_str().unwrap()).unwrap();
+    let store = Store::open(path.to_str().unwrap()).unwrap();
     let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| store.add_organisation(o).unwrap().id).collect();
     let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| store.add_round(r).unwrap().id).collect();
     let resolver = Resolver::new(Gazetteer::embedded());
