@@ -9,14 +9,7 @@ use std::fmt;
 
 use crate::text::{closest, fold};
 
-/// The two languages of the first deployment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Sw,
-}
+pub use vjt_catalogue::Lang;
 
 /// A word that is not in a vocabulary, with the closest valid codes to offer instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
