@@ -45,8 +45,9 @@ impl Lang {
 }
 
 /// The files of each language, in the order they are loaded.
-const FILES: [(&str, &str, &str); 3] = [
+const FILES: [(&str, &str, &str); 4] = [
     ("report.ftl", include_str!("../messages/en/report.ftl"), include_str!("../messages/sw/report.ftl")),
+    ("fields.ftl", include_str!("../messages/en/fields.ftl"), include_str!("../messages/sw/fields.ftl")),
     ("pages.ftl", include_str!("../messages/en/pages.ftl"), include_str!("../messages/sw/pages.ftl")),
     ("problems.ftl", include_str!("../messages/en/problems.ftl"), include_str!("../messages/sw/problems.ftl")),
 ];
@@ -81,7 +82,11 @@ pub enum Arg {
     /// A number: shown as given, and selects the words that agree with it.
     Number(String),
     /// Another message of the catalogue, in the same language (a field's name, a vocabulary's name).
-    Word(&'static str),
+    Word(Cow<'static, str>),
+    /// A whole message (with its own values), said in the same language: a reason inside a reason.
+    Message(Box<Message>),
+    /// A word the caller already has in both languages (a vocabulary's label).
+    Label { en: &'static str, sw: &'static str },
 }
 
 impl From<&str> for Arg {
@@ -120,9 +125,27 @@ pub struct Message {
     pub args: Vec<(&'static str, Arg)>,
 }
 
+impl From<Message> for Arg {
+    fn from(m: Message) -> Self {
+        Arg::Message(Box::new(m))
+    }
+}
+
 impl Message {
     pub fn new(key: &'static str) -> Message {
         Message { key, args: Vec::new() }
+    }
+
+    /// Another message of the catalogue as a value (said in the same language).
+    pub fn with_word(mut self, name: &'static str, key: impl Into<Cow<'static, str>>) -> Message {
+        self.args.push((name, Arg::Word(key.into())));
+        self
+    }
+
+    /// A word given in both languages as a value.
+    pub fn with_label(mut self, name: &'static str, en: &'static str, sw: &'static str) -> Message {
+        self.args.push((name, Arg::Label { en, sw }));
+        self
     }
 
     pub fn with(mut self, name: &'static str, value: impl Into<Arg>) -> Message {
@@ -170,7 +193,11 @@ impl Catalogue {
                     Ok(number) => FluentValue::Number(number),
                     Err(_) => FluentValue::String(Cow::Owned(n)),
                 },
-                Arg::Word(key) => FluentValue::String(Cow::Owned(self.t(key))),
+                Arg::Word(key) => FluentValue::String(Cow::Owned(self.t(&key))),
+                Arg::Message(m) => FluentValue::String(Cow::Owned(self.message(&m))),
+                Arg::Label { en, sw } => {
+                    FluentValue::String(Cow::Borrowed(if self.lang == Lang::Sw { sw } else { en }))
+                }
             };
             fluent.set(name.to_string(), value);
         }

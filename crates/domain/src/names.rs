@@ -2,16 +2,29 @@
 
 use std::fmt;
 
-/// Why a piece of text was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+use vjt_catalogue::Message;
+
+/// Why a piece of text was refused. `what` is the catalogue's word for the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
-    #[error("{what} is empty")]
     Empty { what: &'static str },
-    #[error("{what} is {len} characters long; the limit is {max}")]
     TooLong { what: &'static str, len: usize, max: usize },
-    #[error("{what} contains a control character")]
     ControlCharacter { what: &'static str },
 }
+
+impl TextError {
+    pub fn message(&self) -> Message {
+        match self {
+            TextError::Empty { what } => Message::new("text-empty").with_word("what", *what),
+            TextError::TooLong { what, len, max } => {
+                Message::new("text-too-long").with_word("what", *what).with("len", *len).with("max", *max)
+            }
+            TextError::ControlCharacter { what } => Message::new("text-control-character").with_word("what", *what),
+        }
+    }
+}
+
+crate::says!(TextError);
 
 /// Trims, collapses inner runs of white space and checks length and characters.
 pub(crate) fn clean_text(raw: &str, what: &'static str, max: usize) -> Result<String, TextError> {
@@ -63,23 +76,23 @@ macro_rules! text_type {
 
 text_type!(
     /// An organisation's name as the network knows it.
-    OrganisationName, "organisation name", 200
+    OrganisationName, "what-organisation-name", 200
 );
 text_type!(
     /// A collection round's name, e.g. "Kenya 2020".
-    RoundName, "round name", 100
+    RoundName, "what-round-name", 100
 );
 text_type!(
     /// A place exactly as the reporter wrote it (white space tidied, nothing else changed).
-    StopText, "place", 200
+    StopText, "what-place", 200
 );
 text_type!(
     /// The reporting organisation's own reference for a report: the identity for re-import.
-    ReportRef, "report_id", 100
+    ReportRef, "what-report-id", 100
 );
 text_type!(
     /// Free-text notes on a route (never about an individual survivor).
-    Notes, "notes", 4000
+    Notes, "what-notes", 4000
 );
 
 /// The case- and space-insensitive key under which names are unique ("HAART  kenya" = "HAART Kenya").
@@ -91,9 +104,16 @@ pub fn name_key(name: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CountryCode([u8; 2]);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a two-letter ISO country code (for example KE, UG, SA)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryCodeError(pub String);
+
+impl CountryCodeError {
+    pub fn message(&self) -> Message {
+        Message::new("country-code-invalid").with("value", vjt_catalogue::Arg::Text(self.0.clone()))
+    }
+}
+
+crate::says!(CountryCodeError);
 
 impl CountryCode {
     pub fn parse(raw: &str) -> Result<Self, CountryCodeError> {
@@ -137,7 +157,7 @@ mod tests {
     #[test]
     fn text_is_tidied_and_bounded() {
         assert_eq!(StopText::parse("  Nairobi   CBD ").unwrap().as_str(), "Nairobi CBD");
-        assert_eq!(StopText::parse("   "), Err(TextError::Empty { what: "place" }));
+        assert_eq!(StopText::parse("   "), Err(TextError::Empty { what: "what-place" }));
         assert!(matches!(StopText::parse(&"x".repeat(201)), Err(TextError::TooLong { len: 201, .. })));
         assert!(OrganisationName::parse("HAART\u{0}Kenya").is_err());
     }

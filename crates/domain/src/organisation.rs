@@ -33,13 +33,25 @@ pub struct Organisation {
 }
 
 /// Why a date or a date range was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateError {
-    #[error("'{0}' is not a date; write it as YYYY-MM-DD, for example 2020-03-31")]
     NotADate(String),
-    #[error("the round ends ({end}) before it starts ({start})")]
     EndsBeforeStart { start: NaiveDate, end: NaiveDate },
 }
+
+impl DateError {
+    pub fn message(&self) -> vjt_catalogue::Message {
+        use vjt_catalogue::{Arg, Message};
+        match self {
+            DateError::NotADate(raw) => Message::new("date-invalid").with("value", Arg::Text(raw.clone())),
+            DateError::EndsBeforeStart { start, end } => Message::new("round-ends-before-start")
+                .with("start", Arg::Text(start.to_string()))
+                .with("end", Arg::Text(end.to_string())),
+        }
+    }
+}
+
+crate::says!(DateError);
 
 /// Parses a calendar date written as `YYYY-MM-DD`.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, DateError> {

@@ -9,6 +9,7 @@ use std::num::NonZeroU32;
 use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
+use vjt_catalogue::Message;
 
 use crate::names::{Notes, ReportRef, StopText};
 use crate::organisation::{OrganisationId, RoundId};
@@ -46,19 +47,36 @@ impl Stop {
 }
 
 /// Why a journey does not hold together.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JourneyError {
-    #[error("a route needs an intended destination or a place of exploitation (or both)")]
     NoEndPoint,
-    #[error("a route has exactly one origin; found {0}")]
     OriginCount(usize),
-    #[error("a route has at most one {0}")]
     RepeatedRole(StopRole),
-    #[error("stops are out of travel order: {later} comes before {earlier}")]
     OutOfOrder { earlier: StopRole, later: StopRole },
-    #[error("a route has at most {max} transit points; found {found}")]
     TooManyTransits { found: usize, max: usize },
 }
+
+impl JourneyError {
+    pub fn message(&self) -> Message {
+        let label = |m: Message, name: &'static str, role: StopRole| {
+            use crate::vocab::Vocabulary;
+            m.with_label(name, role.label(crate::Lang::En), role.label(crate::Lang::Sw))
+        };
+        match self {
+            JourneyError::NoEndPoint => Message::new("journey-no-end"),
+            JourneyError::OriginCount(n) => Message::new("journey-origin-count").with("found", *n),
+            JourneyError::RepeatedRole(role) => label(Message::new("journey-repeated-role"), "role", *role),
+            JourneyError::OutOfOrder { earlier, later } => {
+                label(label(Message::new("journey-out-of-order"), "earlier", *earlier), "later", *later)
+            }
+            JourneyError::TooManyTransits { found, max } => {
+                Message::new("journey-too-many-transits").with("found", *found).with("max", *max)
+            }
+        }
+    }
+}
+
+crate::says!(JourneyError);
 
 /// origin → transit points in travel order → intended destination and/or place of exploitation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -183,9 +201,16 @@ pub struct YearMonth {
     month: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a month; write it as YYYY-MM (for example 2020-03) or YYYY-MM-DD")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearMonthError(pub String);
+
+impl YearMonthError {
+    pub fn message(&self) -> Message {
+        Message::new("month-invalid").with("value", vjt_catalogue::Arg::Text(self.0.clone()))
+    }
+}
+
+crate::says!(YearMonthError);
 
 impl YearMonth {
     pub fn new(year: u16, month: u8) -> Option<Self> {
@@ -282,12 +307,19 @@ pub struct ReportDraft {
 }
 
 /// A rule that a draft breaks, with the field it concerns, in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportProblem {
-    pub field: &'static str,
-    pub message: String,
+    pub field: crate::Field,
+    pub message: Message,
 }
+
+impl fmt::Display for ReportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field.code(), self.message)
+    }
+}
+
+impl std::error::Error for ReportProblem {}
 
 /// A route report whose fields are each valid and agree with one another. Read it through `Deref`;
 /// change it by taking the draft back (`into_draft`) and checking again.
@@ -310,32 +342,29 @@ impl RouteReport {
         if let (Some(start), Some(end)) = (draft.period_start, draft.period_end) {
             if end < start {
                 problems.push(ReportProblem {
-                    field: "period_end",
-                    message: format!("the period ends ({end}) before it starts ({start})"),
+                    field: crate::Field::PeriodEnd,
+                    message: Message::new("report-period-backwards")
+                        .with("start", vjt_catalogue::Arg::Text(start.to_string()))
+                        .with("end", vjt_catalogue::Arg::Text(end.to_string())),
                 });
             }
         }
         if draft.victims.is_some() && draft.victims_below.is_some() {
-            problems.push(ReportProblem {
-                field: "victims",
-                message: "gives both an estimate and a withheld small count; give one of them".into(),
-            });
+            problems.push(ReportProblem { field: crate::Field::Victims, message: Message::new("report-victims-both") });
         }
         if let Some(victims) = draft.victims.map(NonZeroU32::get) {
             let gender: u64 = [p.female, p.male, p.other_gender].iter().flatten().map(|&n| u64::from(n)).sum();
             if gender > u64::from(victims) {
                 problems.push(ReportProblem {
-                    field: "female",
-                    message: format!(
-                        "female, male and other add up to {gender}, more than the {victims} victims reported"
-                    ),
+                    field: crate::Field::Female,
+                    message: Message::new("report-gender-sum").with("sum", gender).with("victims", victims),
                 });
             }
             let ages: u64 = [p.children, p.adults].iter().flatten().map(|&n| u64::from(n)).sum();
             if ages > u64::from(victims) {
                 problems.push(ReportProblem {
-                    field: "children",
-                    message: format!("children and adults add up to {ages}, more than the {victims} victims reported"),
+                    field: crate::Field::Children,
+                    message: Message::new("report-age-sum").with("sum", ages).with("victims", victims),
                 });
             }
         }
@@ -467,9 +496,10 @@ mod tests {
         d.period_start = YearMonth::new(2020, 5);
         d.period_end = YearMonth::new(2020, 1);
         let problems = RouteReport::new(d).unwrap_err();
-        let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.code()).collect();
         assert_eq!(fields, ["period_end", "female", "children"]);
-        assert!(problems[1].message.contains("more than the 10 victims"));
+        assert!(problems[1].message.to_string().contains("more than the 10 people"), "{}", problems[1].message);
+        assert!(problems[1].message.text(crate::Lang::Sw).contains("zaidi ya watu 10"));
     }
 
     #[test]

@@ -12,23 +12,30 @@ use crate::text::{closest, fold};
 pub use vjt_catalogue::Lang;
 
 /// A word that is not in a vocabulary, with the closest valid codes to offer instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownTerm {
     pub vocabulary: &'static str,
     pub input: String,
     pub suggestions: Vec<&'static str>,
 }
 
-impl fmt::Display for UnknownTerm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "'{}' is not a known {}", self.input.trim(), self.vocabulary)?;
+impl UnknownTerm {
+    pub fn message(&self) -> vjt_catalogue::Message {
+        use vjt_catalogue::{Arg, Message};
+        let vocabulary = format!("vocabulary-{}", self.vocabulary.replace(' ', "-"));
+        let value = Arg::Text(self.input.trim().to_string());
         if self.suggestions.is_empty() {
-            Ok(())
+            Message::new("term-unknown").with("value", value).with_word("vocabulary", vocabulary)
         } else {
-            write!(f, " (did you mean: {}?)", self.suggestions.join(", "))
+            Message::new("term-unknown-suggest")
+                .with("value", value)
+                .with_word("vocabulary", vocabulary)
+                .with("suggestions", Arg::Text(self.suggestions.join(", ")))
         }
     }
 }
+
+crate::says!(UnknownTerm);
 
 /// What every vocabulary offers. Implemented by the `vocabulary!` macro below.
 pub trait Vocabulary: Copy + Ord + Eq + std::hash::Hash + fmt::Debug + 'static {
@@ -577,7 +584,7 @@ mod tests {
         assert_eq!(err.suggestions.first(), Some(&"forced_labour"), "{err}");
         let err = TransportMode::parse("bodda").unwrap_err();
         assert!(err.suggestions.contains(&"motorcycle_boda_boda"), "{err}");
-        assert!(err.to_string().starts_with("'bodda' is not a known transport mode"));
+        assert!(err.to_string().starts_with("'bodda' is not a known means of transport"));
     }
 
     #[test]

@@ -223,9 +223,9 @@ pub fn import(
                 for p in problems.into_iter().take(1) {
                     report.problems.push(CellProblem {
                         row,
-                        column: p.field.into(),
+                        column: p.field.code().into(),
                         value: String::new(),
-                        reason: p.message,
+                        message: p.message,
                     });
                 }
             }

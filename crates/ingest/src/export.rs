@@ -11,7 +11,7 @@ use vjt_domain::{OrganisationId, RoundId, StoredReport};
 use vjt_gazetteer::Gazetteer;
 use vjt_store::{ReportQuery, Store, StoreError};
 
-use crate::columns::Column;
+use crate::columns::Field;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -53,34 +53,34 @@ fn template_row(
     let r = &s.report;
     let j = &r.journey;
     let num = |n: Option<u32>| n.map(|v| v.to_string()).unwrap_or_default();
-    Column::ALL
+    Field::ALL
         .iter()
         .map(|c| match c {
-            Column::ReportId => r.report_id.as_ref().map(ToString::to_string).unwrap_or_default(),
-            Column::Organisation => orgs.get(&r.organisation).cloned().unwrap_or_default(),
-            Column::Round => rounds.get(&r.round).cloned().unwrap_or_default(),
-            Column::Origin => j.origin().text.to_string(),
-            Column::Transit => j.transit().iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(";"),
-            Column::IntendedDestination => j.destination().map(|s| s.text.to_string()).unwrap_or_default(),
-            Column::ExploitationPlace => j.exploitation().map(|s| s.text.to_string()).unwrap_or_default(),
-            Column::ExploitationTypes => join_codes(&r.exploitation_types),
-            Column::Sectors => join_codes(&r.sectors),
-            Column::TransportModes => join_codes(&r.transport_modes),
-            Column::RecruitmentMethods => join_codes(&r.recruitment_methods),
-            Column::RecruiterRelationship => join_codes(&r.recruiter_relationships),
-            Column::Victims => match r.victims_below {
+            Field::ReportId => r.report_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            Field::Organisation => orgs.get(&r.organisation).cloned().unwrap_or_default(),
+            Field::Round => rounds.get(&r.round).cloned().unwrap_or_default(),
+            Field::Origin => j.origin().text.to_string(),
+            Field::Transit => j.transit().iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(";"),
+            Field::IntendedDestination => j.destination().map(|s| s.text.to_string()).unwrap_or_default(),
+            Field::ExploitationPlace => j.exploitation().map(|s| s.text.to_string()).unwrap_or_default(),
+            Field::ExploitationTypes => join_codes(&r.exploitation_types),
+            Field::Sectors => join_codes(&r.sectors),
+            Field::TransportModes => join_codes(&r.transport_modes),
+            Field::RecruitmentMethods => join_codes(&r.recruitment_methods),
+            Field::RecruiterRelationship => join_codes(&r.recruiter_relationships),
+            Field::Victims => match r.victims_below {
                 Some(bound) => format!("<{bound}"),
                 None => num(r.victims.map(|v| v.get())),
             },
-            Column::Female => num(r.profile.female),
-            Column::Male => num(r.profile.male),
-            Column::Children => num(r.profile.children),
-            Column::Adults => num(r.profile.adults),
-            Column::PeriodStart => r.period_start.map(|m| m.to_string()).unwrap_or_default(),
-            Column::PeriodEnd => r.period_end.map(|m| m.to_string()).unwrap_or_default(),
-            Column::Source => r.source.to_string(),
-            Column::Confidence => r.confidence.to_string(),
-            Column::Notes => r.notes.as_ref().map(ToString::to_string).unwrap_or_default(),
+            Field::Female => num(r.profile.female),
+            Field::Male => num(r.profile.male),
+            Field::Children => num(r.profile.children),
+            Field::Adults => num(r.profile.adults),
+            Field::PeriodStart => r.period_start.map(|m| m.to_string()).unwrap_or_default(),
+            Field::PeriodEnd => r.period_end.map(|m| m.to_string()).unwrap_or_default(),
+            Field::Source => r.source.to_string(),
+            Field::Confidence => r.confidence.to_string(),
+            Field::Notes => r.notes.as_ref().map(ToString::to_string).unwrap_or_default(),
         })
         .collect()
 }
@@ -152,7 +152,7 @@ fn export_csv(
     let fail =
         |e: &dyn std::fmt::Display| ExportError::Write { file: path.display().to_string(), reason: e.to_string() };
     let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
-    w.write_record(Column::ALL.iter().map(|c| c.name())).map_err(|e| fail(&e))?;
+    w.write_record(Field::ALL.iter().map(|c| c.code())).map_err(|e| fail(&e))?;
     let mut done = 0;
     let n = for_each(store, query, |s| {
         w.write_record(template_row(s, orgs, rounds)).map_err(|e| fail(&e))?;
@@ -184,8 +184,8 @@ fn export_xlsx(
     book.add_worksheet_with_constant_memory().map_err(fail)?.set_name("stops").map_err(fail)?;
     {
         let routes = book.worksheet_from_name("routes").map_err(fail)?;
-        for (c, column) in Column::ALL.iter().enumerate() {
-            routes.write_string_with_format(0, c as u16, column.name(), &bold).map_err(fail)?;
+        for (c, column) in Field::ALL.iter().enumerate() {
+            routes.write_string_with_format(0, c as u16, column.code(), &bold).map_err(fail)?;
         }
     }
     let stop_header = [
@@ -216,10 +216,8 @@ fn export_xlsx(
                 continue;
             }
             let col = c as u16;
-            let numeric = matches!(
-                Column::ALL[c],
-                Column::Victims | Column::Female | Column::Male | Column::Children | Column::Adults
-            );
+            let numeric =
+                matches!(Field::ALL[c], Field::Victims | Field::Female | Field::Male | Field::Children | Field::Adults);
             match cell.parse::<f64>() {
                 // "<5" stays text.
                 Ok(v) if numeric => routes.write_number(route_row, col, v).map_err(fail)?,

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
 use vjt_domain::text::fold;
-use vjt_domain::{name_key, OrganisationId, ReportRef, RoundId};
+use vjt_domain::{name_key, Message, OrganisationId, ReportRef, RoundId};
 use vjt_gazetteer::{ResolutionCache, Resolver};
 use vjt_store::{EncodedReport, Saved, Store, StoreError};
 
-use crate::columns::Column;
+use crate::columns::Field;
 use crate::rows::{parse_row, CellProblem, Layout, RowContext};
 use crate::source::{self, SourceError, Table};
 
@@ -120,11 +120,17 @@ pub struct FileReport {
     pub redacted_rows: u64,
     /// Rows deliberately not imported (other indicators, breakdowns that would double count).
     pub skipped: u64,
-    /// What was noticed about the file as a whole, in plain words.
-    pub observations: Vec<String>,
+    /// What was noticed about the file as a whole, to be said in a language.
+    #[serde(serialize_with = "english")]
+    pub observations: Vec<Message>,
     pub ignored_columns: Vec<String>,
     /// False when nothing was written: a dry run, or a strict import that found problems.
     pub committed: bool,
+}
+
+/// Messages in a JSON report: in English, like the rest of the command line.
+fn english<S: serde::Serializer>(messages: &[Message], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(messages.iter().map(|m| m.text(vjt_domain::Lang::En)))
 }
 
 const PROBLEMS_KEPT: usize = 50;
@@ -261,11 +267,9 @@ fn parse_one(
     if let Some(first) = seen_ids.insert((parsed.report.organisation, reference.clone()), row) {
         let problem = CellProblem {
             row,
-            column: Column::ReportId.name().into(),
+            column: Field::ReportId.code().into(),
             value: reference,
-            reason: format!(
-                "is used again (first on row {first}); each report of an organisation needs its own report_id"
-            ),
+            message: Message::new("cell-duplicate-reference").with("first", first),
         };
         return Parsed::Rejected { record, problems: vec![problem] };
     }

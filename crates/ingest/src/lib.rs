@@ -5,7 +5,7 @@
 pub mod columns;
 pub mod ctdc;
 pub mod export;
-pub mod guard;
+
 pub mod import;
 pub mod rows;
 pub mod source;

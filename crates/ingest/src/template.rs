@@ -10,7 +10,7 @@ use vjt_domain::{
     TransportMode,
 };
 
-use crate::columns::Column;
+use crate::columns::{Field, Header};
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {file}: {reason}")]
@@ -24,33 +24,33 @@ fn fail(path: &Path, e: impl std::fmt::Display) -> TemplateError {
 }
 
 /// What each column is for, in English and Kiswahili: the instructions sheet and the XLSForm hints.
-pub fn help(column: Column) -> (&'static str, &'static str) {
+pub fn help(column: Field) -> (&'static str, &'static str) {
     match column {
-        Column::ReportId => (
+        Field::ReportId => (
             "Your organisation's own reference for this route (any text). Importing the file again updates the report with this reference instead of adding a copy.",
             "Namba ya ripoti ya shirika lako. Ukiingiza faili tena, ripoti yenye namba hii itasasishwa badala ya kunakiliwa.",
         ),
-        Column::Organisation => ("Your organisation's name, as registered with the network coordinator.", "Jina la shirika lako, kama lilivyosajiliwa na mratibu wa mtandao."),
-        Column::Round => ("The collection round, e.g. Kenya 2020.", "Awamu ya ukusanyaji, k.m. Kenya 2020."),
-        Column::Origin => ("REQUIRED. Where the route starts: town, county or country.", "LAZIMA. Mahali safari inapoanzia: mji, kaunti au nchi."),
-        Column::Transit => ("Places passed through, in travel order, separated by ;  e.g. Busia;Nakuru;Nairobi", "Mahali palipopitiwa, kwa mpangilio wa safari, yakitenganishwa na ;"),
-        Column::IntendedDestination => ("Where the people were told they were going. This or exploitation_place is required.", "Mahali walipoambiwa wanakwenda. Hii au mahali_pa_unyonyaji ni lazima."),
-        Column::ExploitationPlace => ("Where the exploitation happened, if known.", "Mahali unyonyaji ulipotokea, kama panajulikana."),
-        Column::ExploitationTypes => ("Types of exploitation, separated by ; (see the lists sheet).", "Aina za unyonyaji, zikitenganishwa na ; (angalia karatasi ya orodha)."),
-        Column::Sectors => ("Sectors of work, separated by ;", "Sekta za kazi, zikitenganishwa na ;"),
-        Column::TransportModes => ("How people travelled, separated by ;", "Njia za usafiri, zikitenganishwa na ;"),
-        Column::RecruitmentMethods => ("How people were recruited, separated by ;", "Jinsi walivyoajiriwa, zikitenganishwa na ;"),
-        Column::RecruiterRelationship => ("Who the recruiter was to them, separated by ;", "Uhusiano wao na mwajiri au wakala, ukitenganishwa na ;"),
-        Column::Victims => ("Estimated number of people on this route (a whole number), empty if unknown. No names.", "Idadi ya makadirio ya watu katika njia hii, acha wazi kama haijulikani. Hakuna majina."),
-        Column::Female => ("How many of them were female (number), if known.", "Wangapi walikuwa wanawake, kama inajulikana."),
-        Column::Male => ("How many were male (number), if known.", "Wangapi walikuwa wanaume, kama inajulikana."),
-        Column::Children => ("How many were under 18 (number), if known.", "Wangapi walikuwa chini ya miaka 18, kama inajulikana."),
-        Column::Adults => ("How many were 18 or older (number), if known.", "Wangapi walikuwa na miaka 18 au zaidi, kama inajulikana."),
-        Column::PeriodStart => ("First month the route was seen: YYYY-MM, e.g. 2020-03.", "Mwezi wa kwanza njia ilionekana: YYYY-MM, k.m. 2020-03."),
-        Column::PeriodEnd => ("Last month the route was seen: YYYY-MM.", "Mwezi wa mwisho njia ilionekana: YYYY-MM."),
-        Column::Source => ("How you know: survivor_case, outreach, hotline or other.", "Mnajuaje: kesi ya manusura, uhamasishaji, simu ya msaada au nyingine."),
-        Column::Confidence => ("How sure you are: low, medium or high.", "Uhakika wenu: chini, wastani au juu."),
-        Column::Notes => ("Anything else about the route. Never write names, phone numbers or ID numbers of survivors.", "Maelezo mengine kuhusu njia. Usiandike majina, namba za simu au vitambulisho vya manusura."),
+        Field::Organisation => ("Your organisation's name, as registered with the network coordinator.", "Jina la shirika lako, kama lilivyosajiliwa na mratibu wa mtandao."),
+        Field::Round => ("The collection round, e.g. Kenya 2020.", "Awamu ya ukusanyaji, k.m. Kenya 2020."),
+        Field::Origin => ("REQUIRED. Where the route starts: town, county or country.", "LAZIMA. Mahali safari inapoanzia: mji, kaunti au nchi."),
+        Field::Transit => ("Places passed through, in travel order, separated by ;  e.g. Busia;Nakuru;Nairobi", "Mahali palipopitiwa, kwa mpangilio wa safari, yakitenganishwa na ;"),
+        Field::IntendedDestination => ("Where the people were told they were going. This or exploitation_place is required.", "Mahali walipoambiwa wanakwenda. Hii au mahali_pa_unyonyaji ni lazima."),
+        Field::ExploitationPlace => ("Where the exploitation happened, if known.", "Mahali unyonyaji ulipotokea, kama panajulikana."),
+        Field::ExploitationTypes => ("Types of exploitation, separated by ; (see the lists sheet).", "Aina za unyonyaji, zikitenganishwa na ; (angalia karatasi ya orodha)."),
+        Field::Sectors => ("Sectors of work, separated by ;", "Sekta za kazi, zikitenganishwa na ;"),
+        Field::TransportModes => ("How people travelled, separated by ;", "Njia za usafiri, zikitenganishwa na ;"),
+        Field::RecruitmentMethods => ("How people were recruited, separated by ;", "Jinsi walivyoajiriwa, zikitenganishwa na ;"),
+        Field::RecruiterRelationship => ("Who the recruiter was to them, separated by ;", "Uhusiano wao na mwajiri au wakala, ukitenganishwa na ;"),
+        Field::Victims => ("Estimated number of people on this route (a whole number), empty if unknown. No names.", "Idadi ya makadirio ya watu katika njia hii, acha wazi kama haijulikani. Hakuna majina."),
+        Field::Female => ("How many of them were female (number), if known.", "Wangapi walikuwa wanawake, kama inajulikana."),
+        Field::Male => ("How many were male (number), if known.", "Wangapi walikuwa wanaume, kama inajulikana."),
+        Field::Children => ("How many were under 18 (number), if known.", "Wangapi walikuwa chini ya miaka 18, kama inajulikana."),
+        Field::Adults => ("How many were 18 or older (number), if known.", "Wangapi walikuwa na miaka 18 au zaidi, kama inajulikana."),
+        Field::PeriodStart => ("First month the route was seen: YYYY-MM, e.g. 2020-03.", "Mwezi wa kwanza njia ilionekana: YYYY-MM, k.m. 2020-03."),
+        Field::PeriodEnd => ("Last month the route was seen: YYYY-MM.", "Mwezi wa mwisho njia ilionekana: YYYY-MM."),
+        Field::Source => ("How you know: survivor_case, outreach, hotline or other.", "Mnajuaje: kesi ya manusura, uhamasishaji, simu ya msaada au nyingine."),
+        Field::Confidence => ("How sure you are: low, medium or high.", "Uhakika wenu: chini, wastani au juu."),
+        Field::Notes => ("Anything else about the route. Never write names, phone numbers or ID numbers of survivors.", "Maelezo mengine kuhusu njia. Usiandike majina, namba za simu au vitambulisho vya manusura."),
     }
 }
 
@@ -58,25 +58,25 @@ pub fn help(column: Column) -> (&'static str, &'static str) {
 pub type Choice = (&'static str, &'static str, &'static str);
 
 /// The vocabulary behind a column, as (list name, choices).
-pub fn choices(column: Column) -> Option<(&'static str, Vec<Choice>)> {
+pub fn choices(column: Field) -> Option<(&'static str, Vec<Choice>)> {
     fn all<T: Vocabulary>(name: &'static str) -> Option<(&'static str, Vec<Choice>)> {
         Some((name, T::all().iter().map(|t| (t.code(), t.label(Lang::En), t.label(Lang::Sw))).collect()))
     }
     match column {
-        Column::ExploitationTypes => all::<ExploitationType>("exploitation_type"),
-        Column::Sectors => all::<Sector>("sector"),
-        Column::TransportModes => all::<TransportMode>("transport_mode"),
-        Column::RecruitmentMethods => all::<RecruitmentMethod>("recruitment_method"),
-        Column::RecruiterRelationship => all::<RecruiterRelationship>("recruiter_relationship"),
-        Column::Source => all::<KnowledgeSource>("knowledge_source"),
-        Column::Confidence => all::<Confidence>("confidence"),
+        Field::ExploitationTypes => all::<ExploitationType>("exploitation_type"),
+        Field::Sectors => all::<Sector>("sector"),
+        Field::TransportModes => all::<TransportMode>("transport_mode"),
+        Field::RecruitmentMethods => all::<RecruitmentMethod>("recruitment_method"),
+        Field::RecruiterRelationship => all::<RecruiterRelationship>("recruiter_relationship"),
+        Field::Source => all::<KnowledgeSource>("knowledge_source"),
+        Field::Confidence => all::<Confidence>("confidence"),
         _ => None,
     }
 }
 
 /// The template's header row, optionally in Kiswahili.
 pub fn header(lang: Lang) -> Vec<&'static str> {
-    Column::ALL.iter().map(|c| if lang == Lang::Sw { c.name_sw() } else { c.name() }).collect()
+    Field::ALL.iter().map(|c| if lang == Lang::Sw { c.name_sw() } else { c.code() }).collect()
 }
 
 pub fn write_csv(path: &Path, lang: Lang) -> Result<(), TemplateError> {
@@ -120,9 +120,9 @@ fn build_xlsx(path: &Path) -> Result<(), XlsxError> {
     let wrap = Format::new().set_text_wrap();
     {
         let sheet = book.add_worksheet().set_name("routes")?;
-        for (i, column) in Column::ALL.iter().enumerate() {
+        for (i, column) in Field::ALL.iter().enumerate() {
             let col = i as u16;
-            sheet.write_string_with_format(0, col, column.name(), &bold)?;
+            sheet.write_string_with_format(0, col, column.code(), &bold)?;
             sheet.write_string(1, col, EXAMPLE[i])?;
             sheet.set_column_width(col, 18)?;
         }
@@ -130,11 +130,11 @@ fn build_xlsx(path: &Path) -> Result<(), XlsxError> {
         // Drop-downs from the lists sheet. Multi-valued columns take several codes joined by ';',
         // which a list cannot express, so there a wrong entry only informs instead of refusing.
         let mut list_col = 0u16;
-        for (i, column) in Column::ALL.iter().enumerate() {
+        for (i, column) in Field::ALL.iter().enumerate() {
             let Some((_, items)) = choices(*column) else { continue };
             let letter = excel_column(list_col);
             let formula = Formula::new(format!("=lists!${letter}$2:${letter}${}", items.len() + 1));
-            let style = if column.is_multi_valued() {
+            let style = if column.kind() == vjt_domain::FieldKind::Choices {
                 DataValidationErrorStyle::Information
             } else {
                 DataValidationErrorStyle::Stop
@@ -143,13 +143,13 @@ fn build_xlsx(path: &Path) -> Result<(), XlsxError> {
             let rule = DataValidation::new()
                 .allow_list_formula(formula)
                 .set_error_style(style)
-                .set_input_title(column.name())?
+                .set_input_title(column.code())?
                 .set_input_message(en.chars().take(250).collect::<String>())?;
             sheet.add_data_validation(1, i as u16, 10_000, i as u16, &rule)?;
             list_col += 1;
         }
-        for (i, column) in Column::ALL.iter().enumerate() {
-            if matches!(column, Column::Victims | Column::Female | Column::Male | Column::Children | Column::Adults) {
+        for (i, column) in Field::ALL.iter().enumerate() {
+            if matches!(column, Field::Victims | Field::Female | Field::Male | Field::Children | Field::Adults) {
                 let rule = DataValidation::new()
                     .allow_whole_number(rust_xlsxwriter::DataValidationRule::GreaterThanOrEqualTo(0))
                     .set_error_message("A whole number of 0 or more, or empty if unknown.")?;
@@ -163,15 +163,15 @@ fn build_xlsx(path: &Path) -> Result<(), XlsxError> {
         sheet.write_string_with_format(0, 1, "English", &bold)?;
         sheet.write_string_with_format(0, 2, "Kiswahili", &bold)?;
         sheet.write_string_with_format(0, 3, "Kiswahili header accepted", &bold)?;
-        for (i, column) in Column::ALL.iter().enumerate() {
+        for (i, column) in Field::ALL.iter().enumerate() {
             let (en, sw) = help(*column);
             let row = i as u32 + 1;
-            sheet.write_string(row, 0, column.name())?;
+            sheet.write_string(row, 0, column.code())?;
             sheet.write_string_with_format(row, 1, en, &wrap)?;
             sheet.write_string_with_format(row, 2, sw, &wrap)?;
             sheet.write_string(row, 3, column.name_sw())?;
         }
-        let note = Column::ALL.len() as u32 + 2;
+        let note = Field::ALL.len() as u32 + 2;
         sheet.write_string(note, 0, "Never enter names, phone numbers, ID numbers or addresses of survivors. / Usiandike majina, namba za simu, vitambulisho au anwani za manusura.")?;
         sheet.set_column_width(0, 24)?;
         sheet.set_column_width(1, 60)?;
@@ -181,9 +181,9 @@ fn build_xlsx(path: &Path) -> Result<(), XlsxError> {
     {
         let sheet = book.add_worksheet().set_name("lists")?;
         let mut col = 0u16;
-        for column in Column::ALL {
+        for column in Field::ALL {
             let Some((_, items)) = choices(column) else { continue };
-            sheet.write_string_with_format(0, col, column.name(), &bold)?;
+            sheet.write_string_with_format(0, col, column.code(), &bold)?;
             for (r, (code, _, _)) in items.iter().enumerate() {
                 sheet.write_string(r as u32 + 1, col, *code)?;
             }
@@ -229,7 +229,7 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
                     name: &str,
                     en: &str,
                     sw: &str,
-                    column: Option<Column>,
+                    column: Option<Field>,
                     required: bool,
                     constraint: &str,
                     appearance: &str| {
@@ -251,24 +251,24 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         "report_id",
         "Your reference for this route",
         "Namba yenu ya ripoti",
-        Some(Column::ReportId),
+        Some(Field::ReportId),
         false,
         "",
         "",
     );
-    push("text", "organisation", "Organisation", "Shirika", Some(Column::Organisation), true, "", "");
-    push("text", "round", "Collection round", "Awamu ya ukusanyaji", Some(Column::Round), true, "", "");
+    push("text", "organisation", "Organisation", "Shirika", Some(Field::Organisation), true, "", "");
+    push("text", "round", "Collection round", "Awamu ya ukusanyaji", Some(Field::Round), true, "", "");
     push("begin_group", "route", "The route", "Njia", None, false, "", "field-list");
-    push("text", "origin", "Origin", "Asili", Some(Column::Origin), true, "", "");
+    push("text", "origin", "Origin", "Asili", Some(Field::Origin), true, "", "");
     push("begin_repeat", "transit", "Transit point", "Kituo cha kupitia", None, false, "", "");
-    push("text", "transit_point", "Place passed through", "Mahali palipopitiwa", Some(Column::Transit), false, "", "");
+    push("text", "transit_point", "Place passed through", "Mahali palipopitiwa", Some(Field::Transit), false, "", "");
     push("end_repeat", "", "", "", None, false, "", "");
     push(
         "text",
         "intended_destination",
         "Intended destination",
         "Mahali palipokusudiwa",
-        Some(Column::IntendedDestination),
+        Some(Field::IntendedDestination),
         false,
         "",
         "",
@@ -278,24 +278,24 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         "exploitation_place",
         "Place of exploitation",
         "Mahali pa unyonyaji",
-        Some(Column::ExploitationPlace),
+        Some(Field::ExploitationPlace),
         false,
         ". != '' or ${intended_destination} != ''",
         "",
     );
     push("end_group", "", "", "", None, false, "", "");
     for column in [
-        Column::ExploitationTypes,
-        Column::Sectors,
-        Column::TransportModes,
-        Column::RecruitmentMethods,
-        Column::RecruiterRelationship,
+        Field::ExploitationTypes,
+        Field::Sectors,
+        Field::TransportModes,
+        Field::RecruitmentMethods,
+        Field::RecruiterRelationship,
     ] {
         let (list, _) = choices(column).expect("multi-valued columns have choices");
         push(
             &format!("select_multiple {list}"),
-            column.name(),
-            &title(column.name()),
+            column.code(),
+            &title(column.code()),
             column.name_sw(),
             Some(column),
             false,
@@ -303,15 +303,15 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
             "",
         );
     }
-    for column in [Column::Victims, Column::Female, Column::Male, Column::Children, Column::Adults] {
-        push("integer", column.name(), &title(column.name()), column.name_sw(), Some(column), false, ". >= 0", "");
+    for column in [Field::Victims, Field::Female, Field::Male, Field::Children, Field::Adults] {
+        push("integer", column.code(), &title(column.code()), column.name_sw(), Some(column), false, ". >= 0", "");
     }
     push(
         "date",
         "period_start",
         "First month seen",
         "Mwezi wa kwanza",
-        Some(Column::PeriodStart),
+        Some(Field::PeriodStart),
         false,
         "",
         "month-year",
@@ -321,18 +321,18 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         "period_end",
         "Last month seen",
         "Mwezi wa mwisho",
-        Some(Column::PeriodEnd),
+        Some(Field::PeriodEnd),
         false,
         ". >= ${period_start}",
         "month-year",
     );
-    push("select_one knowledge_source", "source", "How do you know?", "Mnajuaje?", Some(Column::Source), false, "", "");
+    push("select_one knowledge_source", "source", "How do you know?", "Mnajuaje?", Some(Field::Source), false, "", "");
     push(
         "select_one confidence",
         "confidence",
         "How sure are you?",
         "Uhakika wenu?",
-        Some(Column::Confidence),
+        Some(Field::Confidence),
         false,
         "",
         "",
@@ -342,7 +342,7 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         "notes",
         "Notes (no names or phone numbers)",
         "Maelezo (bila majina wala namba za simu)",
-        Some(Column::Notes),
+        Some(Field::Notes),
         false,
         "",
         "multiline",
@@ -364,7 +364,7 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         choices_sheet.write_string(0, c as u16, *h)?;
     }
     let mut r = 1;
-    for column in Column::ALL {
+    for column in Field::ALL {
         let Some((list, items)) = choices(column) else { continue };
         for (code, en, sw) in items {
             choices_sheet.write_string(r, 0, list)?;

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use vjt_domain::text::fold;
+use vjt_domain::Message;
 use vjt_domain::{
     Confidence, Journey, KnowledgeSource, PlaceId, Profile, ReportDraft, ReportRef, ReviewStatus, RouteReport, Stop,
     StopText, YearMonth,
@@ -100,11 +101,11 @@ pub fn import(
             report.skipped += 1;
             continue;
         }
-        let problem = |reason: &str, column: &str, value: &str| CellProblem {
+        let problem = |key: &'static str, column: &str, value: &str| CellProblem {
             row,
             column: column.to_string(),
             value: value.to_string(),
-            reason: reason.to_string(),
+            message: Message::new(key),
         };
         let count = match parse_count(cell(value)) {
             Some(Count::Exact(0)) => {
@@ -115,21 +116,21 @@ pub fn import(
             Some(c) => c,
             None => {
                 report.rejected += 1;
-                report.problems.push(problem("is not a count of victims", "txtVALUE", cell(value)));
+                report.problems.push(problem("cell-unodc-count", "txtVALUE", cell(value)));
                 continue;
             }
         };
         let Some(detected_in) = g.places().find(|(_, p)| p.iso3.as_deref() == Some(cell(iso3))).map(|(ix, _)| ix)
         else {
             report.rejected += 1;
-            report.problems.push(problem("is not a country code vjt knows", "Iso3_code", cell(iso3)));
+            report.problems.push(problem("cell-unknown-country-code", "Iso3_code", cell(iso3)));
             continue;
         };
         let Some(year_value) =
             cell(year).parse::<u16>().ok().and_then(|y| YearMonth::new(y, 1).zip(YearMonth::new(y, 12)))
         else {
             report.rejected += 1;
-            report.problems.push(problem("is not a year", "Year", cell(year)));
+            report.problems.push(problem("cell-not-a-year", "Year", cell(year)));
             continue;
         };
         if citizenship.contains('\u{FFFD}') {
@@ -137,7 +138,7 @@ pub fn import(
         }
         let Ok(origin_text) = StopText::parse(citizenship) else {
             report.rejected += 1;
-            report.problems.push(problem("is empty: the citizenship is not given", "Category", citizenship));
+            report.problems.push(problem("cell-citizenship-empty", "Category", citizenship));
             continue;
         };
         let context = Context { countries: vec![], role: Some(vjt_domain::StopRole::Origin) };
@@ -210,28 +211,30 @@ pub fn import(
             Ok(r) => report.count(writer.save(&r)?),
             Err(problems) => {
                 report.rejected += 1;
-                let reason = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-                report.problems.push(problem(&reason, "txtVALUE", reference.as_ref().map_or("", |r| r.as_str())));
+                for p in problems.into_iter().take(1) {
+                    report.problems.push(CellProblem {
+                        row,
+                        column: "txtVALUE".into(),
+                        value: reference.as_ref().map_or("", |r| r.as_str()).to_string(),
+                        message: p.message,
+                    });
+                }
             }
         }
     }
     progress(report.rows_read, report.rows_read);
     report.problems.truncate(50);
     if withheld > 0 {
-        report
-            .observations
-            .push(format!("{withheld} count(s) were withheld by UNODC as '<5' and are kept as 'fewer than 5'"));
+        report.observations.push(Message::new("observed-unodc-withheld").with("count", withheld));
     }
     if junk > 0 {
-        report.observations.push(format!("{junk} row(s) carried questionnaire cell ids (like Q6.1_10s_2019) instead of a citizenship and were skipped"));
+        report.observations.push(Message::new("observed-unodc-questionnaire").with("count", junk));
     }
     if broken > 0 {
-        report.observations.push(format!(
-            "{broken} citizenship value(s) contain damaged characters (\u{FFFD}) and may stay unresolved"
-        ));
+        report.observations.push(Message::new("observed-unodc-damaged").with("count", broken));
     }
     if zero > 0 {
-        report.observations.push(format!("{zero} row(s) reported 0 detected victims and make no route"));
+        report.observations.push(Message::new("observed-unodc-zero").with("count", zero));
     }
     finish(writer, &mut report, options)?;
     Ok(report)

@@ -90,11 +90,11 @@ fn every_problem_is_named_and_valid_rows_still_land() {
     let expect = [
         "row 3, transit: 'Nairbi;;Busia' has an empty place",
         "row 4, victims: 'about 20' is not a whole number",
-        "row 5, exploitation_types: 'forced labor exploitaton' is not a known exploitation type; did you mean forced_labour",
+        "row 5, exploitation_types: 'forced labor exploitaton' is not a known form of exploitation; did you mean forced_labour",
         "row 5, period_start: '2020-13' is not a month",
-        "row 5, intended_destination: and exploitation_place are both empty",
+        "row 5, intended_destination: is empty, and so is the place of exploitation",
         "row 6, organisation: 'Nobody' is not a registered organisation",
-        "row 7, female: '2' female, male and other add up to 7, more than the 3 victims reported",
+        "row 7, female: female, male and other add up to 7, more than the 3 people reported",
     ];
     for e in expect {
         assert!(messages.iter().any(|m| m.starts_with(e)), "missing '{e}' in:\n{}", messages.join("\n"));
@@ -559,7 +559,7 @@ fn unodc_detected_victims_become_routes_with_their_quirks_handled() {
     assert_eq!(r.format, Some(vjt_ingest::Format::Unodc));
     assert_eq!(r.rows_read, 58_769);
     assert!(r.imported > 8_000, "{}", r.imported);
-    let notes = r.observations.join(" | ");
+    let notes = r.observations.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ");
     assert!(notes.contains("withheld by UNODC as '<5'"), "{notes}");
     assert!(notes.contains("questionnaire cell ids"), "{notes}");
     assert!(notes.contains("damaged characters"), "{notes}");

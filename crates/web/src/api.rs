@@ -13,8 +13,6 @@ use serde_json::{json, Value};
 use vjt_analysis::{analyze, Decision, Filter, Options};
 use vjt_domain::{name_key, OrganisationId, ReportRef, RouteReportId, StoredReport, Vocabulary, YearMonth};
 use vjt_gazetteer::{Context, Gazetteer, Resolver, Status};
-use vjt_ingest::columns::Column;
-use vjt_ingest::rows::{parse_row, Layout, RowContext};
 use vjt_store::{ReportQuery, Store};
 
 use crate::auth::{open_session, sign_in, SignInError};
@@ -256,46 +254,52 @@ pub(crate) fn build_report(
         Some((_, Some(r))) => r.clone(),
         _ => input.report_id.clone().unwrap_or_else(|| format!("api-{}", &crate::auth::new_token()[..16])),
     };
-    let join = |v: &[String]| v.join(";");
-    let num = |n: Option<u32>| n.map(|x| x.to_string()).unwrap_or_default();
-    let cells: Vec<(Column, String)> = vec![
-        (Column::ReportId, reference),
-        (Column::Round, input.round.clone().unwrap_or_default()),
-        (Column::Origin, input.origin.clone().unwrap_or_default()),
-        (Column::Transit, join(&input.transit)),
-        (Column::IntendedDestination, input.intended_destination.clone().unwrap_or_default()),
-        (Column::ExploitationPlace, input.exploitation_place.clone().unwrap_or_default()),
-        (Column::ExploitationTypes, join(&input.exploitation_types)),
-        (Column::Sectors, join(&input.sectors)),
-        (Column::TransportModes, join(&input.transport_modes)),
-        (Column::RecruitmentMethods, join(&input.recruitment_methods)),
-        (Column::RecruiterRelationship, join(&input.recruiter_relationship)),
-        (Column::Victims, num(input.victims)),
-        (Column::Female, num(input.female)),
-        (Column::Male, num(input.male)),
-        (Column::Children, num(input.children)),
-        (Column::Adults, num(input.adults)),
-        (Column::PeriodStart, input.period_start.clone().unwrap_or_default()),
-        (Column::PeriodEnd, input.period_end.clone().unwrap_or_default()),
-        (Column::Source, input.source.clone().unwrap_or_default()),
-        (Column::Confidence, input.confidence.clone().unwrap_or_default()),
-        (Column::Notes, input.notes.clone().unwrap_or_default()),
-    ];
-    let header: csv::StringRecord = cells.iter().map(|(c, _)| c.name()).collect();
-    let record: csv::StringRecord = cells.iter().map(|(_, v)| v.as_str()).collect();
-    let ctx = RowContext {
+    fn list(v: &[String]) -> Vec<std::borrow::Cow<'_, str>> {
+        v.iter().map(|x| std::borrow::Cow::Borrowed(x.as_str())).collect()
+    }
+    fn text(v: &Option<String>) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(v.as_deref().unwrap_or(""))
+    }
+    let num = |n: Option<u32>| std::borrow::Cow::Owned(n.map(|x| x.to_string()).unwrap_or_default());
+    let fields = vjt_domain::ReportFields {
+        report_id: std::borrow::Cow::Owned(reference),
+        organisation: std::borrow::Cow::Borrowed(""),
+        round: text(&input.round),
+        origin: text(&input.origin),
+        transit: list(&input.transit),
+        intended_destination: text(&input.intended_destination),
+        exploitation_place: text(&input.exploitation_place),
+        exploitation_types: list(&input.exploitation_types),
+        sectors: list(&input.sectors),
+        transport_modes: list(&input.transport_modes),
+        recruitment_methods: list(&input.recruitment_methods),
+        recruiter_relationship: list(&input.recruiter_relationship),
+        victims: num(input.victims),
+        female: num(input.female),
+        male: num(input.male),
+        children: num(input.children),
+        adults: num(input.adults),
+        period_start: text(&input.period_start),
+        period_end: text(&input.period_end),
+        source: text(&input.source),
+        confidence: text(&input.confidence),
+        notes: text(&input.notes),
+    };
+    let ctx = vjt_domain::FieldContext {
         organisations: &orgs,
         rounds: &rounds,
         default_org: Some(organisation),
         default_round: None,
-        space_separated_choices: false,
     };
-    let parsed = parse_row(&Layout::from_header(&header), &record, 1, &ctx, &[]);
+    let parsed = fields.parse(&ctx);
     if !early.is_empty() || parsed.is_err() {
         let mut details = early;
         if let Err(problems) = &parsed {
-            details
-                .extend(problems.iter().map(|p| json!({ "field": p.column, "value": p.value, "message": p.reason })));
+            details.extend(
+                problems.iter().map(
+                    |p| json!({ "field": p.field.code(), "value": p.value, "message": p.message.text(caller.lang) }),
+                ),
+            );
         }
         return Err(invalid(Value::from(details), "the report has problems"));
     }

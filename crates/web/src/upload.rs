@@ -230,7 +230,7 @@ fn run_import(
     Ok(reports)
 }
 
-fn report_html(id: &str, reports: &[FileReport], dry_run: bool) -> String {
+fn report_html(id: &str, reports: &[FileReport], dry_run: bool, caller_lang: vjt_domain::Lang) -> String {
     let mut h = String::new();
     for r in reports {
         let file = FsPath::new(&r.file).file_name().and_then(|n| n.to_str()).unwrap_or(&r.file).to_string();
@@ -253,7 +253,7 @@ fn report_html(id: &str, reports: &[FileReport], dry_run: bool) -> String {
             }
         ));
         for o in &r.observations {
-            h.push_str(&format!("<p class=\"hint\">{}</p>", escape(o)));
+            h.push_str(&format!("<p class=\"hint\">{}</p>", escape(&o.text(caller_lang))));
         }
         if !r.problems.is_empty() {
             h.push_str(
@@ -265,7 +265,7 @@ fn report_html(id: &str, reports: &[FileReport], dry_run: bool) -> String {
                     p.row,
                     escape(&p.column),
                     escape(&p.value),
-                    escape(&p.reason)
+                    escape(&p.reason(caller_lang))
                 ));
             }
             h.push_str("</tbody></table>");
@@ -352,7 +352,7 @@ pub async fn check(State(state): State<AppState>, caller: Option<Caller>, header
                 "<p class=\"hint\">Checked; nothing has been written yet.</p>{}\
                  <form method=\"post\" action=\"/import/{id}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
                  <button type=\"submit\"{}>Import {good} row(s) / Ingiza</button> <a href=\"/import\">Start again</a></form>",
-                report_html(&id, &reports, true),
+                report_html(&id, &reports, true, caller.lang),
                 escape(&caller.csrf),
                 if good == 0 { " disabled" } else { "" }
             );
@@ -406,7 +406,7 @@ pub async fn confirm(State(state): State<AppState>, caller: Option<Caller>, Path
         Ok(reports) => {
             let body = format!(
                 "<p class=\"ok\" role=\"status\">Imported / Imeingizwa.</p>{}<p><a href=\"/review\">Go to the review queue</a> · <a href=\"/import\">Import more</a></p>",
-                report_html(&id, &reports, false)
+                report_html(&id, &reports, false, caller.lang)
             );
             Html(page(&caller, &body)).into_response()
         }

@@ -1,4 +1,4 @@
-//! The personal-data guard: vjt models no survivor personal data, but free text can carry it by
+//! The personal-data screen: vjt models no survivor personal data, but free text can carry it by
 //! accident ("call her on 0722 123 456"). Such text is redacted before it is stored, and the
 //! redaction is reported so the person importing knows.
 
