@@ -113,6 +113,12 @@ macro_rules! number_args {
                 Arg::Number(v.to_string())
             }
         }
+        // Templates hand values over by reference.
+        impl From<&$t> for Arg {
+            fn from(v: &$t) -> Self {
+                Arg::Number(v.to_string())
+            }
+        }
     )*};
 }
 number_args!(u8, u16, u32, u64, usize, i32, i64, f64);
@@ -292,6 +298,11 @@ mod tests {
         assert_eq!(Arg::from("12.5"), Arg::Number("12.5".into()));
         assert_eq!(Arg::from("<5"), Arg::Text("<5".into()));
         assert_eq!(Arg::from("Nairobi"), Arg::Text("Nairobi".into()));
+    }
+
+    #[test]
+    fn a_missing_value_shows_its_name_for_scripts_to_fill() {
+        assert_eq!(Catalogue::new(Lang::Sw).t("form-county"), "Kaunti ya {$name}");
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub struct AnalyzeArgs {
 
 /// Reads the whole database into the engine's compact form.
 pub fn load<'g>(store: &Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
-    Ok(vjt_web::load_dataset(store, g, &ReportQuery::default())?)
+    Ok(vjt_service::figures::load_dataset(store, g, &ReportQuery::default())?)
 }
 
 impl FilterArgs {

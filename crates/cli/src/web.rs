@@ -50,10 +50,11 @@ pub fn user(db: &str, cmd: UserCommand) -> Result<()> {
                 .organisation_named(&org)?
                 .ok_or_else(|| anyhow!("no organisation is named '{org}' (see `vjt org list`)"))?;
             let password = read_password()?;
-            if password.chars().count() < 10 {
-                bail!("the password is too short: use at least 10 characters");
+            if let Err(reason) = vjt_service::accounts::check_new_password(&password, &email) {
+                bail!("{reason}");
             }
-            let hash = vjt_web::auth::hash_password(&password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
+            let hash = vjt_service::accounts::hash_password(&password)
+                .map_err(|e| anyhow!("cannot hash the password: {e}"))?;
             store.add_user(&email, org.id, role, &hash)?;
             store.audit(
                 None,
@@ -93,6 +94,7 @@ pub fn user(db: &str, cmd: UserCommand) -> Result<()> {
 /// Serves the platform on `bind` until Ctrl-C.
 pub fn serve(db: &str, bind: &str) -> Result<()> {
     let store = Store::open(db)?;
+    vjt_web::init_logging();
     say(format!("vjt is serving {} on http://{bind}/ (Ctrl-C stops it)", store.target()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -104,8 +106,8 @@ pub fn serve(db: &str, bind: &str) -> Result<()> {
 
 /// The demo's accounts: one per role, with one random password printed once.
 pub fn demo_accounts(store: &Store) -> Result<String> {
-    let password = vjt_web::auth::new_token()[..16].to_string();
-    let hash = vjt_web::auth::hash_password(&password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
+    let password = vjt_service::accounts::new_token()[..16].to_string();
+    let hash = vjt_service::accounts::hash_password(&password).map_err(|e| anyhow!("cannot hash the password: {e}"))?;
     let orgs = store.organisations()?;
     let secretariat = orgs.iter().find(|o| o.kind == vjt_domain::OrganisationKind::Coordinator).unwrap_or(&orgs[0]).id;
     let ngo = orgs.iter().find(|o| o.kind == vjt_domain::OrganisationKind::Ngo).unwrap_or(&orgs[0]).id;

@@ -78,14 +78,35 @@ pub fn is_repeat_table(header: &StringRecord) -> bool {
 pub enum ImportError {
     #[error(transparent)]
     Source(#[from] SourceError),
-    #[error("{file}: missing column(s): {missing}; the header has: {found}")]
+    #[error("{}", self.message())]
     MissingColumns { file: String, missing: String, found: String },
-    #[error("{file}: {reason}")]
-    Unsupported { file: String, reason: String },
+    #[error("{}", self.message())]
+    Unsupported { file: String, reason: Message },
     #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("cannot write the rejects file {file}: {reason}")]
+    #[error("{}", self.message())]
     Rejects { file: String, reason: String },
+}
+
+impl ImportError {
+    /// What went wrong with the file, to be said in a language (the import page's).
+    pub fn message(&self) -> Message {
+        use vjt_domain::Arg;
+        match self {
+            ImportError::Source(e) => e.message(),
+            ImportError::MissingColumns { file, missing, found } => Message::new("import-missing-columns")
+                .with("file", Arg::Text(file.clone()))
+                .with("missing", Arg::Text(missing.clone()))
+                .with("found", Arg::Text(found.clone())),
+            ImportError::Unsupported { file, reason } => {
+                Message::new("import-file-problem").with("file", Arg::Text(file.clone())).with("reason", reason.clone())
+            }
+            ImportError::Store(e) => Message::new("import-database").with("reason", Arg::Text(e.to_string())),
+            ImportError::Rejects { file, reason } => Message::new("import-rejects-unwritable")
+                .with("file", Arg::Text(file.clone()))
+                .with("reason", Arg::Text(reason.clone())),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -156,7 +177,7 @@ pub(crate) fn required_org_round(
         (Some(o), Some(r)) => Ok((o, r)),
         _ => Err(ImportError::Unsupported {
             file: file.to_string(),
-            reason: format!("{what} data names no reporting organisation or round: give --org and --round"),
+            reason: Message::new("import-needs-org-round").with("what", vjt_domain::Arg::Text(what.to_string())),
         }),
     }
 }
@@ -416,7 +437,7 @@ pub fn import_file(
         }
         worker.join().map_err(|_| ImportError::Unsupported {
             file: file.clone(),
-            reason: "the reading thread failed".into(),
+            reason: Message::new("import-reader-failed"),
         })??;
         Ok(())
     });
@@ -479,7 +500,7 @@ pub fn open_inputs(paths: &[PathBuf]) -> Result<Vec<(Table, Vec<Table>)>, Import
         else {
             return Err(ImportError::Unsupported {
                 file: loose_repeats[0].file.clone(),
-                reason: "is a repeat-group table (it has _parent_index or PARENT_KEY) but no KoBo/ODK main table was given with it".into(),
+                reason: Message::new("import-loose-repeat"),
             });
         };
         target.1.extend(loose_repeats);

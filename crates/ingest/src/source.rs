@@ -8,17 +8,36 @@ use csv::StringRecord;
 
 /// Why a file could not be read as a table.
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum SourceError {
-    #[error("cannot read {file}: {reason}")]
     Unreadable { file: String, reason: String },
-    #[error("{file}: the file is empty")]
     Empty { file: String },
-    #[error("{file}: '{ext}' files are not supported; use .csv, .xlsx or .xls")]
     UnsupportedType { file: String, ext: String },
-    #[error("{file}: no sheet named '{sheet}' (sheets: {available})")]
     NoSuchSheet { file: String, sheet: String, available: String },
-    #[error("{file}, row {row}: {reason}")]
     BadRow { file: String, row: u64, reason: String },
+}
+
+impl SourceError {
+    /// In words, in any language (the reason from the system or the parser stays as it came).
+    pub fn message(&self) -> vjt_domain::Message {
+        use vjt_domain::{Arg, Message};
+        let file = |key: &'static str, f: &str| Message::new(key).with("file", Arg::Text(f.to_string()));
+        match self {
+            SourceError::Unreadable { file: f, reason } => {
+                file("source-unreadable", f).with("reason", Arg::Text(reason.clone()))
+            }
+            SourceError::Empty { file: f } => file("source-empty", f),
+            SourceError::UnsupportedType { file: f, ext } => {
+                file("source-unsupported-type", f).with("ext", Arg::Text(ext.clone()))
+            }
+            SourceError::NoSuchSheet { file: f, sheet, available } => file("source-no-such-sheet", f)
+                .with("sheet", Arg::Text(sheet.clone()))
+                .with("available", Arg::Text(available.clone())),
+            SourceError::BadRow { file: f, row, reason } => {
+                file("source-bad-row", f).with("row", *row).with("reason", Arg::Text(reason.clone()))
+            }
+        }
+    }
 }
 
 /// One sheet of one file, header first.

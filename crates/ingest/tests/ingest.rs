@@ -544,7 +544,7 @@ fn the_2020_ctdc_layout_reads_country_codes_and_minus_99() {
     let (table, repeats) =
         open_inputs(&[shared("ctdc_global_2020-04-14_excerpt.csv").unwrap()]).unwrap().pop().unwrap();
     let err = import_file(&s, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap_err();
-    assert!(err.to_string().contains("give --org and --round"), "{err}");
+    assert!(err.to_string().contains("(--org and --round on the command line)"), "{err}");
 }
 
 #[test]

@@ -114,6 +114,39 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Replaces what report `id` says, found by its id alone (an edit from the form or the API):
+    /// its organisation and its reference stay whatever `report` carries, and the change is
+    /// recorded with `source`. A verified report whose content changed goes back for review.
+    /// Returns false when no such report exists; nothing changes when the content is the same.
+    pub fn replace_report(&self, id: RouteReportId, report: &RouteReport, source: &str) -> Result<bool, StoreError> {
+        let encoded = EncodedReport::new(report);
+        let stamp = now();
+        self.writer()?.transaction(|tx| {
+            let Some(row) = tx.query_one("SELECT fingerprint, status FROM reports WHERE id = $1", &[id.0.into()])? else {
+                return Ok(false);
+            };
+            let known = known_from(id.0, row.text(0)?, row.text(1)?)?;
+            if known.fingerprint == encoded.fingerprint {
+                return Ok(true);
+            }
+            let status = if known.status == ReviewStatus::Verified { ReviewStatus::NeedsReview } else { known.status };
+            update_report(tx, id.0, encoded, status, &stamp)?;
+            tx.execute(
+                "INSERT INTO report_changes (report_id, changed_at, change, source, previous_fingerprint) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    id.0.into(),
+                    stamp.as_str().into(),
+                    "updated".into(),
+                    source.into(),
+                    crate::codec::fingerprint_text(known.fingerprint).into(),
+                ],
+            )?;
+            Ok(true)
+        })
+    }
+}
+
 impl ImportWriter {
     fn find(&mut self, org: OrganisationId, reference: &str) -> Result<Option<Known>, StoreError> {
         let Some(known) = self.known.as_mut() else {

@@ -429,6 +429,70 @@ impl Store {
         codec::assemble(rows, stops)
     }
 
+    /// Reports waiting for the coordinator's review (submitted, or sent back for review), oldest
+    /// first, up to `limit`, with how many wait in all.
+    pub fn waiting_reports(&self, limit: u32) -> Result<(Vec<StoredReport>, u64), StoreError> {
+        let mut conn = self.reader()?;
+        let total = conn
+            .query_one("SELECT COUNT(*) FROM reports WHERE status IN ('submitted', 'needs_review')", &[])?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        let rows = conn.query(
+            concat!(
+                "SELECT ",
+                codec_columns!(),
+                " FROM reports WHERE status IN ('submitted', 'needs_review') ORDER BY id LIMIT $1"
+            ),
+            &[i64::from(limit).into()],
+        )?;
+        let mut reports = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = row.int(0)?;
+            let stops = conn.query(
+                "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
+                &[id.into()],
+            )?;
+            reports.extend(codec::assemble(vec![row], stops)?);
+        }
+        Ok((reports, total as u64))
+    }
+
+    /// Up to `limit` reports with ids before `before` (or the newest), newest first: a page of a
+    /// list that shows the latest reports first.
+    pub fn reports_before(
+        &self,
+        query: &ReportQuery,
+        before: Option<RouteReportId>,
+        limit: u32,
+    ) -> Result<Vec<StoredReport>, StoreError> {
+        let mut conn = self.reader()?;
+        let rows = conn.query(
+            concat!(
+                "SELECT ",
+                codec_columns!(),
+                " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND ($3 = 0 OR id < $3) \
+                 ORDER BY id DESC LIMIT $4"
+            ),
+            &[
+                query.round.map_or(0, |r| r.0).into(),
+                query.organisation.map_or(0, |o| o.0).into(),
+                before.map_or(0, |b| b.0).into(),
+                i64::from(limit).into(),
+            ],
+        )?;
+        let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
+        let (newest, oldest) = (newest.int(0)?, oldest.int(0)?);
+        let stops = conn.query(
+            "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id >= $1 AND report_id <= $2 \
+             ORDER BY report_id, seq",
+            &[oldest.into(), newest.into()],
+        )?;
+        let mut reports = codec::assemble(rows.into_iter().rev().collect(), stops)?;
+        reports.reverse();
+        Ok(reports)
+    }
+
     /// Streams every report matching `query` (`on_report`, in id order) and every stop
     /// (`on_stop`, in report and travel order; stops of reports outside the query are included)
     /// at the same time, over two connections. One after the other for an in-memory database,

@@ -91,6 +91,8 @@ contract!(
     readers_are_not_held_up_by_a_writer,
     a_panic_half_way_through_a_write_leaves_nothing_behind,
     clones_share_one_database,
+    an_edit_by_id_changes_that_report_only,
+    lists_page_newest_first,
 );
 
 fn org(store: &Store, name: &str) -> vjt_domain::Organisation {
@@ -635,4 +637,38 @@ fn unknown_ssl_modes_are_refused_plainly() {
         let err = Store::open(url).err().expect("refused");
         assert!(matches!(err, StoreError::BadUrl { .. }) && err.to_string().contains(words), "{err}");
     }
+}
+
+fn an_edit_by_id_changes_that_report_only(store: &Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    // Two reports without a reference: an edit of one must never land on the other.
+    let ids = store.save_reports(&[report(&o, &r, None, 4), report(&o, &r, None, 9)]).unwrap().ids;
+    store.set_status(ids[0], ReviewStatus::Verified).unwrap();
+    let edited = report(&o, &r, None, 5);
+    assert!(store.replace_report(ids[0], &edited, "web form").unwrap());
+    let first = store.report(ids[0]).unwrap().unwrap();
+    assert_eq!(first.report.victims.map(|v| v.get()), Some(5));
+    assert_eq!(first.report.status, ReviewStatus::NeedsReview, "a verified report that changed is reviewed again");
+    assert_eq!(
+        store.report(ids[1]).unwrap().unwrap().report.victims.map(|v| v.get()),
+        Some(9),
+        "the other is untouched"
+    );
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2, "nothing added");
+    let history = store.report_changes(ids[0]).unwrap();
+    assert!(history.iter().any(|(_, what, source)| what == "updated" && source == "web form"), "{history:?}");
+    assert!(!store.replace_report(RouteReportId(99_999), &edited, "web form").unwrap());
+}
+
+fn lists_page_newest_first(store: &Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let batch: Vec<RouteReport> = (1..=5).map(|n| report(&o, &r, Some(&format!("R{n}")), n)).collect();
+    let ids = store.save_reports(&batch).unwrap().ids;
+    let first = store.reports_before(&ReportQuery::default(), None, 2).unwrap();
+    assert_eq!(first.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[4], ids[3]]);
+    assert_eq!(first[0].report.journey.transit().len(), 2, "with their stops");
+    let next = store.reports_before(&ReportQuery::default(), Some(ids[3]), 10).unwrap();
+    assert_eq!(next.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[2], ids[1], ids[0]]);
 }

@@ -5,10 +5,20 @@
 (function () {
   "use strict";
 
-  // The page after a successful save names the draft to forget.
+  // The page after a successful save names the draft to forget; signing out forgets them all
+  // (drafts hold notes that the server has not screened yet).
   var done = document.body.getAttribute("data-clear-draft");
   if (done) {
-    try { localStorage.removeItem(done); } catch (e) { /* storage may be disabled */ }
+    try {
+      if (done === "all") {
+        for (var i = localStorage.length - 1; i >= 0; i--) {
+          var k = localStorage.key(i);
+          if (k && k.indexOf("vjt-draft-") === 0) localStorage.removeItem(k);
+        }
+      } else {
+        localStorage.removeItem(done);
+      }
+    } catch (e) { /* storage may be disabled */ }
   }
 
   var form = document.getElementById("route-form");
@@ -77,16 +87,22 @@
   form.addEventListener("change", save);
 
   // Live place resolution.
-  function describe(place) {
-    var s = place.name;
-    if (place.county) s += ", " + place.county.name + " county";
-    if (place.country) s += ", " + place.country.name;
-    return s;
+  // The page's own words, in its language (the server puts them on the form).
+  function say(name, fill) {
+    var text = form.getAttribute("data-say-" + name) || "";
+    Object.keys(fill || {}).forEach(function (k) { text = text.split("{$" + k + "}").join(fill[k]); });
+    return text;
   }
+
+  // The server describes each place in the page's language.
+  function describe(place) {
+    return place.description || place.name;
+  }
+  var lang = document.documentElement.getAttribute("lang") || "en";
 
   function resolveInto(text, out, list) {
     if (!text.trim()) { out.textContent = ""; return; }
-    fetch("/api/v1/places/resolve?q=" + encodeURIComponent(text), { credentials: "same-origin" })
+    fetch("/api/v1/places/resolve?lang=" + lang + "&q=" + encodeURIComponent(text), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (a) {
         if (!a) return;
@@ -97,8 +113,8 @@
           out.className = "error live";
           var names = a.alternatives.map(function (x) { return describe(x.place); });
           out.textContent = names.length
-            ? " → not recognised; did you mean: " + names.join("; ") + "?"
-            : " → not recognised yet; it will be saved as written and reviewed";
+            ? say("suggest", { names: names.join("; ") })
+            : say("unknown");
         }
         if (list) {
           list.textContent = "";

@@ -1,37 +1,26 @@
-//! The JSON API under /api/v1. Every handler asks `policy` before it reads or writes a report.
+//! The JSON API under /api/v1. Who may call each route is declared in `openapi.rs`'s table and
+//! checked by the guard; what a caller may see of one report is asked of `policy` here.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use vjt_analysis::{analyze, Decision, Filter, Options};
-use vjt_domain::{name_key, OrganisationId, ReportRef, RouteReportId, StoredReport, Vocabulary, YearMonth};
-use vjt_gazetteer::{Context, Gazetteer, Resolver, Status};
+use vjt_domain::{ReportFields, RouteReportId, StoredReport, Vocabulary};
+use vjt_gazetteer::{Context, Gazetteer, Status};
+use vjt_service::accounts::{self, SignInError};
+use vjt_service::reports::{self as service, SubmitError, Target};
+use vjt_service::{policy, Scope};
 use vjt_store::{ReportQuery, Store};
 
-use crate::auth::{open_session, sign_in, SignInError};
-use crate::policy::{self, Caller, Scope};
-use crate::{ApiError, AppState};
-
-impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Caller {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<Caller>().cloned())
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parts.extensions.get::<Caller>().cloned().ok_or_else(ApiError::unauthenticated)
-    }
-}
+use crate::error::ApiError;
+use crate::session::ApiCaller;
+use crate::state::ApiErrorOrFilter;
+use crate::AppState;
 
 #[derive(Deserialize, schemars::JsonSchema)]
 pub struct Credentials {
@@ -42,41 +31,46 @@ pub struct Credentials {
 /// POST /api/v1/tokens: an API token for an e-mail and password (shown once).
 pub async fn create_token(State(state): State<AppState>, Json(c): Json<Credentials>) -> Result<Response, ApiError> {
     let result = state
-        .with_store(move |s| match sign_in(s, &c.email, &c.password) {
-            Ok(user) => open_session(s, &user, "api", 90).map(|(token, _)| Ok(token)).map_err(|e| e.to_string()),
-            Err(e) => Ok(Err(e)),
+        .blocking(move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
+            match accounts::sign_in(s, &c.email, &c.password) {
+                Ok(user) => accounts::open_session(s, &user, "api", 90).map(|(token, _)| Ok(token)),
+                Err(SignInError::Store(e)) => Err(e),
+                Err(e) => Ok(Err(e)),
+            }
         })
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     match result {
         Ok(token) => Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response()),
         Err(SignInError::Locked) => Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "locked",
-            format!("too many failed sign-ins; try again in {} minutes", crate::auth::LOCK_MINUTES),
+            format!("too many failed sign-ins; try again in {} minutes", accounts::LOCK_MINUTES),
         )),
-        Err(SignInError::Invalid) => {
+        Err(_) => {
             Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the e-mail or password is wrong"))
         }
-        Err(SignInError::Store(e)) => Err(ApiError::internal(e)),
     }
 }
 
 /// DELETE /api/v1/tokens/current: ends the token (or session) the request came with.
-pub async fn revoke_token(State(state): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(State(state): State<AppState>, caller: ApiCaller) -> Result<StatusCode, ApiError> {
     let hash = caller.token_hash.clone();
-    state.with_store(move |s| s.delete_session(&hash)).await?;
+    state.blocking(move |s| s.delete_session(&hash)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Organisation and round names by id.
+type Names = (HashMap<i64, String>, HashMap<i64, String>);
+
+fn names(store: &Store) -> Result<Names, vjt_store::StoreError> {
+    let orgs = store.organisations()?.into_iter().map(|o| (o.id.0, o.name.to_string())).collect();
+    let rounds = store.rounds()?.into_iter().map(|r| (r.id.0, r.name.to_string())).collect();
+    Ok((orgs, rounds))
+}
+
 /// A stored report as the API shows it; the submitting organisation only to those allowed.
-fn report_json(
-    s: &StoredReport,
-    g: &Gazetteer,
-    orgs: &HashMap<i64, String>,
-    rounds: &HashMap<i64, String>,
-    caller: &Caller,
-) -> Value {
+fn report_json(s: &StoredReport, names: &Names, caller: &ApiCaller) -> Value {
+    let g = Gazetteer::embedded();
     let r = &s.report;
     let codes = |set: Vec<&'static str>| Value::from(set);
     let stops: Vec<Value> = r
@@ -93,7 +87,7 @@ fn report_json(
     let mut v = json!({
         "id": s.id.0,
         "report_id": r.report_id.as_ref().map(|x| x.as_str()),
-        "round": rounds.get(&r.round.0),
+        "round": names.1.get(&r.round.0),
         "status": r.status.code(),
         "stops": stops,
         "exploitation_types": codes(r.exploitation_types.iter().map(|t| t.code()).collect()),
@@ -115,19 +109,10 @@ fn report_json(
         "created_at": s.created_at,
         "updated_at": s.updated_at,
     });
-    if policy::can_see_submitter(caller, r.organisation) {
-        v["organisation"] = json!(orgs.get(&r.organisation.0));
+    if policy::can_see_submitter(&caller.caller, r.organisation) {
+        v["organisation"] = json!(names.0.get(&r.organisation.0));
     }
     v
-}
-
-/// Organisation and round names by id.
-type Names = (HashMap<i64, String>, HashMap<i64, String>);
-
-fn names(store: &Store) -> Result<Names, vjt_store::StoreError> {
-    let orgs = store.organisations()?.into_iter().map(|o| (o.id.0, o.name.to_string())).collect();
-    let rounds = store.rounds()?.into_iter().map(|r| (r.id.0, r.name.to_string())).collect();
-    Ok((orgs, rounds))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -141,32 +126,26 @@ pub struct Page {
 /// GET /api/v1/reports: the reports the caller may see, a page at a time.
 pub async fn list_reports(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: ApiCaller,
     Query(page): Query<Page>,
 ) -> Result<Json<Value>, ApiError> {
-    if !policy::can_list_reports(&caller) {
-        return Err(ApiError::not_found());
-    }
-    let query = match policy::scope(&caller) {
+    let query = match policy::scope(&caller.caller) {
         Scope::Organisation(org) => ReportQuery { organisation: Some(org), round: None },
         _ => ReportQuery::default(),
     };
     let limit = page.limit.unwrap_or(50).clamp(1, 200);
     let after = page.after.map(RouteReportId);
-    let (items, orgs, rounds) = state
-        .with_store(move |s| -> Result<_, vjt_store::StoreError> {
-            let items = s.reports_page(&query, after, limit)?;
-            let (orgs, rounds) = names(s)?;
-            Ok((items, orgs, rounds))
+    let (items, names) = state
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> {
+            Ok((s.reports_page(&query, after, limit)?, names(s)?))
         })
         .await?;
-    let g = Gazetteer::embedded();
     let next = (items.len() == limit as usize).then(|| items.last().map(|r| r.id.0)).flatten();
-    let list: Vec<Value> = items.iter().map(|r| report_json(r, g, &orgs, &rounds, &caller)).collect();
+    let list: Vec<Value> = items.iter().map(|r| report_json(r, &names, &caller)).collect();
     Ok(Json(json!({ "items": list, "limit": limit, "next_after": next })))
 }
 
-/// A report as the API takes it: the template's fields; `transit` and vocabularies as arrays.
+/// A report as the API takes it: the report's fields; `transit` and vocabularies as arrays.
 #[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportInput {
@@ -196,7 +175,7 @@ pub struct ReportInput {
     pub recruitment_methods: Vec<String>,
     #[serde(default)]
     pub recruiter_relationship: Vec<String>,
-    /// Estimated number of victims or cases on this route.
+    /// Estimated number of people on this route.
     pub victims: Option<u32>,
     pub female: Option<u32>,
     pub male: Option<u32>,
@@ -214,199 +193,180 @@ pub struct ReportInput {
     pub notes: Option<String>,
 }
 
-fn invalid(details: Value, message: &str) -> ApiError {
-    ApiError { details, ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", message) }
+impl ReportInput {
+    /// Array items that are not one place each: problems the spreadsheet form (one cell,
+    /// `;`-separated) would have hidden.
+    fn item_problems(&self) -> Vec<Value> {
+        let mut early = Vec::new();
+        for (i, t) in self.transit.iter().enumerate() {
+            if t.contains(';') {
+                early.push(json!({ "field": "transit", "value": t, "message": format!("item {} holds several places; give each transit point as its own array item", i + 1) }));
+            } else if t.trim().is_empty() {
+                early.push(json!({ "field": "transit", "value": t, "message": format!("item {} is empty", i + 1) }));
+            }
+        }
+        early
+    }
+
+    /// The report's fields as the domain takes them.
+    fn fields(&self) -> ReportFields<'_> {
+        fn text(v: &Option<String>) -> Cow<'_, str> {
+            Cow::Borrowed(v.as_deref().unwrap_or(""))
+        }
+        fn list(v: &[String]) -> Vec<Cow<'_, str>> {
+            v.iter().map(|x| Cow::Borrowed(x.as_str())).collect()
+        }
+        let number = |n: Option<u32>| Cow::Owned(n.map(|x| x.to_string()).unwrap_or_default());
+        ReportFields {
+            report_id: text(&self.report_id),
+            organisation: text(&self.organisation),
+            round: text(&self.round),
+            origin: text(&self.origin),
+            transit: list(&self.transit),
+            intended_destination: text(&self.intended_destination),
+            exploitation_place: text(&self.exploitation_place),
+            exploitation_types: list(&self.exploitation_types),
+            sectors: list(&self.sectors),
+            transport_modes: list(&self.transport_modes),
+            recruitment_methods: list(&self.recruitment_methods),
+            recruiter_relationship: list(&self.recruiter_relationship),
+            victims: number(self.victims),
+            female: number(self.female),
+            male: number(self.male),
+            children: number(self.children),
+            adults: number(self.adults),
+            period_start: text(&self.period_start),
+            period_end: text(&self.period_end),
+            source: text(&self.source),
+            confidence: text(&self.confidence),
+            notes: text(&self.notes),
+        }
+    }
 }
 
-/// Validates an API report with the importer's own rules (the same messages as a spreadsheet
-/// row), screens its text for personal data, and resolves its places.
-pub(crate) fn build_report(
-    s: &Store,
-    caller: &Caller,
-    input: ReportInput,
-    fixed: Option<(OrganisationId, Option<String>)>,
-) -> Result<vjt_domain::RouteReport, ApiError> {
-    // Array items are places one by one: a ';' inside one or an empty one is a mistake that the
-    // spreadsheet form (one cell, ';'-separated) would hide.
-    let mut early = Vec::new();
-    for (i, t) in input.transit.iter().enumerate() {
-        if t.contains(';') {
-            early.push(json!({ "field": "transit", "value": t, "message": format!("item {} holds several places; give each transit point as its own array item", i + 1) }));
-        } else if t.trim().is_empty() {
-            early.push(json!({ "field": "transit", "value": t, "message": format!("item {} is empty", i + 1) }));
-        }
+fn invalid(details: Value) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_report", "the report has problems").with_details(details)
+}
+
+/// The API speaks English, like the rest of its messages.
+fn problems_json(problems: &[vjt_domain::FieldProblem]) -> Vec<Value> {
+    problems
+        .iter()
+        .map(|p| json!({ "field": p.field.code(), "value": p.value, "message": p.message.to_string() }))
+        .collect()
+}
+
+/// Why the API did not save: the service's reasons, or array items that are not one place each.
+enum SaveError {
+    Submit(SubmitError),
+    Items(Vec<Value>),
+}
+
+impl From<SubmitError> for SaveError {
+    fn from(e: SubmitError) -> Self {
+        SaveError::Submit(e)
     }
-    let orgs: HashMap<String, OrganisationId> =
-        s.organisations()?.into_iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
-    let rounds: HashMap<String, vjt_domain::RoundId> =
-        s.rounds()?.into_iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
-    let organisation = match (&fixed, &input.organisation) {
-        (Some((org, _)), _) => *org,
-        (None, Some(name)) if policy::can_submit_for_others(caller) => *orgs.get(&name_key(name)).ok_or_else(|| {
-            invalid(
-                json!([{ "field": "organisation", "message": format!("'{name}' is not a registered organisation") }]),
-                "the report has problems",
-            )
-        })?,
-        _ => caller.organisation,
-    };
-    let reference = match &fixed {
-        Some((_, Some(r))) => r.clone(),
-        _ => input.report_id.clone().unwrap_or_else(|| format!("api-{}", &crate::auth::new_token()[..16])),
-    };
-    fn list(v: &[String]) -> Vec<std::borrow::Cow<'_, str>> {
-        v.iter().map(|x| std::borrow::Cow::Borrowed(x.as_str())).collect()
+}
+
+impl From<vjt_store::StoreError> for SaveError {
+    fn from(e: vjt_store::StoreError) -> Self {
+        SaveError::Submit(SubmitError::Store(e))
     }
-    fn text(v: &Option<String>) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(v.as_deref().unwrap_or(""))
+}
+
+fn save_error(e: SaveError) -> ApiError {
+    match e {
+        SaveError::Submit(SubmitError::Invalid(problems)) => invalid(problems_json(&problems).into()),
+        SaveError::Submit(SubmitError::NotFound) => ApiError::not_found(),
+        SaveError::Submit(SubmitError::Forbidden) => ApiError::forbidden("viewers cannot submit reports"),
+        SaveError::Submit(SubmitError::Store(e)) => e.into(),
+        SaveError::Items(details) => invalid(details.into()),
     }
-    let num = |n: Option<u32>| std::borrow::Cow::Owned(n.map(|x| x.to_string()).unwrap_or_default());
-    let fields = vjt_domain::ReportFields {
-        report_id: std::borrow::Cow::Owned(reference),
-        organisation: std::borrow::Cow::Borrowed(""),
-        round: text(&input.round),
-        origin: text(&input.origin),
-        transit: list(&input.transit),
-        intended_destination: text(&input.intended_destination),
-        exploitation_place: text(&input.exploitation_place),
-        exploitation_types: list(&input.exploitation_types),
-        sectors: list(&input.sectors),
-        transport_modes: list(&input.transport_modes),
-        recruitment_methods: list(&input.recruitment_methods),
-        recruiter_relationship: list(&input.recruiter_relationship),
-        victims: num(input.victims),
-        female: num(input.female),
-        male: num(input.male),
-        children: num(input.children),
-        adults: num(input.adults),
-        period_start: text(&input.period_start),
-        period_end: text(&input.period_end),
-        source: text(&input.source),
-        confidence: text(&input.confidence),
-        notes: text(&input.notes),
-    };
-    let ctx = vjt_domain::FieldContext {
-        organisations: &orgs,
-        rounds: &rounds,
-        default_org: Some(organisation),
-        default_round: None,
-    };
-    let parsed = fields.parse(&ctx);
-    if !early.is_empty() || parsed.is_err() {
-        let mut details = early;
-        if let Err(problems) = &parsed {
-            details.extend(
-                problems.iter().map(
-                    |p| json!({ "field": p.field.code(), "value": p.value, "message": p.message.text(caller.lang) }),
-                ),
-            );
-        }
-        return Err(invalid(Value::from(details), "the report has problems"));
-    }
-    let mut parsed = parsed.map_err(|_| ApiError::internal("validation result lost"))?;
-    let mut resolver = Resolver::new(Gazetteer::embedded());
-    for alias in s.place_aliases()? {
-        resolver.add_alias(&alias.text, &alias.place.0);
-    }
-    resolver.resolve_journey(parsed.report.journey_mut(), Some("KE"));
-    Ok(parsed.report)
+}
+
+/// Saves a report for the caller and answers with it as stored.
+async fn save(state: &AppState, caller: &ApiCaller, input: ReportInput, target: Target) -> Result<Value, ApiError> {
+    let who = caller.caller.clone();
+    let (stored, names) = state
+        .blocking(move |s| -> Result<(StoredReport, Names), SaveError> {
+            let items = input.item_problems();
+            if !items.is_empty() {
+                // Every problem at once: the items', and whatever else the report has.
+                let mut all = items;
+                if let Err(SubmitError::Invalid(more)) = service::check(s, &who, input.fields(), target) {
+                    all.extend(problems_json(&more));
+                }
+                return Err(SaveError::Items(all));
+            }
+            let done = service::submit(s, &who, input.fields(), target)?;
+            let stored = s.report(done.id)?.ok_or(SubmitError::NotFound)?;
+            Ok((stored, names(s)?))
+        })
+        .await
+        .map_err(save_error)?;
+    state.forget_analyses();
+    Ok(report_json(&stored, &names, caller))
 }
 
 /// POST /api/v1/reports: stores a report for the caller's organisation.
 pub async fn create_report(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: ApiCaller,
     Json(input): Json<ReportInput>,
 ) -> Result<Response, ApiError> {
-    if caller.role == vjt_domain::Role::Viewer {
-        return Err(ApiError::forbidden("viewers cannot submit reports"));
-    }
-    let c = caller.clone();
-    let stored = state
-        .with_store(move |s| -> Result<_, ApiError> {
-            let report = build_report(s, &c, input, None)?;
-            let summary = s.save_reports(std::slice::from_ref(&report))?;
-            s.audit(Some(c.user_id), "report_saved", &summary.ids[0].0.to_string())?;
-            let stored = s.report(summary.ids[0])?.ok_or_else(ApiError::not_found)?;
-            let (orgs, rounds) = names(s)?;
-            Ok((stored, orgs, rounds))
-        })
-        .await?;
-    state.forget_analyses();
-    let (stored, orgs, rounds) = stored;
-    Ok((StatusCode::CREATED, Json(report_json(&stored, Gazetteer::embedded(), &orgs, &rounds, &caller)))
-        .into_response())
-}
-
-/// Loads a report the caller may see; anything else is "not found".
-fn visible(s: &Store, caller: &Caller, id: i64) -> Result<StoredReport, ApiError> {
-    match s.report(RouteReportId(id))? {
-        Some(r) if policy::can_see_report(caller, r.report.organisation) => Ok(r),
-        _ => Err(ApiError::not_found()),
-    }
+    let saved = save(&state, &caller, input, Target::New).await?;
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
 
 /// GET /api/v1/reports/{id}
 pub async fn get_report(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let c = caller.clone();
-    let (stored, orgs, rounds) = state
-        .with_store(move |s| -> Result<_, ApiError> {
-            let stored = visible(s, &c, id)?;
-            let (orgs, rounds) = names(s)?;
-            Ok((stored, orgs, rounds))
+    let who = caller.caller.clone();
+    let (stored, names) = state
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> {
+            Ok((service::visible(s, &who, RouteReportId(id))?, names(s)?))
         })
         .await?;
-    Ok(Json(report_json(&stored, Gazetteer::embedded(), &orgs, &rounds, &caller)))
+    let stored = stored.ok_or_else(ApiError::not_found)?;
+    Ok(Json(report_json(&stored, &names, &caller)))
 }
 
-/// PUT /api/v1/reports/{id}: replaces what the report says (its organisation and reference stay).
+/// PUT /api/v1/reports/{id}: replaces what report `id` says (its organisation and reference
+/// stay); only that report changes.
 pub async fn update_report(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: ApiCaller,
     Path(id): Path<i64>,
     Json(input): Json<ReportInput>,
 ) -> Result<Json<Value>, ApiError> {
-    let c = caller.clone();
-    let (stored, orgs, rounds) = state
-        .with_store(move |s| -> Result<_, ApiError> {
-            let existing = visible(s, &c, id)?;
-            if !policy::can_write_report(&c, existing.report.organisation) {
-                return Err(ApiError::not_found());
-            }
-            let fixed = (existing.report.organisation, existing.report.report_id.as_ref().map(ReportRef::to_string));
-            let report = build_report(s, &c, input, Some(fixed))?;
-            s.save_reports(std::slice::from_ref(&report))?;
-            s.audit(Some(c.user_id), "report_updated", &id.to_string())?;
-            let stored = visible(s, &c, id)?;
-            let (orgs, rounds) = names(s)?;
-            Ok((stored, orgs, rounds))
-        })
-        .await?;
-    state.forget_analyses();
-    Ok(Json(report_json(&stored, Gazetteer::embedded(), &orgs, &rounds, &caller)))
+    Ok(Json(save(&state, &caller, input, Target::Edit(RouteReportId(id))).await?))
 }
 
 /// DELETE /api/v1/reports/{id}
 pub async fn delete_report(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .with_store(move |s| -> Result<_, ApiError> {
-            let existing = visible(s, &caller, id)?;
-            if !policy::can_write_report(&caller, existing.report.organisation) {
-                return Err(ApiError::not_found());
+    let who = caller.caller.clone();
+    let deleted = state
+        .blocking(move |s| -> Result<bool, vjt_store::StoreError> {
+            match service::visible(s, &who, RouteReportId(id))? {
+                Some(r) if policy::can_write_report(&who, r.report.organisation) => {
+                    s.delete_report(r.id)?;
+                    s.audit(Some(who.user_id), "report_deleted", &id.to_string())?;
+                    Ok(true)
+                }
+                _ => Ok(false),
             }
-            s.delete_report(existing.id)?;
-            s.audit(Some(caller.user_id), "report_deleted", &id.to_string())?;
-            Ok(())
         })
         .await?;
+    if !deleted {
+        return Err(ApiError::not_found());
+    }
     state.forget_analyses();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -443,92 +403,6 @@ pub fn for_viewers(mut doc: Value, k: u64) -> Value {
     doc
 }
 
-/// The filters of a query string (`round`, `from`, `to`, `exploitation`), checked.
-pub(crate) fn filter_from(s: &Store, params: &HashMap<String, String>) -> Result<Filter, ApiError> {
-    let mut filter = Filter::default();
-    if let Some(name) = params.get("round").filter(|n| !n.is_empty()) {
-        let round = s.round_named(name)?.ok_or_else(|| {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", format!("no round is named '{name}'"))
-        })?;
-        filter.rounds.push(round.id.0);
-    }
-    let month = |key: &str| -> Result<Option<YearMonth>, ApiError> {
-        params
-            .get(key)
-            .filter(|m| !m.is_empty())
-            .map(|m| {
-                YearMonth::parse(m)
-                    .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", format!("{key}: {e}")))
-            })
-            .transpose()
-    };
-    let (from, to) = (month("from")?, month("to")?);
-    if from.is_some() || to.is_some() {
-        filter.period = Some((
-            from.unwrap_or(YearMonth::new(1900, 1).expect("valid")),
-            to.unwrap_or(YearMonth::new(2200, 12).expect("valid")),
-        ));
-    }
-    if let Some(t) = params.get("exploitation").filter(|t| !t.is_empty()) {
-        let t = vjt_domain::ExploitationType::parse(t)
-            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", e.to_string()))?;
-        filter.exploitation.push(t);
-    }
-    Ok(filter)
-}
-
-/// Analyses what a scope may see, with the query's filters and the coordinator's duplicate
-/// decisions: the one way the API and the dashboard get their figures.
-pub(crate) fn analyse(
-    s: &Store,
-    scope: Scope,
-    params: &HashMap<String, String>,
-) -> Result<vjt_analysis::Analysis, ApiError> {
-    let filter = filter_from(s, params)?;
-    let query = match scope {
-        Scope::Organisation(org) => ReportQuery { organisation: Some(org), round: None },
-        _ => ReportQuery::default(),
-    };
-    let decisions: HashMap<String, Decision> = s
-        .duplicate_decisions()?
-        .into_iter()
-        .map(|(k, d)| (k, if d == "split" { Decision::Split } else { Decision::Confirmed }))
-        .collect();
-    let data = crate::load_dataset(s, Gazetteer::embedded(), &query)?;
-    Ok(analyze(&data, &filter, &Options { decisions, ..Options::default() }))
-}
-
-/// The analysis document for a caller's scope and filters, cached until a report changes.
-pub async fn analysis_for(
-    state: &AppState,
-    caller: &Caller,
-    params: HashMap<String, String>,
-) -> Result<Arc<Value>, ApiError> {
-    let scope = policy::scope(caller);
-    let mut keys: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    keys.sort();
-    let cache_key = format!("{scope:?}|{}", keys.join("&"));
-    state.notice_outside_changes().await;
-    if let Some(hit) = state.cached(&cache_key) {
-        return Ok(hit);
-    }
-    let _flight = state.flight(&cache_key).await;
-    if let Some(hit) = state.cached(&cache_key) {
-        return Ok(hit);
-    }
-    let generation = state.generation();
-    let doc = state
-        .with_store(move |s| -> Result<Value, ApiError> {
-            let a = analyse(s, scope, &params)?;
-            let doc = serde_json::to_value(&a).map_err(ApiError::internal)?;
-            Ok(if scope == Scope::Aggregates { for_viewers(doc, 5) } else { doc })
-        })
-        .await?;
-    let doc = Arc::new(doc);
-    state.remember(cache_key, doc.clone(), generation);
-    Ok(doc)
-}
-
 /// The analysis API's filters.
 #[derive(Deserialize, schemars::JsonSchema)]
 pub struct AnalysisQuery {
@@ -545,17 +419,34 @@ pub struct AnalysisQuery {
 /// GET /api/v1/analysis?round=&from=&to=&exploitation=
 pub async fn analysis(
     State(state): State<AppState>,
-    caller: Caller,
+    caller: ApiCaller,
     Query(q): Query<AnalysisQuery>,
 ) -> Result<Response, ApiError> {
-    let params: HashMap<String, String> =
-        [("round", q.round), ("from", q.from), ("to", q.to), ("exploitation", q.exploitation)]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-            .collect();
-    let doc = analysis_for(&state, &caller, params).await?;
-    // Written straight from the cached document: no copy of the whole tree per request.
-    let body = serde_json::to_vec(&*doc).map_err(ApiError::internal)?;
+    let scope = policy::scope(&caller.caller);
+    let query = crate::pages::dashboard::DashboardQuery {
+        round: q.round,
+        from: q.from,
+        to: q.to,
+        exploitation: q.exploitation,
+    };
+    let a = match state.analysis(scope, query.filters()).await {
+        Ok(a) => a,
+        Err(ApiErrorOrFilter::Filter(m)) => {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", m.to_string()))
+        }
+        Err(ApiErrorOrFilter::Server(e)) => return Err(e),
+    };
+    let body = state
+        .blocking(move |_| -> Result<Vec<u8>, serde_json::Error> {
+            if scope == Scope::Aggregates {
+                serde_json::to_vec(&for_viewers(serde_json::to_value(&*a)?, 5))
+            } else {
+                // Written straight from the typed analysis: no tree per request.
+                serde_json::to_vec(&*a)
+            }
+        })
+        .await
+        .map_err(ApiError::internal)?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -563,40 +454,50 @@ pub async fn analysis(
 pub struct ResolveQuery {
     /// The place name as typed (at most 200 characters).
     pub q: String,
+    /// The language of each place's `description`: en (the default) or sw.
+    pub lang: Option<String>,
 }
 
 /// GET /api/v1/places/resolve?q=TEXT: the resolver's answer, for autocomplete.
 pub async fn resolve(
     State(state): State<AppState>,
-    _caller: Caller,
+    _caller: ApiCaller,
     Query(q): Query<ResolveQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if q.q.chars().count() > 200 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "too_long", "a place name is at most 200 characters"));
     }
-    let aliases = state.with_store(|s| s.place_aliases()).await?;
-    let g = Gazetteer::embedded();
-    let mut resolver = Resolver::new(g);
-    for a in aliases {
-        resolver.add_alias(&a.text, &a.place.0);
-    }
-    let r = resolver.resolve(&q.q, &Context::default());
-    let resolved = r.status == Status::Resolved;
-    let mut seen = BTreeSet::new();
-    let alternatives: Vec<Value> = r
-        .best
-        .iter()
-        .filter(|_| !resolved)
-        .chain(r.alternatives.iter())
-        .filter(|m| seen.insert(m.place))
-        .take(5)
-        .map(|m| json!({ "place": g.summary(m.place), "score": (m.score * 1000.0).round() / 1000.0 }))
-        .collect();
-    Ok(Json(json!({
-        "input": r.input,
-        "status": if resolved { "resolved" } else { "unresolved" },
-        "place": r.best.filter(|_| resolved).map(|m| g.summary(m.place)),
-        "score": r.best.map(|m| (m.score * 1000.0).round() / 1000.0),
-        "alternatives": alternatives,
-    })))
+    let words = crate::words::Words::new(q.lang.as_deref().and_then(vjt_domain::Lang::from_code).unwrap_or_default());
+    let answer = state
+        .blocking(move |s| -> Result<Value, vjt_store::StoreError> {
+            let resolver = vjt_service::places::resolver(s)?;
+            let g = Gazetteer::embedded();
+            let place = |ix| {
+                let summary = g.summary(ix);
+                let mut v = json!(summary);
+                v["description"] = json!(crate::pages::reports::describe_place(&words, &summary));
+                v
+            };
+            let r = resolver.resolve(&q.q, &Context::default());
+            let resolved = r.status == Status::Resolved;
+            let mut seen = BTreeSet::new();
+            let alternatives: Vec<Value> = r
+                .best
+                .iter()
+                .filter(|_| !resolved)
+                .chain(r.alternatives.iter())
+                .filter(|m| seen.insert(m.place))
+                .take(5)
+                .map(|m| json!({ "place": place(m.place), "score": (m.score * 1000.0).round() / 1000.0 }))
+                .collect();
+            Ok(json!({
+                "input": r.input,
+                "status": if resolved { "resolved" } else { "unresolved" },
+                "place": r.best.filter(|_| resolved).map(|m| place(m.place)),
+                "score": r.best.map(|m| (m.score * 1000.0).round() / 1000.0),
+                "alternatives": alternatives,
+            }))
+        })
+        .await?;
+    Ok(Json(answer))
 }

@@ -8,6 +8,7 @@ use axum::routing::{delete, get, post, put, MethodRouter};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use crate::guard::Access;
 use crate::{api, AppState};
 
 /// One operation of the API.
@@ -15,8 +16,8 @@ pub(crate) struct Endpoint {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
-    /// Whether a token (or browser session) is needed.
-    pub signed_in: bool,
+    /// Who may call it (checked by the guard before the handler runs).
+    pub access: Access,
     /// The request body's JSON schema.
     pub body: Option<Value>,
     /// Query parameters as a JSON schema of an object (its properties become parameters).
@@ -58,7 +59,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "post",
             path: "/api/v1/tokens",
             summary: "Sign in with e-mail and password; the token is shown once. Repeated failures lock the account for a while.",
-            signed_in: false,
+            access: Access::Anyone,
             body: Some(schema_of::<api::Credentials>()),
             query: None,
             success: (201, "A new API token, to send as `Authorization: Bearer TOKEN`.", component("Token")),
@@ -69,7 +70,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "delete",
             path: "/api/v1/tokens/current",
             summary: "End the token (or session) this request came with.",
-            signed_in: true,
+            access: Access::SignedIn,
             body: None,
             query: None,
             success: (204, "Ended.", Value::Null),
@@ -80,7 +81,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "get",
             path: "/api/v1/reports",
             summary: "The reports the caller may see (their organisation's; all for the coordinator), a page at a time.",
-            signed_in: true,
+            access: Access::Reports,
             body: None,
             query: Some(schema_of::<api::Page>()),
             success: (200, "One page of reports.", component("ReportPage")),
@@ -90,8 +91,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         Endpoint {
             method: "post",
             path: "/api/v1/reports",
-            summary: "Submit a route report for the caller's organisation, checked by the importer's own rules.",
-            signed_in: true,
+            summary: "Submit a route report for the caller's organisation, checked by the same rules as the form and the importer.",
+            access: Access::Submit,
             body: Some(schema_of::<api::ReportInput>()),
             query: None,
             success: (201, "The stored report, with its id and resolved places.", component("Report")),
@@ -102,7 +103,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "get",
             path: "/api/v1/reports/{id}",
             summary: "One report the caller may see.",
-            signed_in: true,
+            access: Access::SignedIn,
             body: None,
             query: None,
             success: (200, "The report.", component("Report")),
@@ -113,7 +114,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "put",
             path: "/api/v1/reports/{id}",
             summary: "Replace what a report says; its organisation and reference stay.",
-            signed_in: true,
+            access: Access::SignedIn,
             body: Some(schema_of::<api::ReportInput>()),
             query: None,
             success: (200, "The report as stored now.", component("Report")),
@@ -124,7 +125,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "delete",
             path: "/api/v1/reports/{id}",
             summary: "Delete a report.",
-            signed_in: true,
+            access: Access::SignedIn,
             body: None,
             query: None,
             success: (204, "Deleted.", Value::Null),
@@ -135,7 +136,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "get",
             path: "/api/v1/analysis",
             summary: "The analysis document of `vjt analyze --json` for what the caller may see; for viewers small numbers are hidden and no organisation is named.",
-            signed_in: true,
+            access: Access::SignedIn,
             body: None,
             query: Some(schema_of::<api::AnalysisQuery>()),
             success: (
@@ -150,7 +151,7 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
             method: "get",
             path: "/api/v1/places/resolve",
             summary: "Where a place name resolves, with the best alternatives: for autocomplete.",
-            signed_in: true,
+            access: Access::SignedIn,
             body: None,
             query: Some(schema_of::<api::ResolveQuery>()),
             success: (200, "The resolver's answer.", component("Resolution")),
@@ -164,9 +165,11 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
 pub(crate) fn routes() -> axum::Router<AppState> {
     let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
     for e in endpoints() {
+        // Each method of a path carries its own access check.
+        let handler = e.handler.route_layer(axum::middleware::from_fn_with_state(e.access, crate::guard::gate));
         let merged = match by_path.remove(e.path) {
-            Some(existing) => existing.merge(e.handler),
-            None => e.handler,
+            Some(existing) => existing.merge(handler),
+            None => handler,
         };
         by_path.insert(e.path, merged);
     }
@@ -188,7 +191,8 @@ fn place_schema() -> Value {
         "properties": {
             "id": { "type": "string", "description": "The gazetteer's id, e.g. ke-town-busia." },
             "name": { "type": "string" },
-            "kind": { "type": "string", "description": "country, region, county, subcounty, town, border_crossing, …" },
+            "description": { "type": "string", "description": "Resolution answers only: the place in words (name, kind, county, country) in the asked language." },
+            "kind": { "type": "string", "description": "world_region, country, province, county, sub_county, town, neighbourhood, city, border_crossing, seaport, airport." },
             "county": nullable(json!({
                 "type": "object",
                 "required": ["iso", "number", "name"],
@@ -264,7 +268,7 @@ fn components() -> Value {
                         "type": "object",
                         "required": ["code", "message", "details"],
                         "properties": {
-                            "code": { "type": "string", "description": "Stable: unauthenticated, invalid_credentials, locked, not_found, forbidden, invalid_report, bad_filter, too_large, too_long, csrf, cross_site." },
+                            "code": { "type": "string", "description": "Stable: unauthenticated, invalid_credentials, locked, not_found, forbidden, invalid_report, bad_filter, bad_request, method_not_allowed, unsupported_media_type, invalid_request, too_large, too_long, csrf, busy, internal." },
                             "message": { "type": "string", "description": "In plain words." },
                             "details": { "description": "For invalid_report: one entry per field." },
                         }
@@ -347,14 +351,14 @@ fn operation(e: &Endpoint) -> Value {
     }
     responses.insert(status.to_string(), ok);
     let error = || json!({ "application/json": { "schema": component("Error") } });
-    if e.signed_in {
+    if e.access != Access::Anyone {
         responses.insert("401".into(), json!({ "description": "No valid token or session.", "content": error() }));
     }
     for (status, description) in e.errors {
         responses.insert(status.to_string(), json!({ "description": description, "content": error() }));
     }
     op.insert("responses".into(), responses.into());
-    op.insert("security".into(), if e.signed_in { json!([{ "token": [] }]) } else { json!([]) });
+    op.insert("security".into(), if e.access == Access::Anyone { json!([]) } else { json!([{ "token": [] }]) });
     op.into()
 }
 

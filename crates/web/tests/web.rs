@@ -41,7 +41,7 @@ fn app(name: &str) -> Router {
         .unwrap(),
     })
     .unwrap();
-    let hash = vjt_web::auth::hash_password(PASSWORD).unwrap();
+    let hash = vjt_service::accounts::hash_password(PASSWORD).unwrap();
     for (email, o, role) in [
         ("coord@x.org", c, Role::Coordinator),
         ("a@x.org", a, Role::Reporter),
@@ -182,7 +182,7 @@ async fn organisations_see_only_their_own_reports_and_viewers_none() {
         assert_eq!(call(&app, "DELETE", &uri, Some(t), None).await.status, StatusCode::NOT_FOUND);
     }
     assert_eq!(call(&app, "GET", "/api/v1/reports", Some(&viewer), None).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&viewer), Some(route())).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&viewer), Some(route())).await.status, StatusCode::NOT_FOUND);
     let b_list = call(&app, "GET", "/api/v1/reports", Some(&b), None).await.json();
     assert_eq!(b_list["items"].as_array().unwrap().len(), 0, "no listing leaks another organisation's rows");
 
@@ -257,7 +257,14 @@ async fn viewers_get_aggregates_with_small_numbers_hidden() {
     assert_eq!(resolved["place"]["county"]["iso"], "KE-30");
 }
 
+/// A form post as a browser sends it: the page's form token travels in the form's address.
 fn form(uri: &str, body: &str, cookie: Option<&str>, origin: Option<&str>) -> Request<Body> {
+    let (token, rest): (Vec<&str>, Vec<&str>) = body.split('&').partition(|p| p.starts_with("csrf="));
+    let uri = match token.first() {
+        Some(t) => format!("{uri}{}{t}", if uri.contains('?') { '&' } else { '?' }),
+        None => uri.to_string(),
+    };
+    let body = rest.join("&");
     let mut r = Request::builder()
         .method("POST")
         .uri(uri)
@@ -269,7 +276,12 @@ fn form(uri: &str, body: &str, cookie: Option<&str>, origin: Option<&str>) -> Re
     if let Some(o) = origin {
         r = r.header(header::ORIGIN, o);
     }
-    r.body(Body::from(body.to_string())).unwrap()
+    r.body(Body::from(body)).unwrap()
+}
+
+/// The form token a signed-in page carries (in its forms' addresses).
+fn csrf_of(page: &str) -> String {
+    page.split("csrf=").nth(1).expect("a form token").split(['"', '&']).next().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -348,7 +360,7 @@ async fn browser_sessions_are_protected_against_forgery() {
     assert_eq!(api_with_cookie.status, StatusCode::FORBIDDEN);
     let no_csrf = send(&app, form("/logout", "", Some(&cookie), None)).await;
     assert_eq!(no_csrf.status, StatusCode::FORBIDDEN, "sign-out without the form's token is refused");
-    let csrf = dash.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let csrf = csrf_of(&dash.body);
     let out = send(&app, form("/logout", &format!("csrf={csrf}"), Some(&cookie), None)).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let after = send(
@@ -397,7 +409,7 @@ async fn sign_in_browser(app: &Router, email: &str) -> (String, String) {
             .unwrap(),
     )
     .await;
-    let csrf = dash.body.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let csrf = csrf_of(&dash.body);
     (cookie, csrf)
 }
 
@@ -419,7 +431,7 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     let app = app("journey");
     let (coord, coord_csrf) = sign_in_browser(&app, "coord@x.org").await;
     let before = get_page(&app, "/dashboard", &coord).await;
-    assert!(before.body.contains("from 0 route reports"), "an empty network to start with");
+    assert!(before.body.contains("Figures from 0 route reports"), "an empty network to start with");
     let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
     let blank = get_page(&app, "/reports/new", &cookie).await;
     assert_eq!(blank.status, StatusCode::OK);
@@ -431,7 +443,7 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     assert_eq!(lang_cookie, "vjt_lang=sw");
     let sw = get_page(&app, "/reports/new", &format!("{cookie}; {lang_cookie}")).await;
     assert!(sw.body.contains("<html lang=\"sw\""));
-    assert!(sw.body.contains("Kazi ya kulazimishwa") && sw.body.contains(">Asili</label>"), "Kiswahili labels");
+    assert!(sw.body.contains("Kazi ya kulazimishwa") && sw.body.contains(">Asili <span"), "Kiswahili labels");
     assert!(!sw.body.contains("Forced labour") && sw.body.contains("href=\"/lang/en\""), "and a way back");
     let dash = get_page(&app, "/dashboard", &format!("{cookie}; {lang_cookie}")).await;
     assert!(dash.body.contains("Muhtasari"), "the dashboard follows the chosen language");
@@ -441,7 +453,7 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     let checked =
         send(&app, form("/reports/new", &format!("csrf={csrf}&{fields}&action=check"), Some(&cookie), None)).await;
     assert_eq!(checked.status, StatusCode::OK);
-    assert!(checked.body.contains("Nairobi City county"), "Nrb resolves as you check");
+    assert!(checked.body.contains("→ Nairobi City (county), Kenya"), "Nrb resolves as you check");
     // A mistake is shown next to its field, and the values typed are kept.
     let wrong = send(
         &app,
@@ -460,8 +472,16 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
     // The coordinator sees it in the review queue and verifies it; the dashboard reflects it.
     let queue = get_page(&app, "/review", &coord).await;
     assert_eq!(queue.status, StatusCode::OK);
-    let id: i64 =
-        queue.body.split("action=\"/review/reports/").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let id: i64 = queue
+        .body
+        .split("action=\"/review/reports/")
+        .nth(1)
+        .unwrap()
+        .split(['"', '?'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let decided = send(
         &app,
         form(&format!("/review/reports/{id}"), &format!("csrf={coord_csrf}&decision=verified"), Some(&coord), None),
@@ -473,7 +493,7 @@ async fn a_reporter_submits_a_route_and_the_coordinator_verifies_it() {
         "verified reports leave the queue"
     );
     let dash = get_page(&app, "/dashboard", &coord).await;
-    assert!(dash.body.contains("from 1 route report<"), "the dashboard seen before is not served again");
+    assert!(dash.body.contains("Figures from 1 route report."), "the dashboard seen before is not served again");
     assert!(dash.body.contains("Kakamega was the most reported county of origin"), "it shows the new route");
     // A forged review (no CSRF token) changes nothing.
     let forged = send(&app, form(&format!("/review/reports/{id}"), "decision=rejected", Some(&coord), None)).await;
@@ -701,8 +721,8 @@ fn browser_journey_in_chromium() {
         browser.type_into("#intended_destination", "Nrb");
         browser.click("input[value=domestic_servitude]");
         // The script resolves places while typing, before any "Check places".
-        assert!(browser.wait_for("Nairobi City county"), "places resolve as they are typed");
-        assert!(browser.wait_for("Nakuru county"), "so does the transit point being typed");
+        assert!(browser.wait_for("Nairobi City (county), Kenya"), "places resolve as they are typed");
+        assert!(browser.wait_for("Nakuru (county), Kenya"), "so does the transit point being typed");
 
         // A reload (or a lost connection) keeps the draft on this device.
         browser.go(&format!("{base}/reports/new"));
@@ -713,7 +733,7 @@ fn browser_journey_in_chromium() {
 
         browser.click("button[value=check]");
         assert!(browser.wait_for("class=\"place-note ok\""), "the server checks the places too");
-        assert_eq!(browser.source().matches("Nairobi City county").count(), 1, "each answer is shown once");
+        assert_eq!(browser.source().matches("Nairobi City (county), Kenya").count(), 1, "each answer is shown once");
         shoot("route-form");
         browser.click("button[value=save]");
         assert!(browser.wait_for("Kakamega → Busia → Nakuru → Nrb"), "the saved route is listed");
@@ -887,17 +907,20 @@ async fn the_dashboard_filters_translates_and_downloads() {
     let (coord, _) = sign_in_browser(&app, "coord@x.org").await;
 
     let all = get_page(&app, "/dashboard", &coord).await;
-    assert!(all.body.contains("from 2 route reports"));
+    assert!(all.body.contains("Figures from 2 route reports"));
     assert!(all.body.contains("name=\"exploitation\""), "the filter form is on the page");
     let one = get_page(&app, "/dashboard?exploitation=sexual_exploitation&round=", &coord).await;
-    assert!(one.body.contains("from 1 route report<"), "the filter narrows the figures");
+    assert!(one.body.contains("Figures from 1 route report."), "the filter narrows the figures");
     assert!(one.body.contains("Mombasa was the most reported county of origin"));
     assert!(one.body.contains("value=\"sexual_exploitation\" selected"), "the choice is kept");
-    let sw = get_page(&app, "/dashboard?lang=sw", &coord).await;
+    let sw = get_page(&app, "/dashboard", &format!("{coord}; vjt_lang=sw")).await;
     assert!(sw.body.contains("Dashibodi") && sw.body.contains("Muhtasari"), "in Kiswahili");
     let wrong = get_page(&app, "/dashboard?from=2020-13", &coord).await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
-    assert!(wrong.body.contains("from:") && wrong.body.contains("name=\"from\""), "explained, with the form to fix it");
+    assert!(
+        wrong.body.contains("is not a month") && wrong.body.contains("name=\"from\""),
+        "explained, with the form to fix it"
+    );
 
     // Every county on the maps opens its own page, the choices kept.
     assert!(all.body.matches("<a href=\"/dashboard/county/KE-").count() >= 47, "counties are links");
@@ -905,7 +928,7 @@ async fn the_dashboard_filters_translates_and_downloads() {
     let nairobi = get_page(&app, "/dashboard/county/KE-30", &coord).await;
     assert_eq!(nairobi.status, StatusCode::OK);
     assert!(nairobi.body.contains("Nairobi City county") && nairobi.body.contains("Risk index"));
-    assert!(nairobi.body.contains("of the 5 counties with activity"), "ranked among those the routes touch");
+    assert!(nairobi.body.contains("of the 5 counties with reports"), "ranked among those the routes touch");
     let ending = nairobi.body.split("Routes ending here").nth(1).expect("corridors into Nairobi");
     assert!(ending.contains("Kakamega") && ending.contains("Mombasa"));
     let filtered = get_page(&app, "/dashboard/county/KE-30?exploitation=sexual_exploitation", &coord).await;
@@ -924,7 +947,10 @@ async fn the_dashboard_filters_translates_and_downloads() {
     assert!(html.body.contains("Executive summary") && !html.body.contains("Org A") && !html.body.contains("Org B"));
     assert!(!get_page(&app, "/dashboard", &viewer).await.body.contains("export.csv"), "no export link for viewers");
     let county = get_page(&app, "/dashboard/county/KE-30", &viewer).await;
-    assert!(county.body.contains("<td>Intended destination</td><td>&lt;5</td>"), "small numbers hidden for viewers");
+    assert!(
+        county.body.contains("<th scope=\"row\">Intended destination</th><td class=\"n\">&#60;5</td>"),
+        "small numbers hidden for viewers"
+    );
     assert_eq!(get_page(&app, "/reports/export.csv", &viewer).await.status, StatusCode::NOT_FOUND);
     let (reporter, _) = sign_in_browser(&app, "a@x.org").await;
     let csv = get_page(&app, "/reports/export.csv", &reporter).await;
@@ -958,7 +984,7 @@ async fn a_report_is_edited_with_its_history_shown_and_others_cannot() {
     )
     .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("'-3' is not a whole number") && wrong.body.contains("value=\"Kisumu\""));
+    assert!(wrong.body.contains("&#39;-3&#39; is negative") && wrong.body.contains("value=\"Kisumu\""));
     let saved = send(
         &app,
         form(&format!("/reports/{id}"), &format!("csrf={csrf}&{fields}&victims=4&action=save"), Some(&cookie), None),
@@ -992,7 +1018,11 @@ async fn a_report_is_edited_with_its_history_shown_and_others_cannot() {
 fn upload(uri: &str, fields: &[(&str, &str)], files: &[(&str, &str)], cookie: &str) -> Request<Body> {
     let boundary = "----vjt-test-boundary";
     let mut body = String::new();
-    for (k, v) in fields {
+    let uri = match fields.iter().find(|(k, _)| *k == "csrf") {
+        Some((_, t)) => format!("{uri}?csrf={t}"),
+        None => uri.to_string(),
+    };
+    for (k, v) in fields.iter().filter(|(k, _)| *k != "csrf") {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"));
     }
     for (name, content) in files {
@@ -1039,7 +1069,7 @@ async fn the_coordinator_imports_a_spreadsheet_after_seeing_what_it_would_do() {
     let list = call(&app, "GET", "/api/v1/reports", Some(&coord_token), None).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 0, "a check writes nothing");
 
-    let id = checked.body.split("action=\"/import/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let id = checked.body.split("action=\"/import/").nth(1).unwrap().split(['"', '?']).next().unwrap().to_string();
     let done = send(&app, form(&format!("/import/{id}"), &format!("csrf={csrf}"), Some(&coord), None)).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("Imported") && done.body.contains("2 added"));
@@ -1167,5 +1197,207 @@ async fn the_network_is_run_from_the_browser_each_role_within_its_bounds() {
             post("/admin/rounds", format!("csrf={c_csrf}&name=X&start=2021-01-01&end=2021-02-01"), &c).await.status,
             StatusCode::NOT_FOUND
         );
+    }
+}
+
+#[tokio::test]
+async fn every_api_rejection_comes_in_the_error_envelope() {
+    let app = app("envelope");
+    let t = token(&app, "a@x.org").await;
+    let raw = |method: &str, uri: &str, content_type: Option<&str>, body: &str| {
+        let mut r = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "vjt.test")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"));
+        if let Some(ct) = content_type {
+            r = r.header(header::CONTENT_TYPE, ct);
+        }
+        r.body(Body::from(body.to_string())).unwrap()
+    };
+    for (req, status, code) in [
+        (raw("POST", "/api/v1/reports", Some("application/json"), "{not json"), StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            raw("POST", "/api/v1/reports", Some("text/plain"), "{}"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            raw("POST", "/api/v1/reports", Some("application/json"), r#"{"origin":"x","name_of_victim":"y"}"#),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (raw("GET", "/api/v1/reports/not-a-number", None, ""), StatusCode::BAD_REQUEST, "bad_request"),
+        (raw("GET", "/api/v1/reports?limit=many", None, ""), StatusCode::BAD_REQUEST, "bad_request"),
+        (raw("GET", "/api/v1/no-such-thing", None, ""), StatusCode::NOT_FOUND, "not_found"),
+        (raw("PATCH", "/api/v1/reports", None, ""), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+    ] {
+        let what = format!("{} {}", req.method(), req.uri());
+        let a = send(&app, req).await;
+        assert_eq!(a.status, status, "{what}: {}", a.body);
+        assert!(a.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"), "{what}");
+        let e = a.json();
+        assert_eq!(e["error"]["code"], code, "{what}: {}", a.body);
+        assert!(e["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}");
+        assert!(e["error"].get("details").is_some(), "{what}");
+        assert!(a.headers.contains_key("x-request-id"), "{what}: every answer carries its request id");
+    }
+    let unknown =
+        send(&app, raw("POST", "/api/v1/reports", Some("application/json"), r#"{"name_of_victim":"y"}"#)).await;
+    assert!(unknown.json()["error"]["message"].as_str().unwrap().contains("name_of_victim"), "says which field");
+}
+
+#[tokio::test]
+async fn pages_answer_errors_as_pages_in_the_readers_language() {
+    let app = app("error_pages");
+    let (cookie, _) = sign_in_browser(&app, "a@x.org").await;
+    let missing = get_page(&app, "/no/such/page", &cookie).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(missing.body.contains("<main id=\"main\"") && missing.body.contains("Page not found"), "in the layout");
+    assert!(missing.body.contains("a@x.org"), "with the reader's own header");
+    let hidden = get_page(&app, "/review", &cookie).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "a page for others is not found");
+    assert!(hidden.body.contains("Page not found"));
+    let sw = get_page(&app, "/no/such/page", &format!("{cookie}; vjt_lang=sw")).await;
+    assert!(sw.body.contains("Ukurasa haupatikani") && sw.body.contains("<html lang=\"sw\""));
+    let anonymous =
+        send(&app, Request::builder().uri("/nowhere").header(header::HOST, "vjt.test").body(Body::empty()).unwrap())
+            .await;
+    assert!(anonymous.body.contains("Page not found") && anonymous.body.contains("href=\"/lang/sw\""));
+    // A form whose token is wrong: a page that says so, not JSON.
+    let forged = send(&app, form("/reports/new", "csrf=wrong&origin=x&action=save", Some(&cookie), None)).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.body.contains("<main") && forged.body.contains("The form has expired"), "{}", forged.body);
+}
+
+#[tokio::test]
+async fn a_server_failure_is_logged_and_answered_without_its_cause() {
+    let dir = std::env::temp_dir().join(format!("vjt_web_failure_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("vjt.db");
+    let app = {
+        let s = Store::open(path.to_str().unwrap()).unwrap();
+        s.add_organisation(&NewOrganisation {
+            name: OrganisationName::parse("Org A").unwrap(),
+            kind: OrganisationKind::Ngo,
+            country: None,
+        })
+        .unwrap();
+        let hash = vjt_service::accounts::hash_password(PASSWORD).unwrap();
+        s.add_user("a@x.org", vjt_domain::OrganisationId(1), Role::Reporter, &hash).unwrap();
+        vjt_web::app(s)
+    };
+    let t = token(&app, "a@x.org").await;
+    // Damage the database behind the server's back: the next read fails inside.
+    rusqlite::Connection::open(&path).unwrap().execute_batch("DROP TABLE rounds").unwrap();
+    let a = call(&app, "GET", "/api/v1/reports", Some(&t), None).await;
+    assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(a.json()["error"]["code"], "internal");
+    assert!(!a.body.contains("rounds") && !a.body.to_lowercase().contains("sqlite"), "no cause leaks: {}", a.body);
+    assert!(a.headers.contains_key("x-request-id"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every message a page or the server asks for exists in the catalogue (in both languages, the
+/// catalogue's own tests make sure), so no page shows a bare key.
+#[test]
+fn every_message_the_web_asks_for_is_in_the_catalogue() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut sources = Vec::new();
+    for dir in ["templates", "src", "src/pages"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+            if e.path().is_file() {
+                sources.push(std::fs::read_to_string(e.path()).unwrap());
+            }
+        }
+    }
+    let words = vjt_domain::Catalogue::new(vjt_domain::Lang::Sw);
+    let mut checked = 0;
+    for text in &sources {
+        for opener in [
+            ".t(\"",
+            ".n(\"",
+            ".f(\"",
+            "Message::new(\"",
+            "Layout::new(lang, Some(&session), \"",
+            "Layout::new(lang, Some(session), \"",
+            "Layout::new(lang, None, \"",
+            "plain(StatusCode::FORBIDDEN, crate::session::lang_of(req.headers()), \"",
+        ] {
+            for piece in text.split(opener).skip(1) {
+                let key = piece.split('"').next().unwrap();
+                if key.contains(['{', ' ']) || key.is_empty() {
+                    continue;
+                }
+                assert!(words.has(key), "'{key}' is asked for but not in the catalogue");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 150, "the sources were read ({checked} messages)");
+}
+
+#[tokio::test]
+async fn kiswahili_pages_show_no_english_sentence() {
+    let app = app("kiswahili");
+    let a = token(&app, "a@x.org").await;
+    let created = call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await.json();
+    let id = created["id"].as_i64().unwrap();
+    let english = vjt_catalogue::english_phrases();
+    assert!(english.len() > 50, "the English phrases were found");
+    for (who, pages) in [
+        (
+            "a@x.org",
+            vec![
+                "/dashboard".to_string(),
+                "/reports".into(),
+                "/reports/new".into(),
+                format!("/reports/{id}"),
+                "/dashboard/county/KE-11".into(),
+            ],
+        ),
+        (
+            "coord@x.org",
+            vec![
+                "/review".into(),
+                "/import".into(),
+                "/admin".into(),
+                "/dashboard/county/KE-30".into(),
+                "/nowhere".into(),
+            ],
+        ),
+    ] {
+        let (cookie, csrf) = sign_in_browser(&app, who).await;
+        let cookie = format!("{cookie}; vjt_lang=sw");
+        let mut shown = Vec::new();
+        for uri in &pages {
+            shown.push((uri.clone(), get_page(&app, uri, &cookie).await.body));
+        }
+        if who == "a@x.org" {
+            // A form sent back with its problems, in Kiswahili too.
+            let wrong = send(
+                &app,
+                form(
+                    "/reports/new",
+                    &format!("csrf={csrf}&round=Kenya+2020&victims=lots&period_start=2020-13&action=save"),
+                    Some(&cookie),
+                    None,
+                ),
+            )
+            .await;
+            assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(wrong.body.contains("si namba kamili") && wrong.body.contains("si mwezi"), "{}", wrong.body);
+            shown.push(("/reports/new (problems)".into(), wrong.body));
+        }
+        for (uri, body) in shown {
+            assert!(body.contains("<html lang=\"sw\""), "{uri}");
+            for phrase in &english {
+                let escaped =
+                    phrase.replace('&', "&amp;").replace('\'', "&#39;").replace('<', "&#60;").replace('>', "&#62;");
+                assert!(!body.contains(phrase.as_str()) && !body.contains(&escaped), "{uri} shows English: {phrase}");
+            }
+        }
     }
 }

@@ -68,3 +68,26 @@ observed-unodc-zero = { $count } { $count ->
         [one] makes
        *[other] make
     } no route
+
+## Filters of an analysis, a dashboard or a report.
+filter-no-such-round = no collection round is named '{ $name }'
+filter-period-backwards = the period ends ({ $to }) before it starts ({ $from }); choose a last month after the first
+
+## Files that cannot be imported.
+import-missing-columns = { $file }: missing column(s): { $missing }; the header has: { $found }
+import-file-problem = { $file }: { $reason }
+import-needs-org-round = { $what } data names no reporting organisation or round: choose them for the whole file (--org and --round on the command line)
+import-reader-failed = the reading thread failed
+import-loose-repeat = is a repeat-group table (it has _parent_index or PARENT_KEY) but no KoBo/ODK main table was given with it
+import-database = the database failed: { $reason }
+import-rejects-unwritable = cannot write the rejects file { $file }: { $reason }
+source-unreadable = cannot read { $file }: { $reason }
+source-empty = { $file }: the file is empty
+source-unsupported-type = { $file }: '{ $ext }' files are not supported; use .csv, .xlsx or .xls
+source-no-such-sheet = { $file }: no sheet named '{ $sheet }' (sheets: { $available })
+source-bad-row = { $file }, row { $row }: { $reason }
+
+## Passwords.
+password-too-short = the password is too short: use at least { $min } characters
+password-too-simple = the password is one character repeated or blank; choose a phrase that is hard to guess
+password-is-email = the password is the e-mail address; choose something else

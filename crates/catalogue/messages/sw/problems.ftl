@@ -47,3 +47,26 @@ observed-unodc-withheld = Idadi { $count } zilifichwa na UNODC kama '<5' na zime
 observed-unodc-questionnaire = Safu { $count } zilikuwa na namba za seli za dodoso (kama Q6.1_10s_2019) badala ya uraia na ziliachwa
 observed-unodc-damaged = Thamani { $count } za uraia zina herufi zilizoharibika (�) na huenda zisitambuliwe
 observed-unodc-zero = Safu { $count } ziliripoti waathiriwa 0 waliogunduliwa na hazitoi njia
+
+## Vichujio vya uchambuzi, dashibodi au ripoti.
+filter-no-such-round = hakuna awamu ya ukusanyaji inayoitwa '{ $name }'
+filter-period-backwards = kipindi kinaisha ({ $to }) kabla ya kuanza ({ $from }); chagua mwezi wa mwisho ulio baada ya wa kwanza
+
+## Mafaili yasiyoweza kuingizwa.
+import-missing-columns = { $file }: safu zinazokosekana: { $missing }; kichwa kina: { $found }
+import-file-problem = { $file }: { $reason }
+import-needs-org-round = data ya { $what } haitaji shirika lililoripoti wala awamu: yachague kwa faili zima (--org na --round kwenye mstari wa amri)
+import-reader-failed = uzi wa kusoma ulishindwa
+import-loose-repeat = ni jedwali la kikundi kinachojirudia (lina _parent_index au PARENT_KEY) lakini hakuna jedwali kuu la KoBo/ODK lililotolewa pamoja nalo
+import-database = hifadhidata ilishindwa: { $reason }
+import-rejects-unwritable = haiwezi kuandika faili la safu zilizokataliwa { $file }: { $reason }
+source-unreadable = haiwezi kusoma { $file }: { $reason }
+source-empty = { $file }: faili ni tupu
+source-unsupported-type = { $file }: mafaili ya '{ $ext }' hayakubaliwi; tumia .csv, .xlsx au .xls
+source-no-such-sheet = { $file }: hakuna karatasi inayoitwa '{ $sheet }' (karatasi: { $available })
+source-bad-row = { $file }, safu { $row }: { $reason }
+
+## Manenosiri.
+password-too-short = nenosiri ni fupi mno: tumia angalau herufi { $min }
+password-too-simple = nenosiri ni herufi moja inayorudiwa au ni tupu; chagua kifungu kigumu kukisia
+password-is-email = nenosiri ni anwani ya barua pepe; chagua kitu kingine

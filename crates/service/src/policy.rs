@@ -1,24 +1,19 @@
-//! Who may see and do what. Every page and API route asks these functions; nothing else decides.
+//! Who may see and do what. Every page, API route and service operation asks these functions;
+//! nothing else decides.
 
-use vjt_domain::{Lang, OrganisationId, Role};
+use vjt_domain::{OrganisationId, Role};
 
-/// The signed-in user behind a request.
-#[derive(Debug, Clone)]
+/// The signed-in user on whose behalf something is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub user_id: i64,
     pub email: String,
     pub organisation: OrganisationId,
     pub role: Role,
-    pub csrf: String,
-    pub token_hash: String,
-    /// True for a browser session (cookie), false for an API token.
-    pub cookie: bool,
-    /// The language the pages are shown in (the `vjt_lang` cookie; English by default).
-    pub lang: Lang,
 }
 
 /// Which reports an analysis or a listing covers for a caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Everything, with organisation names (the coordinator).
     All,
@@ -65,6 +60,27 @@ pub fn can_submit_for_others(c: &Caller) -> bool {
     c.role == Role::Coordinator
 }
 
+/// Whether a caller works the coordinator's review queue: verifying and rejecting reports,
+/// deciding places and duplicates.
+pub fn can_review(c: &Caller) -> bool {
+    c.role == Role::Coordinator
+}
+
+/// Whether a caller imports spreadsheets (for any organisation).
+pub fn can_import(c: &Caller) -> bool {
+    c.role == Role::Coordinator
+}
+
+/// Whether a caller may submit new reports at all.
+pub fn can_submit(c: &Caller) -> bool {
+    c.role != Role::Viewer
+}
+
+/// Whether a caller sees the administration page: the network, or their organisation's users.
+pub fn can_administer(c: &Caller) -> bool {
+    can_manage_network(c) || can_manage_users_of(c, c.organisation)
+}
+
 /// Whether a caller manages the network itself: organisations and collection rounds.
 pub fn can_manage_network(c: &Caller) -> bool {
     c.role == Role::Coordinator
@@ -95,16 +111,7 @@ mod tests {
     use super::*;
 
     fn caller(role: Role, org: i64) -> Caller {
-        Caller {
-            user_id: 1,
-            email: "x@y".into(),
-            organisation: OrganisationId(org),
-            role,
-            csrf: String::new(),
-            token_hash: String::new(),
-            cookie: false,
-            lang: Lang::En,
-        }
+        Caller { user_id: 1, email: "x@y".into(), organisation: OrganisationId(org), role }
     }
 
     #[test]
@@ -119,6 +126,10 @@ mod tests {
         assert!(!can_list_reports(&caller(Role::Viewer, 1)));
         assert_eq!(scope(&caller(Role::Viewer, 1)), Scope::Aggregates);
         assert!(!can_submit_for_others(&caller(Role::OrgAdmin, 1)));
+        assert!(can_review(&caller(Role::Coordinator, 1)) && !can_review(&caller(Role::OrgAdmin, 1)));
+        assert!(can_import(&caller(Role::Coordinator, 1)) && !can_import(&caller(Role::Reporter, 1)));
+        assert!(can_submit(&caller(Role::Reporter, 1)) && !can_submit(&caller(Role::Viewer, 1)));
+        assert!(can_administer(&caller(Role::OrgAdmin, 1)) && !can_administer(&caller(Role::Reporter, 1)));
     }
 
     #[test]

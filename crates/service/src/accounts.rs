@@ -26,6 +26,30 @@ pub fn token_hash(token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The shortest password vjt accepts.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Whether a new password is acceptable: long enough, not blank, not one character repeated,
+/// not the e-mail address. The reason, when not, is said in the reader's language.
+pub fn check_new_password(password: &str, email: &str) -> Result<(), vjt_domain::Message> {
+    use vjt_domain::Message;
+    let trimmed = password.trim();
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Message::new("password-too-short").with("min", MIN_PASSWORD_CHARS));
+    }
+    let mut chars = trimmed.chars();
+    let first = chars.next();
+    if trimmed.is_empty() || chars.all(|c| Some(c) == first) {
+        return Err(Message::new("password-too-simple"));
+    }
+    let email = email.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or("");
+    if trimmed.to_lowercase() == email || (!local.is_empty() && trimmed.to_lowercase() == local) {
+        return Err(Message::new("password-is-email"));
+    }
+    Ok(())
+}
+
 pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt).map_err(|e| e.to_string())?;
@@ -38,16 +62,16 @@ fn verify(password: &str, hash: &str) -> bool {
 }
 
 /// Why a sign-in was refused. The message never says whether the e-mail address exists.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum SignInError {
     Invalid,
     Locked,
-    Store(String),
+    Store(StoreError),
 }
 
 impl From<StoreError> for SignInError {
     fn from(e: StoreError) -> Self {
-        SignInError::Store(e.to_string())
+        SignInError::Store(e)
     }
 }
 

@@ -1,0 +1,568 @@
+//! The route form (new and edit), the list of an organisation's reports, and a page per report
+//! with its history. The form is built from the domain's definition of a report's fields.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use vjt_domain::{Arg, Field, FieldKind, FieldProblem, Lang, ReportFields, RouteReportId, StoredReport, Vocabulary};
+use vjt_gazetteer::{Context, Resolver, Status};
+use vjt_service::policy;
+use vjt_service::reports::{self as service, SubmitError, Target};
+
+use super::{render, render_with, see_other, Layout};
+use crate::error::PageError;
+use crate::session::{PageLang, SignedIn};
+use crate::words::Words;
+use crate::AppState;
+
+/// What a posted form holds, repeated names kept (checkbox groups).
+pub struct Values(HashMap<String, Vec<String>>);
+
+impl Values {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Values {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in pairs {
+            map.entry(k).or_default().push(v);
+        }
+        Values(map)
+    }
+
+    fn one(&self, k: &str) -> &str {
+        self.0.get(k).and_then(|v| v.first()).map_or("", String::as_str)
+    }
+
+    fn all(&self, k: &str) -> &[String] {
+        self.0.get(k).map_or(&[], Vec::as_slice)
+    }
+
+    /// The values of a stored report, for editing it.
+    fn of(fields: &ReportFields<'_>) -> Values {
+        let mut map = HashMap::new();
+        for f in Field::ALL {
+            let v: Vec<String> = match f.kind() {
+                FieldKind::Places => vec![fields.items(f).join("\n")],
+                FieldKind::Choices => fields.items(f).iter().map(|c| c.to_string()).collect(),
+                _ => vec![fields.text(f).to_string()],
+            };
+            map.insert(f.code().to_string(), v);
+        }
+        Values(map)
+    }
+
+    /// The report's fields as typed: one transit point per line.
+    fn fields(&self) -> ReportFields<'_> {
+        let text = |f: Field| Cow::Borrowed(self.one(f.code()));
+        let list = |f: Field| self.all(f.code()).iter().map(|s| Cow::Borrowed(s.as_str())).collect::<Vec<_>>();
+        ReportFields {
+            report_id: text(Field::ReportId),
+            organisation: Cow::Borrowed(""),
+            round: text(Field::Round),
+            origin: text(Field::Origin),
+            transit: self
+                .one(Field::Transit.code())
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(Cow::Borrowed)
+                .collect(),
+            intended_destination: text(Field::IntendedDestination),
+            exploitation_place: text(Field::ExploitationPlace),
+            exploitation_types: list(Field::ExploitationTypes),
+            sectors: list(Field::Sectors),
+            transport_modes: list(Field::TransportModes),
+            recruitment_methods: list(Field::RecruitmentMethods),
+            recruiter_relationship: list(Field::RecruiterRelationship),
+            victims: text(Field::Victims),
+            female: text(Field::Female),
+            male: text(Field::Male),
+            children: text(Field::Children),
+            adults: text(Field::Adults),
+            period_start: text(Field::PeriodStart),
+            period_end: text(Field::PeriodEnd),
+            source: text(Field::Source),
+            confidence: text(Field::Confidence),
+            notes: text(Field::Notes),
+        }
+    }
+}
+
+/// One choice of a list or a drop-down.
+pub struct OptionView {
+    code: String,
+    label: String,
+    chosen: bool,
+}
+
+/// Where a place name resolves, shown under its field after "Check places".
+pub struct PlaceNote {
+    text: String,
+    found: bool,
+}
+
+/// One field of the form as the template draws it.
+pub struct FieldView {
+    code: &'static str,
+    /// text, place, places, choices, choice, count, month, notes, round
+    kind: &'static str,
+    label: String,
+    hint: String,
+    required: bool,
+    value: String,
+    options: Vec<OptionView>,
+    errors: Vec<String>,
+    notes: Vec<PlaceNote>,
+}
+
+pub struct Group {
+    legend: String,
+    fields: Vec<FieldView>,
+}
+
+/// A problem in the summary at the top, linking to its field.
+pub struct Summary {
+    code: &'static str,
+    label: String,
+    text: String,
+}
+
+/// The route form, drawn by `route_form.html` inside the new-route and report pages.
+pub struct RouteForm {
+    action: String,
+    csrf: String,
+    draft: String,
+    groups: Vec<Group>,
+    summary: Vec<Summary>,
+    w: Words,
+}
+
+const GROUPS: [(&str, &[Field]); 5] = [
+    (
+        "form-group-route",
+        &[Field::Round, Field::Origin, Field::Transit, Field::IntendedDestination, Field::ExploitationPlace],
+    ),
+    (
+        "form-group-what",
+        &[
+            Field::ExploitationTypes,
+            Field::Sectors,
+            Field::TransportModes,
+            Field::RecruitmentMethods,
+            Field::RecruiterRelationship,
+        ],
+    ),
+    ("form-group-people", &[Field::Victims, Field::Female, Field::Male, Field::Children, Field::Adults]),
+    ("form-group-when", &[Field::PeriodStart, Field::PeriodEnd]),
+    ("form-group-knowledge", &[Field::Source, Field::Confidence, Field::ReportId, Field::Notes]),
+];
+
+/// A place in words: its name and kind, its county and its country ("Busia (town), Busia
+/// county, Kenya"); the same on the page and in the script's live notes.
+pub fn describe_place(w: &Words, s: &vjt_gazetteer::PlaceSummary) -> String {
+    let mut parts = vec![format!("{} ({})", s.name, w.t(&format!("place-kind-{}", s.kind.code())))];
+    if let Some(c) = s.county.as_ref().filter(|c| c.name != s.name) {
+        parts.push(w.f("form-county", &[("name", Arg::Text(c.name.clone()))]));
+    }
+    if let Some(c) = s.country.as_ref().filter(|c| c.name != s.name) {
+        parts.push(c.name.clone());
+    }
+    parts.join(", ")
+}
+
+/// Where a place resolves, shown under its field.
+fn place_note(w: &Words, resolver: &Resolver<'_>, text: &str) -> PlaceNote {
+    let g = resolver.gazetteer();
+    let r = resolver.resolve(text, &Context::default());
+    match (r.status, r.best) {
+        (Status::Resolved, Some(m)) => {
+            PlaceNote { text: format!("→ {}", describe_place(w, &g.summary(m.place))), found: true }
+        }
+        _ => PlaceNote { text: w.t("form-place-unknown"), found: false },
+    }
+}
+
+/// Builds the form's fields from values, problems and (after "Check places") resolutions.
+pub fn route_form(
+    w: Words,
+    target: Target,
+    session: &SignedIn,
+    rounds: &[String],
+    values: &Values,
+    problems: &[FieldProblem],
+    resolver: Option<&Resolver<'_>>,
+) -> RouteForm {
+    let lang = w.lang;
+    let mut errors: HashMap<Field, Vec<String>> = HashMap::new();
+    for p in problems {
+        errors.entry(p.field).or_default().push(p.text(lang));
+    }
+    let groups = GROUPS
+        .iter()
+        .map(|(legend, fields)| Group {
+            legend: w.t(legend),
+            fields: fields.iter().map(|f| field_view(&w, *f, rounds, values, &errors, resolver)).collect(),
+        })
+        .collect();
+    let summary = problems
+        .iter()
+        .map(|p| Summary { code: p.field.code(), label: p.field.label(lang), text: p.text(lang) })
+        .collect();
+    let action = match target {
+        Target::New => "/reports/new".to_string(),
+        Target::Edit(id) => format!("/reports/{}", id.0),
+    };
+    RouteForm {
+        action,
+        csrf: session.csrf.clone(),
+        draft: draft_key(session.caller.user_id, target),
+        groups,
+        summary,
+        w,
+    }
+}
+
+fn field_view(
+    w: &Words,
+    f: Field,
+    rounds: &[String],
+    values: &Values,
+    errors: &HashMap<Field, Vec<String>>,
+    resolver: Option<&Resolver<'_>>,
+) -> FieldView {
+    let value = values.one(f.code()).to_string();
+    let chosen = values.all(f.code());
+    let hint_key = format!("hint-{}", f.code());
+    let hint = if w.t(&hint_key) == hint_key { String::new() } else { w.t(&hint_key) };
+    let (kind, options) = match (f, f.kind()) {
+        (Field::Round, _) => (
+            "round",
+            rounds.iter().map(|r| OptionView { code: r.clone(), label: r.clone(), chosen: *r == value }).collect(),
+        ),
+        (_, FieldKind::Choices) => (
+            "choices",
+            f.choices(w.lang)
+                .into_iter()
+                .map(|(code, label)| OptionView {
+                    code: code.into(),
+                    label: label.into(),
+                    chosen: chosen.iter().any(|c| c == code),
+                })
+                .collect(),
+        ),
+        (_, FieldKind::Choice) => (
+            "choice",
+            f.choices(w.lang)
+                .into_iter()
+                .map(|(code, label)| OptionView { code: code.into(), label: label.into(), chosen: value == code })
+                .collect(),
+        ),
+        (_, FieldKind::Text) => ("text", Vec::new()),
+        (_, FieldKind::Place) => ("place", Vec::new()),
+        (_, FieldKind::Places) => ("places", Vec::new()),
+        (_, FieldKind::Count) => ("count", Vec::new()),
+        (_, FieldKind::Month) => ("month", Vec::new()),
+        (_, FieldKind::Notes) => ("notes", Vec::new()),
+    };
+    let notes = match (resolver, f.kind()) {
+        (Some(r), FieldKind::Place) if !value.trim().is_empty() => vec![place_note(w, r, &value)],
+        (Some(r), FieldKind::Places) => value
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let note = place_note(w, r, l);
+                PlaceNote { text: format!("{l} {}", note.text), found: note.found }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    FieldView {
+        code: f.code(),
+        kind,
+        label: f.label(w.lang),
+        hint,
+        required: f.is_required(),
+        value,
+        options,
+        errors: errors.get(&f).cloned().unwrap_or_default(),
+        notes,
+    }
+}
+
+/// Where the form script keeps a user's draft on their device.
+fn draft_key(user: i64, target: Target) -> String {
+    match target {
+        Target::New => format!("vjt-draft-{user}"),
+        Target::Edit(id) => format!("vjt-draft-{user}-{}", id.0),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "route_page.html")]
+struct RoutePage {
+    layout: Layout,
+    form: RouteForm,
+}
+
+async fn round_names(state: &AppState) -> Result<Vec<String>, PageError> {
+    Ok(state.blocking(|s| s.rounds()).await?.iter().rev().map(|r| r.name.to_string()).collect())
+}
+
+/// GET /reports/new
+pub async fn new_route(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageLang(lang): PageLang,
+) -> Result<Response, PageError> {
+    let rounds = round_names(&state).await?;
+    let values = Values(HashMap::new());
+    let form = route_form(Words::new(lang), Target::New, &session, &rounds, &values, &[], None);
+    let mut layout = Layout::new(lang, Some(&session), "form-new-title", "/reports/new");
+    layout.script = true;
+    render(&RoutePage { layout, form })
+}
+
+/// POST /reports/new: "check" shows how places resolve; "save" validates and stores, or shows
+/// the form again with every problem, summarised at the top and next to its field.
+pub async fn save_route(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageLang(lang): PageLang,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    post_route(state, session, lang, Target::New, Values::from_pairs(pairs)).await
+}
+
+/// POST /reports/{id}: check or save an edited report.
+pub async fn update_route(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageLang(lang): PageLang,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let caller = session.caller.clone();
+    let id = RouteReportId(id);
+    let writable = state
+        .blocking(move |s| service::visible(s, &caller, id))
+        .await?
+        .is_some_and(|r| policy::can_write_report(&session.caller, r.report.organisation));
+    if !writable {
+        return Err(PageError::NotFound);
+    }
+    post_route(state, session, lang, Target::Edit(id), Values::from_pairs(pairs)).await
+}
+
+async fn post_route(
+    state: AppState,
+    session: SignedIn,
+    lang: Lang,
+    target: Target,
+    values: Values,
+) -> Result<Response, PageError> {
+    let rounds = round_names(&state).await?;
+    let w = Words::new(lang);
+    let title = match target {
+        Target::New => w.t("form-new-title"),
+        Target::Edit(id) => w.f("form-edit-title", &[("id", Arg::from(id.0))]),
+    };
+    let current = if target == Target::New { "/reports/new" } else { "" };
+    let again = |values: &Values, problems: &[FieldProblem], resolver: &Resolver<'_>, status: StatusCode| {
+        let form = route_form(w, target, &session, &rounds, values, problems, Some(resolver));
+        let mut layout = Layout::titled(lang, Some(&session), title.clone(), current);
+        layout.script = true;
+        render_with(status, &RoutePage { layout, form })
+    };
+    let resolver = state.blocking(vjt_service::places::resolver).await?;
+    if values.one("action") != "save" {
+        return again(&values, &[], &resolver, StatusCode::OK);
+    }
+    let caller = session.caller.clone();
+    let owned: Vec<(String, String)> =
+        values.0.iter().flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone()))).collect();
+    let saved = state
+        .blocking(move |s| {
+            let values = Values::from_pairs(owned);
+            service::submit(s, &caller, values.fields(), target)
+        })
+        .await;
+    match saved {
+        Ok(done) => {
+            state.forget_analyses();
+            let screened = if done.redactions.is_empty() { "" } else { "&screened=1" };
+            let which = if target == Target::New { "new" } else { "edit" };
+            Ok(see_other(&format!("/reports/{}?saved={which}{screened}", done.id.0)))
+        }
+        Err(SubmitError::Invalid(problems)) => again(&values, &problems, &resolver, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(SubmitError::NotFound | SubmitError::Forbidden) => Err(PageError::NotFound),
+        Err(SubmitError::Store(e)) => Err(e.into()),
+    }
+}
+
+struct ReportRow {
+    id: i64,
+    reference: String,
+    route: String,
+    status: String,
+    changed: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    layout: Layout,
+    rows: Vec<ReportRow>,
+    total: u64,
+    older: Option<i64>,
+    first_page: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    /// Reports older than this id (the next page).
+    before: Option<i64>,
+}
+
+const PAGE: usize = 50;
+
+/// GET /reports: the caller's organisation's reports (the coordinator's: all), newest first, a
+/// page at a time.
+pub async fn list(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageLang(lang): PageLang,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let query = vjt_service::figures::query_for(policy::scope(&session.caller));
+    let before = q.before;
+    let (reports, total) = state
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> {
+            Ok((s.reports_before(&query, before.map(RouteReportId), PAGE as u32 + 1)?, s.count_reports(&query)?))
+        })
+        .await?;
+    let more = reports.len() > PAGE;
+    let rows: Vec<ReportRow> = reports.iter().take(PAGE).map(|r| report_row(r, lang)).collect();
+    let older = more.then(|| rows.last().map(|r| r.id)).flatten();
+    let page = ReportsPage {
+        layout: Layout::new(lang, Some(&session), "reports-title", "/reports"),
+        rows,
+        total,
+        older,
+        first_page: before.is_none(),
+    };
+    render(&page)
+}
+
+fn report_row(r: &StoredReport, lang: Lang) -> ReportRow {
+    let path: Vec<&str> = r.report.journey.stops().map(|(_, st)| st.text.as_str()).collect();
+    ReportRow {
+        id: r.id.0,
+        reference: r.report.report_id.as_ref().map(|x| x.to_string()).unwrap_or_default(),
+        route: path.join(" → "),
+        status: r.report.status.label(lang).to_string(),
+        changed: r.updated_at.format("%Y-%m-%d").to_string(),
+    }
+}
+
+struct HistoryRow {
+    when: String,
+    what: String,
+    source: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    saved: Option<&'static str>,
+    screened: bool,
+    route: String,
+    status: String,
+    reference: String,
+    created: String,
+    updated: String,
+    history: Vec<HistoryRow>,
+    form: Option<RouteForm>,
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    saved: Option<String>,
+    screened: Option<String>,
+}
+
+/// GET /reports/{id}: one report with its history of changes, and the form to edit it.
+pub async fn show(
+    State(state): State<AppState>,
+    session: SignedIn,
+    PageLang(lang): PageLang,
+    Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
+) -> Result<Response, PageError> {
+    let caller = session.caller.clone();
+    let id = RouteReportId(id);
+    let found = state
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> {
+            let Some(r) = service::visible(s, &caller, id)? else { return Ok(None) };
+            let round = s.rounds()?.into_iter().find(|x| x.id == r.report.round).map(|x| x.name.to_string());
+            let history = s.report_changes(id)?;
+            Ok(Some((r, round.unwrap_or_default(), history)))
+        })
+        .await?;
+    let Some((r, round, history)) = found else { return Err(PageError::NotFound) };
+    let rounds = round_names(&state).await?;
+    let w = Words::new(lang);
+    let history = history
+        .into_iter()
+        .map(|(when, what, source)| HistoryRow {
+            when: when.get(..16).unwrap_or(&when).replace('T', " "),
+            what: history_words(&w, &what),
+            source,
+        })
+        .collect();
+    let form = policy::can_write_report(&session.caller, r.report.organisation).then(|| {
+        let fields = ReportFields::of(&r.report, "", &round);
+        route_form(w, Target::Edit(id), &session, &rounds, &Values::of(&fields), &[], None)
+    });
+    let saved = q.saved.as_deref().map(|s| if s == "new" { "report-saved" } else { "report-updated" });
+    let mut layout = Layout::titled(lang, Some(&session), w.f("form-edit-title", &[("id", Arg::from(id.0))]), "");
+    layout.script = true;
+    // Saved: the draft kept on the device has done its job.
+    layout.clear_draft = match q.saved.as_deref() {
+        Some("new") => Some(draft_key(session.caller.user_id, Target::New)),
+        Some(_) => Some(draft_key(session.caller.user_id, Target::Edit(id))),
+        None => None,
+    };
+    let page = ReportPage {
+        layout,
+        saved,
+        screened: q.screened.is_some(),
+        route: r.report.journey.stops().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>().join(" → "),
+        status: r.report.status.label(lang).to_string(),
+        reference: r.report.report_id.as_ref().map(|x| x.to_string()).unwrap_or_else(|| "—".into()),
+        created: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        updated: r.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+        history,
+        form,
+    };
+    render(&page)
+}
+
+/// A history entry ("created", "updated", "status: verified") in words.
+fn history_words(w: &Words, what: &str) -> String {
+    match what.strip_prefix("status: ") {
+        Some(code) => match vjt_domain::ReviewStatus::parse(code) {
+            Ok(s) => w.f("history-status", &[("status", Arg::Text(s.label(w.lang).to_string()))]),
+            Err(_) => what.to_string(),
+        },
+        None => match what {
+            "created" => w.t("history-created"),
+            "updated" => w.t("history-updated"),
+            other => other.to_string(),
+        },
+    }
+}

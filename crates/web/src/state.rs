@@ -1,0 +1,177 @@
+//! What every request shares: the store's handle and the caches of analyses and rendered
+//! figures, dropped whenever the data changes (here or in another process).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use vjt_analysis::{Analysis, Options};
+use vjt_domain::Lang;
+use vjt_service::figures::{FilterError, Filters};
+use vjt_service::Scope;
+use vjt_store::Store;
+
+use crate::error::ApiError;
+
+/// An analysis is made once per scope and filters, and kept until the data changes.
+type AnalysisKey = (Scope, Filters);
+/// A rendered piece of a page (the dashboard's figures), per scope, filters and language.
+type FragmentKey = (Scope, Filters, Lang);
+
+struct Inner {
+    store: Store,
+    analyses: Mutex<HashMap<AnalysisKey, Arc<Analysis>>>,
+    fragments: Mutex<HashMap<FragmentKey, Arc<str>>>,
+    /// When the database was last asked whether anything changed, and its answer then.
+    stamp: Mutex<(Option<Instant>, String)>,
+    /// Moves on every change: what was made from older data is not kept.
+    generation: AtomicU64,
+    /// One computation per key at a time: readers arriving while it runs wait for its result
+    /// instead of each analysing every report again.
+    flights: Mutex<HashMap<AnalysisKey, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        AppState(Arc::new(Inner {
+            store,
+            analyses: Mutex::new(HashMap::new()),
+            fragments: Mutex::new(HashMap::new()),
+            stamp: Mutex::new((None, String::new())),
+            generation: AtomicU64::new(0),
+            flights: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// Runs blocking work (the store, hashing, rendering) on the blocking pool, never on the
+    /// threads that serve requests. Each store call inside borrows a connection only briefly.
+    pub async fn blocking<T: Send + 'static>(&self, work: impl FnOnce(&Store) -> T + Send + 'static) -> T {
+        let store = self.0.store.clone();
+        match tokio::task::spawn_blocking(move || work(&store)).await {
+            Ok(value) => value,
+            // A panic in the work is a bug; let it reach the panic handler of this request.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    fn generation(&self) -> u64 {
+        self.0.generation.load(Ordering::SeqCst)
+    }
+
+    /// After any change to reports or decisions: analyses and figures must be made again.
+    pub fn forget_analyses(&self) {
+        self.0.generation.fetch_add(1, Ordering::SeqCst);
+        lock(&self.0.analyses).clear();
+        lock(&self.0.fragments).clear();
+    }
+
+    /// Drops the caches when the database changed behind the server's back (an import from the
+    /// command line, a second server); asks at most once a second.
+    pub async fn notice_outside_changes(&self) {
+        let due = lock(&self.0.stamp).0.is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+        if !due {
+            return;
+        }
+        let Ok(now) = self.blocking(|s| s.data_stamp()).await else { return };
+        let changed = {
+            let mut stamp = lock(&self.0.stamp);
+            let changed = stamp.0.is_some() && stamp.1 != now;
+            *stamp = (Some(Instant::now()), now);
+            changed
+        };
+        if changed {
+            self.forget_analyses();
+        }
+    }
+
+    /// The analysis of what a scope may see with these filters: from the cache, or made once
+    /// however many readers ask at the same time.
+    pub async fn analysis(&self, scope: Scope, filters: Filters) -> Result<Arc<Analysis>, ApiErrorOrFilter> {
+        self.notice_outside_changes().await;
+        let key = (scope, filters);
+        if let Some(hit) = lock(&self.0.analyses).get(&key).cloned() {
+            return Ok(hit);
+        }
+        let flight = {
+            let mut flights = lock(&self.0.flights);
+            if flights.len() > 1024 {
+                flights.retain(|_, l| Arc::strong_count(l) > 1);
+            }
+            flights.entry(key.clone()).or_default().clone()
+        };
+        let _running = flight.lock_owned().await;
+        if let Some(hit) = lock(&self.0.analyses).get(&key).cloned() {
+            return Ok(hit);
+        }
+        let generation = self.generation();
+        let (scope, filters) = key.clone();
+        let made = self
+            .blocking(move |s| vjt_service::figures::analyse(s, scope, &filters, Options::default()))
+            .await
+            .map_err(ApiErrorOrFilter::from)?;
+        let made = Arc::new(made);
+        let mut cache = lock(&self.0.analyses);
+        // Checked under the cache's lock, which `forget_analyses` also takes after moving the
+        // generation: a result made from data that changed meanwhile is not kept.
+        if self.generation() == generation {
+            if cache.len() > 256 {
+                cache.clear();
+            }
+            cache.insert(key, made.clone());
+        }
+        Ok(made)
+    }
+
+    /// A rendered fragment, made by `make` from the analysis when not cached.
+    pub async fn fragment(
+        &self,
+        scope: Scope,
+        filters: Filters,
+        lang: Lang,
+        make: impl FnOnce(&Analysis) -> String + Send + 'static,
+    ) -> Result<Arc<str>, ApiErrorOrFilter> {
+        let key = (scope, filters.clone(), lang);
+        let generation = self.generation();
+        let analysis = self.analysis(scope, filters).await?;
+        if let Some(hit) = lock(&self.0.fragments).get(&key).cloned() {
+            return Ok(hit);
+        }
+        let made: Arc<str> = self.blocking(move |_| make(&analysis)).await.into();
+        let mut cache = lock(&self.0.fragments);
+        if self.generation() == generation {
+            if cache.len() > 64 {
+                cache.clear();
+            }
+            cache.insert(key, made.clone());
+        }
+        Ok(made)
+    }
+}
+
+/// Making an analysis fails on bad filters (the reader's mistake) or on the store.
+#[derive(Debug)]
+pub enum ApiErrorOrFilter {
+    Filter(vjt_domain::Message),
+    Server(ApiError),
+}
+
+impl From<FilterError> for ApiErrorOrFilter {
+    fn from(e: FilterError) -> Self {
+        match e {
+            FilterError::Invalid { message, .. } => ApiErrorOrFilter::Filter(message),
+            FilterError::Store(e) => ApiErrorOrFilter::Server(e.into()),
+        }
+    }
+}
