@@ -368,6 +368,64 @@ pub fn reports(orgs: &[OrganisationId], round_ids: &[RoundId], per_round: usize,
 pub const STANDARD_PER_ROUND: usize = 160;
 pub const STANDARD_SEED: u64 = 2019_2020;
 
+/// Writes `rows` generated reports as a CSV in the import template's layout (its English
+/// header), for benchmarks and large-file tests. Organisations and rounds are named as
+/// [`organisations`] and [`rounds`] name them; references are `B-0`, `B-1`, ….
+pub fn template_csv(out: &mut impl std::io::Write, rows: usize) -> std::io::Result<()> {
+    use vjt_domain::vocab::join_codes;
+    let orgs = organisations();
+    let round_list = rounds();
+    let org_ids: Vec<_> = (1..=orgs.len() as i64).map(OrganisationId).collect();
+    let round_ids: Vec<_> = (1..=round_list.len() as i64).map(RoundId).collect();
+    let header: Vec<&str> = vjt_domain::Field::ALL.iter().map(|f| f.code()).collect();
+    writeln!(out, "{}", header.join(","))?;
+    let (mut written, mut seed) = (0, 1);
+    while written < rows {
+        let n = 10_000.min(rows - written) / 2 + 1;
+        for r in reports(&org_ids, &round_ids, n, seed) {
+            if written == rows {
+                break;
+            }
+            let j = &r.journey;
+            let text = |s: Option<&vjt_domain::Stop>| s.map(|s| s.text.to_string()).unwrap_or_default();
+            let num = |n: Option<u32>| n.map(|v| v.to_string()).unwrap_or_default();
+            // In Field::ALL's order.
+            let cells = [
+                format!("B-{written}"),
+                orgs[(r.organisation.0 - 1) as usize].name.to_string(),
+                round_list[(r.round.0 - 1) as usize].name.to_string(),
+                j.origin().text.to_string(),
+                j.transit().iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(";"),
+                text(j.destination()),
+                text(j.exploitation()),
+                join_codes(&r.exploitation_types),
+                join_codes(&r.sectors),
+                join_codes(&r.transport_modes),
+                join_codes(&r.recruitment_methods),
+                join_codes(&r.recruiter_relationships),
+                num(r.victims.map(|v| v.get())),
+                num(r.profile.female),
+                num(r.profile.male),
+                num(r.profile.children),
+                num(r.profile.adults),
+                r.period_start.map(|m| m.to_string()).unwrap_or_default(),
+                r.period_end.map(|m| m.to_string()).unwrap_or_default(),
+                r.source.to_string(),
+                r.confidence.to_string(),
+                r.notes.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+            ];
+            let quoted: Vec<String> = cells
+                .iter()
+                .map(|c| if c.contains([',', '"']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.clone() })
+                .collect();
+            writeln!(out, "{}", quoted.join(","))?;
+            written += 1;
+        }
+        seed += 1;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,6 @@
 use std::io::Write;
 use std::time::Instant;
 
-use vjt_domain::vocab::join_codes;
 use vjt_gazetteer::{Gazetteer, Resolver};
 use vjt_ingest::{import_file, open_inputs, ImportOptions};
 use vjt_store::Store;
@@ -35,55 +34,11 @@ fn main() {
     // A realistic file from the demo generator: the same organisations and rounds, messy spellings.
     let orgs_new = vjt_demo::organisations();
     let rounds_new = vjt_demo::rounds();
-    let org_ids: Vec<_> = (1..=orgs_new.len() as i64).map(vjt_domain::OrganisationId).collect();
-    let round_ids: Vec<_> = (1..=rounds_new.len() as i64).map(vjt_domain::RoundId).collect();
     let started = Instant::now();
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&csv_path).unwrap());
-        writeln!(out, "report_id,organisation,round,origin,transit,intended_destination,exploitation_place,exploitation_types,sectors,transport_modes,recruitment_methods,recruiter_relationship,victims,female,male,children,adults,period_start,period_end,source,confidence,notes").unwrap();
-        let per_batch = 10_000;
-        let mut written = 0;
-        let mut seed = 1;
-        while written < rows {
-            let n = per_batch.min(rows - written) / 2 + 1;
-            for r in vjt_demo::reports(&org_ids, &round_ids, n, seed) {
-                if written == rows {
-                    break;
-                }
-                let j = &r.journey;
-                let text = |s: Option<&vjt_domain::Stop>| s.map(|s| s.text.to_string()).unwrap_or_default();
-                let num = |n: Option<u32>| n.map(|v| v.to_string()).unwrap_or_default();
-                let cells = [
-                    format!("B-{written}"),
-                    orgs_new[(r.organisation.0 - 1) as usize].name.to_string(),
-                    rounds_new[(r.round.0 - 1) as usize].name.to_string(),
-                    j.origin().text.to_string(),
-                    j.transit().iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(";"),
-                    text(j.destination()),
-                    text(j.exploitation()),
-                    join_codes(&r.exploitation_types),
-                    join_codes(&r.sectors),
-                    join_codes(&r.transport_modes),
-                    join_codes(&r.recruitment_methods),
-                    join_codes(&r.recruiter_relationships),
-                    num(r.victims.map(|v| v.get())),
-                    num(r.profile.female),
-                    num(r.profile.male),
-                    num(r.profile.children),
-                    num(r.profile.adults),
-                    r.period_start.map(|m| m.to_string()).unwrap_or_default(),
-                    r.period_end.map(|m| m.to_string()).unwrap_or_default(),
-                    r.source.to_string(),
-                    r.confidence.to_string(),
-                    r.notes.as_ref().map(|n| n.to_string()).unwrap_or_default(),
-                ];
-                let quoted: Vec<String> =
-                    cells.iter().map(|c| if c.contains(',') { format!("\"{c}\"") } else { c.clone() }).collect();
-                writeln!(out, "{}", quoted.join(",")).unwrap();
-                written += 1;
-            }
-            seed += 1;
-        }
+        vjt_demo::template_csv(&mut out, rows).unwrap();
+        out.flush().unwrap();
     }
     let size = std::fs::metadata(&csv_path).unwrap().len();
     println!("wrote {rows} rows ({:.1} MiB) in {:.1} s", size as f64 / 1048576.0, started.elapsed().as_secs_f64());

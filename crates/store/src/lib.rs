@@ -624,10 +624,20 @@ impl Store {
     }
 
     pub fn count_reports(&self, query: &ReportQuery) -> Result<u64, StoreError> {
-        let row = self.reader()?.query_one(
-            "SELECT COUNT(*) FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2)",
-            &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()],
-        )?;
+        // One statement per combination: `($1 = 0 OR organisation_id = $1)` would keep the
+        // engines from counting through the (organisation, reference) index.
+        let mut conn = self.reader()?;
+        let row = match (query.round, query.organisation) {
+            (None, None) => conn.query_one("SELECT COUNT(*) FROM reports", &[])?,
+            (None, Some(o)) => {
+                conn.query_one("SELECT COUNT(*) FROM reports WHERE organisation_id = $1", &[o.0.into()])?
+            }
+            (Some(r), None) => conn.query_one("SELECT COUNT(*) FROM reports WHERE round_id = $1", &[r.0.into()])?,
+            (Some(r), Some(o)) => conn.query_one(
+                "SELECT COUNT(*) FROM reports WHERE organisation_id = $1 AND round_id = $2",
+                &[o.0.into(), r.0.into()],
+            )?,
+        };
         Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
     }
 

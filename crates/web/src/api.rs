@@ -30,6 +30,9 @@ pub struct Credentials {
 
 /// POST /api/v1/tokens: an API token for an e-mail and password (shown once).
 pub async fn create_token(State(state): State<AppState>, Json(c): Json<Credentials>) -> Result<Response, ApiError> {
+    let Some(_turn) = state.password_check_turn().await else {
+        return Err(ApiError::unavailable("too many sign-ins at once"));
+    };
     let result = state
         .blocking(move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
             match accounts::sign_in(s, &c.email, &c.password) {
@@ -429,24 +432,32 @@ pub async fn analysis(
         to: q.to,
         exploitation: q.exploitation,
     };
-    let a = match state.analysis(scope, query.filters()).await {
-        Ok(a) => a,
+    // Made once per scope and filters, kept until the data changes: the document is large.
+    let made = state
+        .fragment(scope, query.filters(), vjt_domain::Lang::En, "analysis.json", move |a| {
+            let json = if scope == Scope::Aggregates {
+                serde_json::to_value(a).map(|v| for_viewers(v, 5)).and_then(|v| serde_json::to_string(&v))
+            } else {
+                serde_json::to_string(a)
+            };
+            json.unwrap_or_default()
+        })
+        .await;
+    let body = match made {
+        Ok(body) => body,
         Err(ApiErrorOrFilter::Filter(m)) => {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_filter", m.to_string()))
         }
         Err(ApiErrorOrFilter::Server(e)) => return Err(e),
     };
-    let body = state
-        .blocking(move |_| -> Result<Vec<u8>, serde_json::Error> {
-            if scope == Scope::Aggregates {
-                serde_json::to_vec(&for_viewers(serde_json::to_value(&*a)?, 5))
-            } else {
-                // Written straight from the typed analysis: no tree per request.
-                serde_json::to_vec(&*a)
-            }
-        })
-        .await
-        .map_err(ApiError::internal)?;
+    // Sent straight from the cached text, without a copy per request.
+    struct Shared(std::sync::Arc<str>);
+    impl AsRef<[u8]> for Shared {
+        fn as_ref(&self) -> &[u8] {
+            self.0.as_bytes()
+        }
+    }
+    let body = axum::body::Bytes::from_owner(Shared(body));
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

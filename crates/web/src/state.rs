@@ -16,8 +16,9 @@ use crate::error::ApiError;
 
 /// An analysis is made once per scope and filters, and kept until the data changes.
 type AnalysisKey = (Scope, Filters);
-/// A rendered piece of a page (the dashboard's figures), per scope, filters and language.
-type FragmentKey = (Scope, Filters, Lang);
+/// A rendered piece of a page or document (the dashboard's figures, the analysis as JSON), per
+/// scope, filters, language and what it is.
+type FragmentKey = (Scope, Filters, Lang, &'static str);
 
 struct Inner {
     store: Store,
@@ -30,10 +31,18 @@ struct Inner {
     /// One computation per key at a time: readers arriving while it runs wait for its result
     /// instead of each analysing every report again.
     flights: Mutex<HashMap<AnalysisKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Password checks (argon2, tens of milliseconds of CPU each) run a few at a time, so that a
+    /// flood of sign-ins cannot take every core from the people already signed in.
+    password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
+
+/// Half the cores (at least one) may hash passwords at once; the rest stay for everyone else.
+fn password_check_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+}
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -48,7 +57,15 @@ impl AppState {
             stamp: Mutex::new((None, String::new())),
             generation: AtomicU64::new(0),
             flights: Mutex::new(HashMap::new()),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_slots())),
         }))
+    }
+
+    /// A turn to check a password, waiting at most a few seconds; none means the server is too
+    /// busy with sign-ins (answered 503, try again).
+    pub async fn password_check_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let slot = self.0.password_checks.clone().acquire_owned();
+        tokio::time::timeout(Duration::from_secs(5), slot).await.ok()?.ok()
     }
 
     /// Runs blocking work (the store, hashing, rendering) on the blocking pool, never on the
@@ -134,15 +151,16 @@ impl AppState {
         Ok(made)
     }
 
-    /// A rendered fragment, made by `make` from the analysis when not cached.
+    /// A rendered fragment (`what`: which one), made by `make` from the analysis when not cached.
     pub async fn fragment(
         &self,
         scope: Scope,
         filters: Filters,
         lang: Lang,
+        what: &'static str,
         make: impl FnOnce(&Analysis) -> String + Send + 'static,
     ) -> Result<Arc<str>, ApiErrorOrFilter> {
-        let key = (scope, filters.clone(), lang);
+        let key = (scope, filters.clone(), lang, what);
         let generation = self.generation();
         let analysis = self.analysis(scope, filters).await?;
         if let Some(hit) = lock(&self.0.fragments).get(&key).cloned() {

@@ -21,9 +21,24 @@ pub fn database(reports: usize) -> PathBuf {
     db
 }
 
+/// A fresh PostgreSQL schema holding `reports` generated reports; returns the URL that makes
+/// vjt use it (its `search_path`) and the schema's name, for dropping it afterwards.
+#[allow(dead_code)]
+pub fn postgres(url: &str, reports: usize) -> (String, String) {
+    let schema = format!("vjt_bench_{}", std::process::id());
+    let store = Store::open_postgres(url, Some(&schema)).unwrap();
+    fill(&store, reports);
+    let sep = if url.contains('?') { '&' } else { '?' };
+    (format!("{url}{sep}options=-c%20search_path%3D{schema}"), schema)
+}
+
 fn build(path: &std::path::Path, reports: usize) {
-    let started = Instant::now();
     let store = Store::open(path.to_str().unwrap()).unwrap();
+    fill(&store, reports);
+}
+
+fn fill(store: &Store, reports: usize) {
+    let started = Instant::now();
     let orgs: Vec<_> = vjt_demo::organisations().iter().map(|o| store.add_organisation(o).unwrap().id).collect();
     let rounds: Vec<_> = vjt_demo::rounds().iter().map(|r| store.add_round(r).unwrap().id).collect();
     let resolver = Resolver::new(Gazetteer::embedded());

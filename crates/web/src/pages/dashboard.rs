@@ -261,7 +261,7 @@ pub async fn dashboard(
     let query = q.query_string();
     let names = round_names(&all_rounds, &q);
     let made = state
-        .fragment(scope, q.filters(), lang, {
+        .fragment(scope, q.filters(), lang, "dashboard", {
             let query = query.clone();
             move |a| figures_fragment(a, scope, lang, names, query)
         })

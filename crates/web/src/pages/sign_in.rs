@@ -68,6 +68,9 @@ pub async fn sign_in(
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
     let email = form.email.clone();
+    let Some(_turn) = state.password_check_turn().await else {
+        return Err(PageError::Unavailable("too many sign-ins at once".into()));
+    };
     let result = state
         .blocking(move |s| -> Result<Result<(String, String), SignInError>, vjt_store::StoreError> {
             match accounts::sign_in(s, &form.email, &form.password) {
