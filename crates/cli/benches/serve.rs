@@ -17,6 +17,7 @@
 //!
 //! Run: cargo bench -p vjt-cli --bench serve [-- REPORTS] [--connections N] [--seconds S]
 //!      [--submissions N] [--import-rows N] [--postgres URL] [--scenarios throughput,mixed,flood,import,two-servers]
+//!      [--keep] (leave the database for a look afterwards)
 //! (defaults: 100,000 reports, 16 connections, 10 s, 20,000 submissions, 1,000,000 import rows,
 //! SQLite, every scenario that applies).
 
@@ -766,5 +767,9 @@ fn main() {
             ids.len() - distinct.len()
         );
     }
-    database.cleanup();
+    if args.iter().any(|a| a == "--keep") {
+        println!("kept: {db}");
+    } else {
+        database.cleanup();
+    }
 }

@@ -40,7 +40,14 @@ pub struct ImportWriter {
     /// The `imports` row of this file; each report it creates points to it.
     import_id: i64,
     open: bool,
+    /// Reports written so far (inserted or updated).
+    written: u64,
 }
+
+/// After a PostgreSQL import this large, the planner's statistics are refreshed at once instead
+/// of waiting for autovacuum: with the old ones it sorts a whole organisation's reports to show
+/// a page of them.
+const ANALYZE_AFTER: u64 = 10_000;
 
 impl Store {
     /// Starts writing one file's reports; `source` (e.g. the file name) is recorded in each change.
@@ -70,6 +77,7 @@ impl Store {
             known: prefetch.then(HashMap::new),
             import_id,
             open: true,
+            written: 0,
         })
     }
 
@@ -142,6 +150,7 @@ impl Store {
                     crate::codec::fingerprint_text(known.fingerprint).into(),
                 ],
             )?;
+            tx.data_changed()?;
             Ok(true)
         })
     }
@@ -195,6 +204,7 @@ impl ImportWriter {
         let organisation = encoded.organisation;
         let Some(reference) = encoded.reference.take() else {
             let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
+            self.written += 1;
             return Ok(Saved::Inserted(RouteReportId(id)));
         };
         let fingerprint = encoded.fingerprint;
@@ -206,20 +216,27 @@ impl ImportWriter {
                 update_report(&mut self.conn, k.id, encoded, status, &self.stamp)?;
                 self.remember(organisation, reference, Known { id: k.id, fingerprint, status });
                 self.record(k.id, "updated", Some(&crate::codec::fingerprint_text(k.fingerprint)))?;
+                self.written += 1;
                 Ok(Saved::Updated(RouteReportId(k.id)))
             }
             None => {
                 let status = encoded.status;
                 let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
                 self.remember(organisation, reference, Known { id, fingerprint, status });
+                self.written += 1;
                 Ok(Saved::Inserted(RouteReportId(id)))
             }
         }
     }
 
     pub fn commit(mut self) -> Result<(), StoreError> {
+        self.conn.data_changed()?;
         self.open = false;
-        self.conn.commit()
+        self.conn.commit()?;
+        if self.written >= ANALYZE_AFTER && self.conn.engine() == crate::sql::Engine::Postgres {
+            self.conn.batch("ANALYZE reports; ANALYZE stops")?;
+        }
+        Ok(())
     }
 
     /// Abandons everything saved so far (what `--dry-run` and `--strict` use).

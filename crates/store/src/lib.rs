@@ -328,6 +328,7 @@ impl Store {
                     ],
                 )?
                 .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
+            tx.data_changed()?;
             Ok(Organisation { id: OrganisationId(row.int(0)?), name: org.name.clone(), kind: org.kind, country: org.country })
         })
     }
@@ -364,6 +365,7 @@ impl Store {
                     ],
                 )?
                 .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
+            tx.data_changed()?;
             Ok(Round { id: RoundId(row.int(0)?), name: round.name.clone(), span: round.span })
         })
     }
@@ -404,21 +406,8 @@ impl Store {
         after: Option<RouteReportId>,
         limit: u32,
     ) -> Result<Vec<StoredReport>, StoreError> {
-        let params = [
-            query.round.map_or(0, |r| r.0).into(),
-            query.organisation.map_or(0, |o| o.0).into(),
-            after.map_or(0, |a| a.0).into(),
-            i64::from(limit).into(),
-        ];
-        let rows = self.reader()?.query(
-            concat!(
-                "SELECT ",
-                codec_columns!(),
-                " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 \
-                 ORDER BY id LIMIT $4"
-            ),
-            &params,
-        )?;
+        let (sql, params) = page_statement(query, after.map_or(0, |a| a.0), limit, false);
+        let rows = self.reader()?.query(sql, &params)?;
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
         let (first, last) = (first.int(0)?, last.int(0)?);
         let stops = self.reader()?.query(
@@ -467,20 +456,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<StoredReport>, StoreError> {
         let mut conn = self.reader()?;
-        let rows = conn.query(
-            concat!(
-                "SELECT ",
-                codec_columns!(),
-                " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND ($3 = 0 OR id < $3) \
-                 ORDER BY id DESC LIMIT $4"
-            ),
-            &[
-                query.round.map_or(0, |r| r.0).into(),
-                query.organisation.map_or(0, |o| o.0).into(),
-                before.map_or(0, |b| b.0).into(),
-                i64::from(limit).into(),
-            ],
-        )?;
+        let (sql, params) = page_statement(query, before.map_or(i64::MAX, |b| b.0), limit, true);
+        let rows = conn.query(sql, &params)?;
         let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
         let (newest, oldest) = (newest.int(0)?, oldest.int(0)?);
         let stops = conn.query(
@@ -656,6 +633,7 @@ impl Store {
                     &[id.0.into(), stamp.as_str().into(), format!("status: {status}").into(), "review".into(), crate::sql::Value::Null],
                 )?;
             }
+            tx.data_changed()?;
             Ok(changed > 0)
         })
     }
@@ -691,10 +669,12 @@ impl Store {
                 "INSERT INTO place_aliases (text_key, text, place_id, created_at) VALUES ($1, $2, $3, $4)",
                 &[key.as_str().into(), text.trim().into(), place.0.as_str().into(), now().into()],
             )?;
-            tx.execute(
+            let n = tx.execute(
                 "UPDATE stops SET place_id = $1 WHERE text_key = $2",
                 &[place.0.as_str().into(), key.as_str().into()],
-            )
+            )?;
+            tx.data_changed()?;
+            Ok(n)
         })
     }
 
@@ -747,24 +727,9 @@ impl Store {
     /// status, place decisions, duplicate decisions), from this process or another: how a
     /// long-running server notices an import made from the command line.
     pub fn data_stamp(&self) -> Result<String, StoreError> {
-        let row = self.reader()?.query_one(
-            "SELECT (SELECT COUNT(*) FROM reports), (SELECT MAX(updated_at) FROM reports), \
-             (SELECT COUNT(*) FROM place_aliases), (SELECT MAX(created_at) FROM place_aliases), \
-             (SELECT COUNT(*) FROM duplicate_decisions), (SELECT MAX(decided_at) FROM duplicate_decisions), \
-             (SELECT MAX(id) FROM report_changes)",
-            &[],
-        )?;
-        let row = row.ok_or_else(|| StoreError::Database("a count returned no row".into()))?;
-        Ok(format!(
-            "{}|{}|{}|{}|{}|{}|{}",
-            row.int(0)?,
-            row.opt_text(1)?.unwrap_or_default(),
-            row.int(2)?,
-            row.opt_text(3)?.unwrap_or_default(),
-            row.int(4)?,
-            row.opt_text(5)?.unwrap_or_default(),
-            row.opt_int(6)?.unwrap_or_default()
-        ))
+        let row = self.reader()?.query_one("SELECT version FROM data_version WHERE id = 1", &[])?;
+        let row = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?;
+        Ok(row.int(0)?.to_string())
     }
 
     /// Records a coordinator's decision on a duplicate cluster ("confirmed" or "split"); a later
@@ -776,7 +741,7 @@ impl Store {
                 "INSERT INTO duplicate_decisions (cluster_key, decision, decided_at) VALUES ($1, $2, $3)",
                 &[cluster_key.into(), decision.into(), now().into()],
             )?;
-            Ok(())
+            tx.data_changed()
         })
     }
 
@@ -792,9 +757,36 @@ impl Store {
         self.writer()?.transaction(|tx| {
             tx.execute("DELETE FROM stops WHERE report_id = $1", &[id.0.into()])?;
             tx.execute("DELETE FROM report_changes WHERE report_id = $1", &[id.0.into()])?;
-            Ok(tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0)
+            let deleted = tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0;
+            tx.data_changed()?;
+            Ok(deleted)
         })
     }
+}
+
+/// The statement and parameters of one page of reports: ids after `cursor` in id order, or
+/// before it newest first. One statement per combination of filters, because a condition like
+/// `($3 = 0 OR organisation_id = $3)` keeps both engines from using their indexes.
+fn page_statement(query: &ReportQuery, cursor: i64, limit: u32, newest_first: bool) -> (&'static str, Vec<sql::Value>) {
+    macro_rules! rows {
+        ($cond:literal, $order:literal) => {
+            concat!("SELECT ", codec_columns!(), " FROM reports WHERE ", $cond, " ORDER BY id ", $order, " LIMIT $2")
+        };
+    }
+    let sql = match (query.round.is_some(), query.organisation.is_some(), newest_first) {
+        (false, false, false) => rows!("id > $1", "ASC"),
+        (true, false, false) => rows!("id > $1 AND round_id = $3", "ASC"),
+        (false, true, false) => rows!("id > $1 AND organisation_id = $3", "ASC"),
+        (true, true, false) => rows!("id > $1 AND round_id = $3 AND organisation_id = $4", "ASC"),
+        (false, false, true) => rows!("id < $1", "DESC"),
+        (true, false, true) => rows!("id < $1 AND round_id = $3", "DESC"),
+        (false, true, true) => rows!("id < $1 AND organisation_id = $3", "DESC"),
+        (true, true, true) => rows!("id < $1 AND round_id = $3 AND organisation_id = $4", "DESC"),
+    };
+    let mut params = vec![cursor.into(), i64::from(limit).into()];
+    params.extend(query.round.map(|r| r.0.into()));
+    params.extend(query.organisation.map(|o| o.0.into()));
+    (sql, params)
 }
 
 /// A report row read in place, in the column order both scans select.

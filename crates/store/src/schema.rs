@@ -25,10 +25,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 8, name: "drop_round_index", sql: include_str!("../migrations/0008_drop_round_index.sql") },
     Migration { version: 9, name: "users", sql: include_str!("../migrations/0009_users.sql") },
+    Migration { version: 10, name: "data_version", sql: include_str!("../migrations/0010_data_version.sql") },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {

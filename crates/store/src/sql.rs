@@ -184,6 +184,13 @@ impl Conn {
         }
     }
 
+    /// Records, inside the current transaction, that the data an analysis reads has changed.
+    /// Done last in a transaction, so that PostgreSQL holds the row's lock only until commit.
+    pub fn data_changed(&mut self) -> Result<(), StoreError> {
+        self.execute("UPDATE data_version SET version = version + 1 WHERE id = 1", &[])?;
+        Ok(())
+    }
+
     /// Starts a transaction. SQLite takes the write lock up front, so that two writers queue
     /// instead of failing half way.
     pub fn begin(&mut self) -> Result<(), StoreError> {

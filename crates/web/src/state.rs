@@ -95,9 +95,9 @@ impl AppState {
     }
 
     /// Drops the caches when the database changed behind the server's back (an import from the
-    /// command line, a second server); asks at most once a second.
+    /// command line, a second server); asks (one row) at most four times a second.
     pub async fn notice_outside_changes(&self) {
-        let due = lock(&self.0.stamp).0.is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+        let due = lock(&self.0.stamp).0.is_none_or(|t| t.elapsed() >= Duration::from_millis(250));
         if !due {
             return;
         }
