@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::dataset::{Dataset, ReportFact, ORIGIN, TRANSIT, UNRESOLVED};
 use crate::engine::end_stop;
-use crate::output::{DuplicateCluster, DuplicateMember, Duplicates, Figures};
+use crate::output::{DuplicateCluster, DuplicateMember};
 
 /// A coordinator's decision about a cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,58 +30,19 @@ pub(crate) struct Cluster {
     pub organisations: u64,
     pub similarity: f64,
     pub status: &'static str,
+    /// The members' estimates added up, and the largest: counting the cluster once keeps the
+    /// largest.
+    pub victims_sum: u64,
+    pub victims_max: u64,
 }
 
-pub(crate) struct Grouping {
-    pub clusters: Vec<Cluster>,
-}
-
-fn find(parent: &mut [usize], mut x: usize) -> usize {
-    while parent[x] != x {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    x
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb)] = ra.min(rb);
-    }
-}
-
-/// The area a place stands for in duplicate matching.
+/// The area a place stands for in duplicate matching: its county in Kenya, its country abroad.
 fn area(data: &Dataset<'_>, place: u32) -> u32 {
     if place == UNRESOLVED {
-        return UNRESOLVED;
+        UNRESOLVED
+    } else {
+        data.places.area(place)
     }
-    let g = data.gazetteer;
-    let p = vjt_gazetteer::place_at(g, place).expect("place numbers come from the gazetteer");
-    g.county_of(p).or_else(|| g.country_of(p)).map_or(place, vjt_gazetteer::place_index)
-}
-
-#[derive(Hash, PartialEq, Eq)]
-struct Key {
-    round: u16,
-    origin: u32,
-    end: u32,
-    transit: Vec<u32>,
-    exploitation: u32,
-}
-
-fn key(data: &Dataset<'_>, r: &ReportFact) -> Option<Key> {
-    let stops = data.stops_of(r);
-    let origin = area(data, stops.iter().find(|s| s.role == ORIGIN)?.place);
-    let end = area(data, end_stop(stops)?.place);
-    if origin == UNRESOLVED || end == UNRESOLVED {
-        return None;
-    }
-    let mut transit: Vec<u32> =
-        stops.iter().filter(|s| s.role == TRANSIT).map(|s| area(data, s.place)).filter(|a| *a != UNRESOLVED).collect();
-    transit.sort_unstable();
-    transit.dedup();
-    Some(Key { round: r.round, origin, end, transit, exploitation: r.exploitation })
 }
 
 /// How alike two reports are, 0..1 (symmetric): same origin and end areas weigh most, then
@@ -92,7 +53,9 @@ pub fn similarity(data: &Dataset<'_>, a: &ReportFact, b: &ReportFact) -> f64 {
     let end = |s: &[crate::dataset::StopFact]| end_stop(s).map(|x| area(data, x.place));
     let same = |x: Option<u32>, y: Option<u32>| f64::from(u8::from(x.is_some() && x == y && x != Some(UNRESOLVED)));
     let transit = |s: &[crate::dataset::StopFact]| -> Vec<u32> {
-        let mut t: Vec<u32> = s.iter().filter(|x| x.role == TRANSIT).map(|x| area(data, x.place)).collect();
+        // Unresolved transit stops say nothing about where the route went.
+        let mut t: Vec<u32> =
+            s.iter().filter(|x| x.role == TRANSIT && x.place != UNRESOLVED).map(|x| area(data, x.place)).collect();
         t.sort_unstable();
         t.dedup();
         t
@@ -111,80 +74,103 @@ pub fn similarity(data: &Dataset<'_>, a: &ReportFact, b: &ReportFact) -> f64 {
             f64::from((x & y).count_ones()) / f64::from((x | y).count_ones())
         }
     };
+    let period = period_overlap(a, b);
+    0.35 * same(origin(sa), origin(sb))
+        + 0.35 * same(end(sa), end(sb))
+        + 0.1 * jaccard_sets
+        + PERIOD_WEIGHT * period
+        + 0.1 * bits(a.exploitation, b.exploitation)
+}
+
+/// The weight of periods in `similarity`, and what the rest adds up to for two reports on the
+/// same route with the same exploitation types.
+const PERIOD_WEIGHT: f64 = 0.1;
+const SAME_ROUTE: f64 = 0.9;
+
+/// How much two reports' periods overlap, 0..1 (1 when either has none).
+fn period_overlap(a: &ReportFact, b: &ReportFact) -> f64 {
     let months = |r: &ReportFact| {
         let s = r.period_start.or(r.period_end)?;
         let e = r.period_end.or(r.period_start)?;
         Some((u32::from(s.year()) * 12 + u32::from(s.month()), u32::from(e.year()) * 12 + u32::from(e.month())))
     };
-    let period = match (months(a), months(b)) {
+    match (months(a), months(b)) {
         (Some((s1, e1)), Some((s2, e2))) => {
             let overlap = e1.min(e2) as i64 - s1.max(s2) as i64 + 1;
             let span = e1.max(e2) as i64 - s1.min(s2) as i64 + 1;
             (overlap.max(0) as f64) / (span.max(1) as f64)
         }
         _ => 1.0,
-    };
-    0.35 * same(origin(sa), origin(sb))
-        + 0.35 * same(end(sa), end(sb))
-        + 0.1 * jaccard_sets
-        + 0.1 * period
-        + 0.1 * bits(a.exploitation, b.exploitation)
+    }
 }
 
 /// How many clusters the reports form (for benchmarks of the grouping alone).
 pub fn cluster_count(data: &Dataset<'_>, chosen: &[usize]) -> usize {
-    group(data, chosen, &HashMap::new()).clusters.len()
+    let mut groups: crate::fasthash::FastMap<(u32, u16, u32), Vec<usize>> = Default::default();
+    for &i in chosen {
+        let r = &data.reports[i];
+        let route = data.journey(r).route;
+        if route != crate::dataset::NONE {
+            groups.entry((route, r.round, r.exploitation)).or_default().push(i);
+        }
+    }
+    groups.values().map(|members| clusters_of(data, members, &HashMap::new()).len()).sum()
 }
 
 /// The cluster's stable key: its member report ids, sorted.
 pub fn cluster_key(ids: &[i64]) -> String {
+    use std::fmt::Write;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
-    let parts: Vec<String> = ids.iter().map(ToString::to_string).collect();
-    format!("r{}", parts.join("-"))
+    let mut key = String::with_capacity(1 + ids.len() * 8);
+    key.push('r');
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            key.push('-');
+        }
+        write!(key, "{id}").expect("writing to a String does not fail");
+    }
+    key
 }
 
-pub(crate) fn group(data: &Dataset<'_>, chosen: &[usize], decisions: &HashMap<String, Decision>) -> Grouping {
-    let mut groups: crate::fasthash::FastMap<Key, Vec<usize>> = Default::default();
-    for &i in chosen {
-        if let Some(k) = key(data, &data.reports[i]) {
-            groups.entry(k).or_default().push(i);
+/// The clusters among reports that share a key: within the group, reports whose periods
+/// overlap (or are not given) are linked; a cluster counts only when it holds reports of at
+/// least two organisations.
+pub(crate) fn clusters_of(data: &Dataset<'_>, group: &[usize], decisions: &HashMap<String, Decision>) -> Vec<Cluster> {
+    if group.len() < 2 {
+        return Vec::new();
+    }
+    let month = |r: &ReportFact, end: bool| {
+        let m = if end { r.period_end.or(r.period_start) } else { r.period_start.or(r.period_end) };
+        m.map(|m| u32::from(m.year()) * 12 + u32::from(m.month()))
+    };
+    let mut members: Vec<(Option<u32>, usize)> = group.iter().map(|&i| (month(&data.reports[i], false), i)).collect();
+    // Undated reports (first once sorted) form one component; dated ones chain while periods
+    // overlap, so every component is a run of the sorted members.
+    members.sort_unstable();
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    let mut reach: Option<u32> = None;
+    for &(start, i) in &members {
+        let r = &data.reports[i];
+        match (start, month(r, true)) {
+            (Some(s), Some(e)) => match reach {
+                Some(until) if s <= until => {
+                    components.last_mut().expect("a chain has a component").push(i);
+                    reach = Some(until.max(e));
+                }
+                _ => {
+                    components.push(vec![i]);
+                    reach = Some(e);
+                }
+            },
+            _ => match components.first_mut() {
+                Some(undated) => undated.push(i),
+                None => components.push(vec![i]),
+            },
         }
     }
-    let mut parent: Vec<usize> = (0..data.reports.len()).collect();
-    for members in groups.values_mut() {
-        if members.len() < 2 {
-            continue;
-        }
-        // Undated reports join the group's first member; dated ones chain while periods overlap.
-        let month = |r: &ReportFact, end: bool| {
-            let m = if end { r.period_end.or(r.period_start) } else { r.period_start.or(r.period_end) };
-            m.map(|m| u32::from(m.year()) * 12 + u32::from(m.month()))
-        };
-        members.sort_by_key(|&i| (month(&data.reports[i], false), i));
-        let first = members[0];
-        let mut chain: Option<(usize, u32)> = None;
-        for &i in members.iter() {
-            let r = &data.reports[i];
-            match (month(r, false), month(r, true)) {
-                (Some(s), Some(e)) => match chain {
-                    Some((anchor, reach)) if s <= reach => {
-                        union(&mut parent, anchor, i);
-                        chain = Some((anchor, reach.max(e)));
-                    }
-                    _ => chain = Some((i, e)),
-                },
-                _ => union(&mut parent, first, i),
-            }
-        }
-    }
-    let mut components: crate::fasthash::FastMap<usize, Vec<usize>> = Default::default();
-    for &i in chosen {
-        let root = find(&mut parent, i);
-        components.entry(root).or_default().push(i);
-    }
-    let mut clusters: Vec<Cluster> = components
-        .into_values()
+    components
+        .into_iter()
         .filter(|m| m.len() > 1)
         .filter_map(|mut members| {
             members.sort_unstable();
@@ -199,9 +185,15 @@ pub(crate) fn group(data: &Dataset<'_>, chosen: &[usize], decisions: &HashMap<St
             let sample = &members[..members.len().min(20)];
             let mut total = 0.0;
             let mut pairs = 0.0;
+            // Members share origin and end areas, transit areas and exploitation types (the
+            // group's key), so only their periods tell them apart: `similarity` reduces to this.
             for (x, &a) in sample.iter().enumerate() {
                 for &b in &sample[x + 1..] {
-                    total += similarity(data, &data.reports[a], &data.reports[b]);
+                    let (a, b) = (&data.reports[a], &data.reports[b]);
+                    total += SAME_ROUTE + PERIOD_WEIGHT * period_overlap(a, b);
+                    debug_assert!(
+                        (SAME_ROUTE + PERIOD_WEIGHT * period_overlap(a, b) - similarity(data, a, b)).abs() < 1e-9
+                    );
                     pairs += 1.0;
                 }
             }
@@ -210,61 +202,43 @@ pub(crate) fn group(data: &Dataset<'_>, chosen: &[usize], decisions: &HashMap<St
                 Some(Decision::Split) => "split",
                 None => "suggested",
             };
+            let estimates = members.iter().map(|&i| u64::from(data.reports[i].victims));
+            let (victims_sum, victims_max) = estimates.fold((0, 0), |(s, m), v| (s + v, m.max(v)));
             Some(Cluster {
                 key,
                 members: members.into_iter().map(|index| Member { index }).collect(),
                 organisations: orgs.len() as u64,
                 similarity: ((total / pairs) * 1000.0).round() / 1000.0,
                 status,
+                victims_sum,
+                victims_max,
             })
         })
-        .collect();
-    clusters.sort_by(|a, b| b.members.len().cmp(&a.members.len()).then(a.key.cmp(&b.key)));
-    Grouping { clusters }
+        .collect()
 }
 
-impl Grouping {
-    /// (distinct routes, victims) once each cluster that is not split counts as one route at its
-    /// largest estimate.
-    pub fn deduplicated_with(&self, data: &Dataset<'_>, reports: u64, victims: u64) -> (u64, u64) {
-        let (mut r, mut v) = (reports, victims);
-        for c in self.clusters.iter().filter(|c| c.status != "split") {
-            let estimates: Vec<u64> = c.members.iter().map(|m| u64::from(data.reports[m.index].victims)).collect();
-            r -= c.members.len() as u64 - 1;
-            v -= estimates.iter().sum::<u64>() - estimates.iter().max().copied().unwrap_or(0);
-        }
-        (r, v)
-    }
-
-    pub fn output(&self, data: &Dataset<'_>) -> Duplicates {
-        Duplicates {
-            clusters: self
-                .clusters
+impl Cluster {
+    /// As the analysis document lists it: the first 50 members.
+    pub fn output(&self, data: &Dataset<'_>) -> DuplicateCluster {
+        DuplicateCluster {
+            key: self.key.clone(),
+            similarity: self.similarity,
+            status: self.status,
+            organisations: self.organisations,
+            member_count: self.members.len() as u64,
+            members: self
+                .members
                 .iter()
-                .map(|c| DuplicateCluster {
-                    key: c.key.clone(),
-                    similarity: c.similarity,
-                    status: c.status,
-                    organisations: c.organisations,
-                    member_count: c.members.len() as u64,
-                    members: c
-                        .members
-                        .iter()
-                        .take(50)
-                        .map(|m| {
-                            let r = &data.reports[m.index];
-                            DuplicateMember {
-                                id: r.id,
-                                report_id: data.report_refs[m.index].as_deref().map(str::to_string),
-                                organisation: data.organisations[r.organisation as usize].name.clone(),
-                            }
-                        })
-                        .collect(),
+                .take(50)
+                .map(|m| {
+                    let r = &data.reports[m.index];
+                    DuplicateMember {
+                        id: r.id,
+                        report_id: data.report_refs.get(m.index).map(str::to_string),
+                        organisation: data.organisations[r.organisation as usize].name.clone(),
+                    }
                 })
                 .collect(),
-            // Filled in by the engine, which knows the totals.
-            as_submitted: Figures { reports: 0, victims: 0 },
-            deduplicated: Figures { reports: 0, victims: 0 },
         }
     }
 }

@@ -8,9 +8,14 @@ mod engine;
 mod fasthash;
 pub mod output;
 pub mod risk;
+pub mod snapshot;
+pub mod tally;
 
-pub use dataset::{assemble, BuildError, Builder, Dataset, Filter, OrganisationInfo, ReportSink, RoundInfo, StopSink};
+pub use dataset::{
+    assemble, BuildError, Builder, Dataset, Filter, OrganisationInfo, PlaceTable, ReportSink, RoundInfo, StopSink,
+};
 pub use duplicates::{cluster_key, Decision};
 pub use engine::{analyze, Options};
 pub use output::Analysis;
 pub use risk::RiskWeights;
+pub use tally::Tally;

@@ -300,6 +300,8 @@ pub struct DuplicateCluster {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicates {
+    /// How many clusters there are in all (the list may hold only the largest).
+    pub total_clusters: u64,
     pub clusters: Vec<DuplicateCluster>,
     pub as_submitted: Figures,
     pub deduplicated: Figures,

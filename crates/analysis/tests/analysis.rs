@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use proptest::prelude::*;
 use vjt_analysis::risk::{score, RiskInputs, RiskWeights};
+use vjt_analysis::snapshot::{self, Provenance, SnapshotRefused};
 use vjt_analysis::{analyze, Builder, Dataset, Filter, Options, OrganisationInfo, RoundInfo};
 use vjt_domain::flat::{FlatReport, FlatStop};
 use vjt_domain::vocab::join_codes;
@@ -329,5 +330,102 @@ proptest! {
         prop_assert!((0.0..=1.0 + 1e-12).contains(&ab));
         let aa = vjt_analysis::duplicates::similarity(&data, a, a);
         prop_assert!(aa >= ab - 1e-12);
+    }
+}
+
+/// Everything the analysis says, as one comparable value.
+fn document(a: &vjt_analysis::Analysis) -> serde_json::Value {
+    serde_json::to_value(a).unwrap()
+}
+
+#[test]
+fn a_tally_counted_on_several_cores_says_what_one_counted_alone_says() {
+    // Large enough for `Tally::of` to split the work between threads.
+    let reps = reports(12_000, 5);
+    let data = dataset(&reps);
+    assert!(data.reports.len() >= 20_000);
+    let options = Options::default();
+    let parallel = vjt_analysis::Tally::of(&data, Filter::default(), options.clone()).finish(&data);
+    let mut alone = vjt_analysis::Tally::new(&data, Filter::default(), options);
+    for i in 0..data.reports.len() {
+        alone.take_in(&data, i);
+    }
+    assert_eq!(document(&parallel), document(&alone.finish(&data)));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Taking reports out of a tally leaves exactly the tally of the rest: what lets a server
+    /// update its figures after one change instead of counting everything again.
+    #[test]
+    fn taking_reports_out_leaves_the_tally_of_the_rest(seed in 0u64..1000, every in 2usize..7, offset in 0usize..7) {
+        let reps = reports(150, seed);
+        let data = dataset(&reps);
+        let options = Options::default();
+        let mut all = vjt_analysis::Tally::of(&data, Filter::default(), options.clone());
+        let before = all.finish(&data);
+        let mut rest = vjt_analysis::Tally::new(&data, Filter::default(), options);
+        for i in 0..data.reports.len() {
+            if (i + offset) % every == 0 {
+                all.take_out(&data, i);
+            } else {
+                rest.take_in(&data, i);
+            }
+        }
+        prop_assert_eq!(document(&all.finish(&data)), document(&rest.finish(&data)));
+        // And taking them in again gives back the first figures.
+        for i in 0..data.reports.len() {
+            all.take_in(&data, i);
+        }
+        prop_assert_eq!(document(&all.finish(&data)), document(&before));
+    }
+}
+
+fn provenance(version: i64) -> Provenance {
+    Provenance { database: "a1b2".into(), data_version: version }
+}
+
+#[test]
+fn a_snapshot_reads_back_as_the_same_dataset() {
+    let reps = reports(200, 11);
+    let data = dataset(&reps);
+    let bytes = snapshot::encode(&data, &provenance(7));
+    let back = snapshot::decode(Gazetteer::embedded(), &bytes, &provenance(7)).expect("its own snapshot reads back");
+    assert_eq!(back.reports.len(), data.reports.len());
+    for i in 0..data.reports.len() {
+        assert_eq!(format!("{:?}", back.reports[i]), format!("{:?}", data.reports[i]));
+        assert_eq!(back.stops_of(&back.reports[i]), data.stops_of(&data.reports[i]));
+        assert_eq!(back.report_refs.get(i), data.report_refs.get(i));
+    }
+    assert!(!data.unresolved_texts.is_empty(), "the sample has unresolved places to carry");
+    assert_eq!(back.unresolved_texts, data.unresolved_texts);
+    assert_eq!(
+        document(&analyze(&back, &Filter::default(), &Options::default())),
+        document(&analyze(&data, &Filter::default(), &Options::default()))
+    );
+    // Written from another data version or another database: out of date, not used.
+    assert_eq!(snapshot::decode(Gazetteer::embedded(), &bytes, &provenance(8)).err(), Some(SnapshotRefused::Stale));
+    let other = Provenance { database: "ffff".into(), data_version: 7 };
+    assert_eq!(snapshot::decode(Gazetteer::embedded(), &bytes, &other).err(), Some(SnapshotRefused::Stale));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A snapshot cut short or with any byte changed is refused, never read as other figures.
+    #[test]
+    fn a_damaged_snapshot_is_refused(cut in 0.0f64..1.0, flip in 0.0f64..1.0, by in 1u8..=255, truncate in any::<bool>()) {
+        static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let bytes = BYTES.get_or_init(|| snapshot::encode(&dataset(&reports(40, 3)), &provenance(1)));
+        let mut damaged = bytes.clone();
+        if truncate {
+            damaged.truncate((cut * bytes.len() as f64) as usize);
+        } else {
+            let at = (flip * bytes.len() as f64) as usize;
+            damaged[at] ^= by;
+        }
+        let refused = snapshot::decode(Gazetteer::embedded(), &damaged, &provenance(1));
+        prop_assert!(matches!(refused, Err(SnapshotRefused::Damaged(_))), "{:?}", refused.err());
     }
 }

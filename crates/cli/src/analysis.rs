@@ -1,13 +1,12 @@
 //! `vjt analyze` and `vjt duplicates`: loading the database into the analysis engine and printing.
 
-use std::collections::HashMap;
-
 use anyhow::{anyhow, bail, Result};
 use clap::{Args, Subcommand};
-use vjt_analysis::{analyze, Analysis, Dataset, Decision, Filter, Options, RiskWeights};
-use vjt_domain::{ExploitationType, OrganisationKind, ReviewStatus, Vocabulary, YearMonth};
-use vjt_gazetteer::Gazetteer;
-use vjt_store::{ReportQuery, Store};
+use vjt_analysis::{Analysis, Options, RiskWeights};
+
+use vjt_service::figures::{FilterError, Filters};
+use vjt_service::Scope;
+use vjt_store::Store;
 
 use crate::output::{json, say, table};
 
@@ -49,72 +48,49 @@ pub struct AnalyzeArgs {
     json: bool,
 }
 
-/// Reads the whole database into the engine's compact form.
-pub fn load<'g>(store: &Store, g: &'g Gazetteer) -> Result<Dataset<'g>> {
-    Ok(vjt_service::figures::load_dataset(store, g, &ReportQuery::default())?)
-}
-
 impl FilterArgs {
     pub fn round_names(&self) -> &[String] {
         &self.rounds
     }
 }
 
-fn parse_filter(store: &Store, f: &FilterArgs) -> Result<Filter> {
-    let mut filter = Filter::default();
-    for name in &f.rounds {
-        let round =
-            store.round_named(name)?.ok_or_else(|| anyhow!("no round is named '{name}' (see `vjt round list`)"))?;
-        filter.rounds.push(round.id.0);
-    }
-    let month = |flag: &str, v: &Option<String>| -> Result<Option<YearMonth>> {
-        v.as_deref().map(|m| YearMonth::parse(m).map_err(|e| anyhow!("--{flag}: {e}"))).transpose()
-    };
-    let (from, to) = (month("from", &f.from)?, month("to", &f.to)?);
-    if from.is_some() || to.is_some() {
-        let from = from.unwrap_or(YearMonth::new(1900, 1).expect("valid"));
-        let to = to.unwrap_or(YearMonth::new(2200, 12).expect("valid"));
-        if to < from {
-            bail!("--to ({to}) is before --from ({from})");
+impl FilterArgs {
+    /// The filters as the service layer takes them (it checks them).
+    pub fn filters(&self) -> Filters {
+        Filters {
+            rounds: self.rounds.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            organisation_kinds: self.org_kinds.clone(),
+            exploitation: self.exploitation.clone(),
+            statuses: self.statuses.clone(),
         }
-        filter.period = Some((from, to));
     }
-    for k in &f.org_kinds {
-        filter.organisation_kinds.push(OrganisationKind::parse(k).map_err(|e| anyhow!("--org-kind: {e}"))?);
-    }
-    for t in &f.exploitation {
-        filter.exploitation.push(ExploitationType::parse(t).map_err(|e| anyhow!("--exploitation: {e}"))?);
-    }
-    for s in &f.statuses {
-        filter.statuses.push(ReviewStatus::parse(s).map_err(|e| anyhow!("--status: {e}"))?);
-    }
-    Ok(filter)
 }
 
-fn decisions(store: &Store) -> Result<HashMap<String, Decision>> {
-    Ok(store
-        .duplicate_decisions()?
-        .into_iter()
-        .map(|(k, d)| (k, if d == "split" { Decision::Split } else { Decision::Confirmed }))
-        .collect())
-}
-
-/// Opens, loads and analyses: what `analyze` and `duplicates list` share.
-pub fn run(db: &str, filter: &FilterArgs, weights: Option<&str>, top: usize) -> Result<Analysis> {
+/// Opens, loads and analyses: what `analyze` and `duplicates list` share. `clusters` caps the
+/// duplicate clusters listed (none: all).
+pub fn run(
+    db: &str,
+    filter: &FilterArgs,
+    weights: Option<&str>,
+    top: usize,
+    clusters: Option<usize>,
+) -> Result<Analysis> {
     let store = Store::open(db)?;
-    let filter = parse_filter(&store, filter)?;
     let risk = match weights {
         Some(spec) => RiskWeights::default().with_overrides(spec).map_err(|e| anyhow!("--risk-weights: {e}"))?,
         None => RiskWeights::default(),
     };
-    let options = Options { risk, decisions: decisions(&store)?, top: Some(top) };
-    let g = Gazetteer::embedded();
-    let data = load(&store, g)?;
-    Ok(analyze(&data, &filter, &options))
+    let options = Options { risk, top: Some(top), clusters, ..Options::default() };
+    vjt_service::figures::analyse(&store, Scope::All, &filter.filters(), options).map_err(|e| match e {
+        FilterError::Invalid { filter, message } => anyhow!("--{filter}: {message}"),
+        FilterError::Store(e) => e.into(),
+    })
 }
 
 pub fn analyze_command(db: &str, args: AnalyzeArgs) -> Result<()> {
-    let a = run(db, &args.filter, args.risk_weights.as_deref(), args.top)?;
+    let a = run(db, &args.filter, args.risk_weights.as_deref(), args.top, Some(args.top))?;
     if args.json {
         return json(&a);
     }
@@ -234,7 +210,7 @@ pub enum DuplicatesCommand {
 pub fn duplicates(db: &str, cmd: DuplicatesCommand) -> Result<()> {
     match cmd {
         DuplicatesCommand::List { filter, json: as_json } => {
-            let a = run(db, &filter, None, 100)?;
+            let a = run(db, &filter, None, 100, None)?;
             if as_json {
                 return json(&a.duplicates);
             }
@@ -268,7 +244,7 @@ pub fn duplicates(db: &str, cmd: DuplicatesCommand) -> Result<()> {
 }
 
 fn decide(db: &str, key: &str, decision: &str) -> Result<()> {
-    let a = run(db, &FilterArgs::default(), None, 100)?;
+    let a = run(db, &FilterArgs::default(), None, 100, None)?;
     if !a.duplicates.clusters.iter().any(|c| c.key == key) {
         bail!("no current cluster has the key '{key}' (see `vjt duplicates list`)");
     }

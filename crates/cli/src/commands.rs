@@ -259,6 +259,7 @@ pub fn demo(args: DemoArgs) -> Result<()> {
         &crate::analysis::FilterArgs::default(),
         None,
         100,
+        Some(100),
     )?;
     crate::analysis::print_analysis(&analysis)?;
     let report = crate::publish::write_report(

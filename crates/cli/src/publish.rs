@@ -80,7 +80,7 @@ pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
     let notes = notes
         .map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read the notes file {}", p.display())))
         .transpose()?;
-    let analysis = run(db, filter, None, 100)?;
+    let analysis = run(db, filter, None, 100, Some(100))?;
     let title = title.clone();
     let store = Store::open(db)?;
     let rounds: Vec<String> = if filter.round_names().is_empty() {

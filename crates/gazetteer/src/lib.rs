@@ -143,7 +143,10 @@ pub struct Gazetteer {
     /// Folded name or alias → places using it, with whether it is their canonical name.
     names: HashMap<String, Vec<(PlaceIx, bool)>>,
     by_iso2: HashMap<String, PlaceIx>,
-    fuzzy: fuzzy::DeletionIndex,
+    /// Built on first use: only resolving names needs it, and analysis loads the gazetteer
+    /// on every run.
+    fuzzy: OnceLock<fuzzy::DeletionIndex>,
+    fingerprint: u64,
 }
 
 impl Gazetteer {
@@ -279,8 +282,19 @@ impl Gazetteer {
                 add(a, p.kind.is_exit_point());
             }
         }
-        let fuzzy = fuzzy::DeletionIndex::build(names.keys().map(String::as_str));
-        Ok(Gazetteer { places, by_id, names, by_iso2, fuzzy })
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            tsv.hash(&mut h);
+            h.finish()
+        };
+        Ok(Gazetteer { places, by_id, names, by_iso2, fuzzy: OnceLock::new(), fingerprint })
+    }
+
+    /// A number that changes with the places' data: what data kept by place number (an
+    /// analysis snapshot) is checked against.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn len(&self) -> usize {
@@ -346,7 +360,7 @@ impl Gazetteer {
     }
 
     pub(crate) fn fuzzy_index(&self) -> &fuzzy::DeletionIndex {
-        &self.fuzzy
+        self.fuzzy.get_or_init(|| fuzzy::DeletionIndex::build(self.names.keys().map(String::as_str)))
     }
 }
 

@@ -2,9 +2,11 @@
 //! caller's scope read into the analysis engine; the coordinator's duplicate decisions applied.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
+use vjt_analysis::snapshot::Provenance;
 use vjt_analysis::{
-    analyze, assemble, Analysis, Dataset, Decision, Filter, Options, OrganisationInfo, ReportSink, RoundInfo, StopSink,
+    assemble, Analysis, Dataset, Decision, Filter, Options, OrganisationInfo, ReportSink, RoundInfo, StopSink,
 };
 use vjt_domain::vocab::Vocabulary;
 use vjt_domain::{Arg, ExploitationType, Message, OrganisationKind, ReviewStatus, YearMonth};
@@ -138,10 +140,96 @@ pub fn query_for(scope: Scope) -> ReportQuery {
 
 /// Analyses what a scope may see, with the filters and the coordinator's duplicate decisions:
 /// the one way the command line, the API, the dashboard and the report get their figures. The
-/// database is read first; the analysis itself runs with no connection held.
+/// reports are read first (from the snapshot when it is current); the analysis itself runs with
+/// no connection held.
 pub fn analyse(store: &Store, scope: Scope, filters: &Filters, options: Options) -> Result<Analysis, FilterError> {
-    let filter = filters.parse(store)?;
+    let filter = scoped(filters.parse(store)?, scope);
     let decisions = duplicate_decisions(store)?;
-    let data = load_dataset(store, Gazetteer::embedded(), &query_for(scope))?;
-    Ok(analyze(&data, &filter, &Options { decisions, ..options }))
+    let data = load_reports(store, Gazetteer::embedded())?;
+    Ok(vjt_analysis::Tally::of(&data, filter, Options { decisions, ..options }).finish(&data))
+}
+
+/// The filter narrowed to what the scope may see.
+pub fn scoped(mut filter: Filter, scope: Scope) -> Filter {
+    if let Scope::Organisation(org) = scope {
+        filter.organisations = vec![org.0];
+    }
+    filter
+}
+
+/// Every report of the database, from its snapshot when the snapshot was written from this
+/// database at its current data version; otherwise from the database, writing a new snapshot
+/// for next time (failing to write one is not an error: the next run reads the database again).
+pub fn load_reports<'g>(store: &Store, g: &'g Gazetteer) -> Result<Dataset<'g>, StoreError> {
+    // Read before the reports: a change committed while they are read makes the snapshot look
+    // older than it is (read again next time), never newer.
+    let (database, data_version) = store.data_identity()?;
+    let provenance = Provenance { database, data_version };
+    let path = snapshot_path(store, &provenance.database);
+    if let Some(path) = &path {
+        if let Ok(bytes) = std::fs::read(path) {
+            if let Ok(data) = vjt_analysis::snapshot::decode(g, &bytes, &provenance) {
+                return Ok(data);
+            }
+        }
+    }
+    let data = load_dataset(store, g, &ReportQuery::default())?;
+    if let Some(path) = path {
+        let _ = write_snapshot(&path, &vjt_analysis::snapshot::encode(&data, &provenance));
+    }
+    Ok(data)
+}
+
+/// Where a database's snapshot is kept: beside an SQLite file (as `FILE.snapshot`); for
+/// PostgreSQL in `VJT_CACHE_DIR`, else `$XDG_CACHE_HOME/vjt`, else `~/.cache/vjt`, named by the
+/// database's identity and where it is. None for an in-memory database, or with
+/// `VJT_SNAPSHOT=off`.
+pub fn snapshot_path(store: &Store, database: &str) -> Option<PathBuf> {
+    if std::env::var("VJT_SNAPSHOT").is_ok_and(|v| v == "off") {
+        return None;
+    }
+    if let Some(file) = store.file() {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".snapshot");
+        return Some(PathBuf::from(name));
+    }
+    if store.engine() != vjt_store::Engine::Postgres {
+        return None;
+    }
+    let dir = match (std::env::var_os("VJT_CACHE_DIR"), std::env::var_os("XDG_CACHE_HOME"), std::env::var_os("HOME")) {
+        (Some(dir), _, _) => PathBuf::from(dir),
+        (None, Some(cache), _) => PathBuf::from(cache).join("vjt"),
+        (None, None, Some(home)) => PathBuf::from(home).join(".cache").join("vjt"),
+        (None, None, None) => return None,
+    };
+    // The identity alone would do, but two databases restored from one dump share it.
+    use sha2::Digest;
+    let place = sha2::Sha256::digest(store.target().as_bytes());
+    let place: String = place.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let database: String = database.chars().filter(char::is_ascii_alphanumeric).take(32).collect();
+    Some(dir.join(format!("{database}-{place}.snapshot")))
+}
+
+/// Writes the snapshot whole or not at all: to a file of its own, then renamed over the old one,
+/// readable by the owner only (it holds every report).
+fn write_snapshot(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(format!(".{}.partial", std::process::id()));
+    let partial = PathBuf::from(partial);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&partial).and_then(|mut f| f.write_all(bytes));
+    match written.and_then(|()| std::fs::rename(&partial, path)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
 }

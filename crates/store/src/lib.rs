@@ -196,6 +196,7 @@ struct Shared {
     readers: r2d2::Pool<pool::Connector>,
     /// An in-memory SQLite database has one connection, which cannot read while it writes.
     single: bool,
+    file: Option<std::path::PathBuf>,
 }
 
 /// A connection borrowed from the store's pools; it goes back when dropped.
@@ -242,7 +243,7 @@ impl Store {
             let mut only = pool.get().map_err(|e| unavailable(&target, e))?;
             schema::migrate(&mut only)?;
             drop(only);
-            return Ok(Store::from_pools(Engine::Sqlite, target, pool.clone(), pool, true));
+            return Ok(Store::from_pools(Engine::Sqlite, target, pool.clone(), pool, true, None));
         }
         drop(first);
         let readers = pool::Connector::Sqlite { path: path.to_string(), read_only: true };
@@ -252,6 +253,7 @@ impl Store {
             pool::pool(writer, 1, pool::WAIT_FOR_WRITER),
             pool::pool(readers, READERS, pool::WAIT_FOR_READER),
             false,
+            Some(std::path::PathBuf::from(path)),
         ))
     }
 
@@ -265,7 +267,7 @@ impl Store {
         schema::migrate(&mut first)?;
         drop(first);
         let pool = pool::pool(connector, POSTGRES_CONNECTIONS, pool::WAIT_FOR_READER);
-        Ok(Store::from_pools(Engine::Postgres, target, pool.clone(), pool, false))
+        Ok(Store::from_pools(Engine::Postgres, target, pool.clone(), pool, false, None))
     }
 
     fn from_pools(
@@ -274,8 +276,9 @@ impl Store {
         writer: r2d2::Pool<pool::Connector>,
         readers: r2d2::Pool<pool::Connector>,
         single: bool,
+        file: Option<std::path::PathBuf>,
     ) -> Store {
-        Store { shared: Arc::new(Shared { engine, target, writer, readers, single }) }
+        Store { shared: Arc::new(Shared { engine, target, writer, readers, single, file }) }
     }
 
     /// A connection for reading.
@@ -727,9 +730,20 @@ impl Store {
     /// status, place decisions, duplicate decisions), from this process or another: how a
     /// long-running server notices an import made from the command line.
     pub fn data_stamp(&self) -> Result<String, StoreError> {
-        let row = self.reader()?.query_one("SELECT version FROM data_version WHERE id = 1", &[])?;
+        Ok(self.data_identity()?.1.to_string())
+    }
+
+    /// The database's own identity (made when it was created, kept by copies and dumps) and its
+    /// data version: together they say whether data read earlier is still this data.
+    pub fn data_identity(&self) -> Result<(String, i64), StoreError> {
+        let row = self.reader()?.query_one("SELECT database_id, version FROM data_version WHERE id = 1", &[])?;
         let row = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?;
-        Ok(row.int(0)?.to_string())
+        Ok((row.text(0)?.to_string(), row.int(1)?))
+    }
+
+    /// The SQLite file this store opened (none for PostgreSQL or an in-memory database).
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.shared.file.as_deref()
     }
 
     /// Records a coordinator's decision on a duplicate cluster ("confirmed" or "split"); a later

@@ -26,10 +26,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "drop_round_index", sql: include_str!("../migrations/0008_drop_round_index.sql") },
     Migration { version: 9, name: "users", sql: include_str!("../migrations/0009_users.sql") },
     Migration { version: 10, name: "data_version", sql: include_str!("../migrations/0010_data_version.sql") },
+    Migration { version: 11, name: "database_identity", sql: include_str!("../migrations/0011_database_identity.sql") },
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {
@@ -41,7 +42,11 @@ fn render(sql: &str, engine: Engine) -> String {
         Engine::Sqlite => " WITHOUT ROWID",
         Engine::Postgres => "",
     };
-    sql.replace("{id}", id).replace("{without_rowid}", without_rowid)
+    let random_id = match engine {
+        Engine::Sqlite => "lower(hex(randomblob(16)))",
+        Engine::Postgres => "md5(random()::text || clock_timestamp()::text || pg_backend_pid()::text)",
+    };
+    sql.replace("{id}", id).replace("{without_rowid}", without_rowid).replace("{random_id}", random_id)
 }
 
 pub(crate) fn migrate(conn: &mut Conn) -> Result<(), StoreError> {
