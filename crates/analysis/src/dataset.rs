@@ -149,6 +149,14 @@ impl Dataset<'_> {
         &self.journeys.facts[r.shape as usize]
     }
 
+    /// Makes room for `more` reports, so that adding one later does not copy every report to
+    /// a larger buffer while someone waits for the figures.
+    pub fn reserve(&mut self, more: usize) {
+        self.reports.reserve(more);
+        self.removed.reserve(more);
+        self.report_refs.reserve(more);
+    }
+
     /// Whether report `i` was taken out.
     pub fn removed(&self, i: usize) -> bool {
         self.removed.get(i).copied().unwrap_or(false)
@@ -263,6 +271,11 @@ impl ReportRefs {
 
     pub fn len(&self) -> usize {
         self.ends.len()
+    }
+
+    fn reserve(&mut self, more: usize) {
+        self.ends.reserve(more);
+        self.text.reserve(more * 8);
     }
 
     pub fn is_empty(&self) -> bool {

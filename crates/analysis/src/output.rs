@@ -300,8 +300,11 @@ pub struct DuplicateCluster {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicates {
-    /// How many clusters there are in all (the list may hold only the largest).
+    /// How many clusters there are in all (the list may hold only the largest), and how many
+    /// of them wait for a coordinator's decision or were split.
     pub total_clusters: u64,
+    pub suggested_clusters: u64,
+    pub split_clusters: u64,
     pub clusters: Vec<DuplicateCluster>,
     pub as_submitted: Figures,
     pub deduplicated: Figures,

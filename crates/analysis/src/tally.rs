@@ -372,7 +372,7 @@ impl Tally {
         Tally {
             filter,
             options,
-            counted: vec![false; data.reports.len()],
+            counted: with_room(data, false),
             reports: 0,
             per_round: vec![
                 RoundTally {
@@ -407,8 +407,8 @@ impl Tally {
             withheld: 0,
             group_index: FastMap::default(),
             groups: Vec::new(),
-            group_of: vec![NONE; data.reports.len()],
-            corroborated: vec![false; data.reports.len()],
+            group_of: with_room(data, NONE),
+            corroborated: with_room(data, false),
         }
     }
 
@@ -1059,6 +1059,8 @@ impl Tally {
         }
         let duplicates = Duplicates {
             total_clusters: clusters.len() as u64,
+            suggested_clusters: clusters.iter().filter(|c| c.status == "suggested").count() as u64,
+            split_clusters: clusters.iter().filter(|c| c.status == "split").count() as u64,
             clusters: clusters
                 .iter()
                 .take(self.options.clusters.unwrap_or(usize::MAX))
@@ -1162,6 +1164,13 @@ impl Tally {
     pub fn decisions_are(&self, decisions: &HashMap<String, Decision>) -> bool {
         &self.options.decisions == decisions
     }
+}
+
+/// A value per report, with room for as many more as the dataset has room for.
+fn with_room<T: Clone>(data: &Dataset<'_>, value: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(data.reports.capacity());
+    v.resize(data.reports.len(), value);
+    v
 }
 
 /// The years a report was seen in: (first, last).

@@ -13,7 +13,7 @@ use std::time::Instant;
 mod common;
 
 use vjt_gazetteer::Gazetteer;
-use vjt_store::{ReportQuery, Store};
+use vjt_store::Store;
 
 /// Peak resident memory of the children waited for so far, in MiB.
 fn children_peak_mib() -> f64 {
@@ -78,22 +78,8 @@ fn main() {
     // The duplicate grouping alone, on the dataset in memory.
     let g = Gazetteer::embedded();
     let store = Store::open(db.to_str().unwrap()).unwrap();
-    let orgs: Vec<_> = store
-        .organisations()
-        .unwrap()
-        .into_iter()
-        .map(|o| vjt_analysis::OrganisationInfo { id: o.id.0, name: o.name.to_string(), kind: o.kind })
-        .collect();
-    let rounds: Vec<_> = store
-        .rounds()
-        .unwrap()
-        .into_iter()
-        .map(|r| vjt_analysis::RoundInfo { id: r.id.0, name: r.name.to_string(), start: r.span.start().to_string() })
-        .collect();
-    let mut report_sink = vjt_analysis::ReportSink::new(&orgs, &rounds);
-    let mut stop_sink = vjt_analysis::StopSink::new(g);
-    store.scan_concurrently(&ReportQuery::default(), |r| report_sink.push(r), |s| stop_sink.push(s)).unwrap();
-    let data = vjt_analysis::assemble(g, orgs, rounds, report_sink, stop_sink).unwrap();
+    let data = vjt_service::figures::load_reports(&store, g).unwrap();
+    incremental(&data);
     let all: Vec<usize> = (0..data.reports.len()).collect();
     for n in [data.reports.len() / 10, data.reports.len()] {
         let t = Instant::now();
@@ -103,6 +89,35 @@ fn main() {
     if args.iter().any(|a| a == "--duckdb") {
         compare_with_duckdb(&data, &dir, best);
     }
+}
+
+/// What a server does after one submission: one report taken out and put back in a running
+/// tally of every report, then the whole analysis again.
+fn incremental(data: &vjt_analysis::Dataset<'_>) {
+    let started = Instant::now();
+    // As the web server keeps it: the 500 largest duplicate clusters listed.
+    let options = vjt_analysis::Options { clusters: Some(500), ..vjt_analysis::Options::default() };
+    let mut tally = vjt_analysis::Tally::of(data, vjt_analysis::Filter::default(), options);
+    tally.finish(data);
+    let made = started.elapsed().as_secs_f64();
+    let mut times = Vec::new();
+    let n = data.reports.len();
+    let counted = data.reports.iter().filter(|r| r.status != vjt_domain::ReviewStatus::Rejected).count();
+    for k in 0..30 {
+        let i = (k * 7919 * 127) % n;
+        let t = Instant::now();
+        tally.take_out(data, i);
+        tally.take_in(data, i);
+        let a = tally.finish(data);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(a.totals.reports as usize, counted);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "running tally of {n} reports: made in {made:.2} s; one report changed, whole analysis again: p50 {:.1} ms, max {:.1} ms",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
 }
 
 /// One row per resolved stop (report, organisation, role, place, area) as CSV; DuckDB then counts

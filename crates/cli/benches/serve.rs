@@ -6,6 +6,8 @@
 //! - `throughput`: the dashboard and the analysis API, each for a fixed time; the dashboard while
 //!   a report arrives every second; then report submissions, counted in the database afterwards
 //!   (none lost, none twice).
+//! - `after-submission`: the coordinator's dashboard and the analysis API, each right after a
+//!   report is submitted (the figures brought up to date with it first).
 //! - `mixed`: every connection mixes what a network does at once: dashboards, report lists,
 //!   analyses with changing filters, place look-ups, submissions and sign-ins; latency per
 //!   kind, and the server's memory at the start and after each round (it must stay flat).
@@ -16,7 +18,7 @@
 //!   other server's figures show it.
 //!
 //! Run: cargo bench -p vjt-cli --bench serve [-- REPORTS] [--connections N] [--seconds S]
-//!      [--submissions N] [--import-rows N] [--postgres URL] [--scenarios throughput,mixed,flood,import,two-servers]
+//!      [--submissions N] [--import-rows N] [--postgres URL] [--scenarios throughput,after-submission,mixed,flood,import,two-servers]
 //!      [--keep] (leave the database for a look afterwards)
 //! (defaults: 100,000 reports, 16 connections, 10 s, 20,000 submissions, 1,000,000 import rows,
 //! SQLite, every scenario that applies).
@@ -451,6 +453,34 @@ const MIX: [&str; 20] = [
     "county",
 ];
 
+/// A coordinator's dashboard (and the analysis API) right after a report is submitted: the
+/// figures must be brought up to date with that report before they are shown.
+async fn after_submission(server: &Server, who: &Callers, times: usize) {
+    let mut c = Connection::open(server.port).await;
+    // The first dashboard makes the coordinator's view; what is timed is every one after a change.
+    let first = Instant::now();
+    assert_eq!(c.send("GET", "/dashboard", &[("Cookie", &who.cookie)], b"").await.status, 200);
+    println!("first dashboard (the view's tally made): {:.0} ms", first.elapsed().as_secs_f64() * 1000.0);
+    let (mut dashboard, mut api) = (Tally::default(), Tally::default());
+    let started = Instant::now();
+    for i in 0..times {
+        let h = [("Authorization", who.reporter.as_str()), ("Content-Type", "application/json")];
+        let a = c.send("POST", "/api/v1/reports", &h, &submission(&format!("AFTER-{i}"), i)).await;
+        assert_eq!(a.status, 201, "{}", String::from_utf8_lossy(&a.body));
+        let t = Instant::now();
+        let status = c.send("GET", "/dashboard", &[("Cookie", &who.cookie)], b"").await.status;
+        dashboard.add(t.elapsed(), status);
+        let a = c.send("POST", "/api/v1/reports", &h, &submission(&format!("AFTER-API-{i}"), i)).await;
+        assert_eq!(a.status, 201);
+        let t = Instant::now();
+        let status = c.send("GET", "/api/v1/analysis", &[("Authorization", &who.viewer)], b"").await.status;
+        api.add(t.elapsed(), status);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!("{}", dashboard.line("GET /dashboard right after a submission", elapsed));
+    println!("{}", api.line("GET /api/v1/analysis right after a submission", elapsed));
+}
+
 async fn mixed(server: &Server, who: &Callers, connections: usize, seconds: u64, rounds: usize) {
     let port = server.port;
     let names = ["Kakamega", "Nrb", "Busia, Uganda", "Malaba", "Sudi Arabia", "Eastleigh", "Mombasa", "Kwa Mzee stage"];
@@ -707,8 +737,10 @@ fn main() {
     let submissions = option(&args, "--submissions", 20_000);
     let import_rows = option(&args, "--import-rows", 1_000_000);
     let postgres = text_option(&args, "--postgres");
-    let scenarios: Vec<&str> =
-        text_option(&args, "--scenarios").unwrap_or("throughput,mixed,flood,import,two-servers").split(',').collect();
+    let scenarios: Vec<&str> = text_option(&args, "--scenarios")
+        .unwrap_or("throughput,after-submission,mixed,flood,import,two-servers")
+        .split(',')
+        .collect();
     let wanted = |s: &str| scenarios.contains(&s);
 
     let database = Database::prepare(reports, postgres);
@@ -726,6 +758,9 @@ fn main() {
         let who = sign_in_everyone(server.port).await;
         if wanted("throughput") {
             throughput(&server, &who, reports, connections, seconds, submissions).await;
+        }
+        if wanted("after-submission") {
+            after_submission(&server, &who, 50).await;
         }
         if wanted("mixed") {
             mixed(&server, &who, connections, seconds, 3).await;

@@ -181,10 +181,9 @@ pub fn print_analysis(a: &Analysis) -> Result<()> {
             say(format!("New countries in {}: {}", trend.to_round, list.join(", ")))?;
         }
     }
-    let suggested = a.duplicates.clusters.iter().filter(|c| c.status == "suggested").count();
     say(format!(
-        "Likely duplicates across organisations: {} cluster(s), {suggested} awaiting a decision (vjt duplicates list)",
-        a.duplicates.clusters.len()
+        "Likely duplicates across organisations: {} cluster(s), {} awaiting a decision (vjt duplicates list)",
+        a.duplicates.total_clusters, a.duplicates.suggested_clusters
     ))?;
     if !a.unresolved_places.is_empty() {
         say(format!("Unresolved place names: {} (vjt places unresolved)", a.unresolved_places.len()))?;

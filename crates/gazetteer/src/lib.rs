@@ -359,6 +359,12 @@ impl Gazetteer {
         self.names.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// Builds the index of near spellings now rather than at the first name resolved (a
+    /// server does this at start).
+    pub fn prepare_resolver(&self) {
+        self.fuzzy_index();
+    }
+
     pub(crate) fn fuzzy_index(&self) -> &fuzzy::DeletionIndex {
         self.fuzzy.get_or_init(|| fuzzy::DeletionIndex::build(self.names.keys().map(String::as_str)))
     }

@@ -192,7 +192,7 @@ pub fn summary_sentences(input: &ReportInput<'_>) -> Vec<String> {
         let names: Vec<String> = ranked.iter().take(3).map(|c| format!("{} ({:.0})", c.name, c.risk_score)).collect();
         out.push(cat.f("sum_risk", &[("counties", names.join(", "))]));
     }
-    let corroborated = a.duplicates.clusters.iter().filter(|c| c.status != "split").count() as u64;
+    let corroborated = a.duplicates.total_clusters - a.duplicates.split_clusters;
     if corroborated > 0 {
         out.push(
             cat.f(

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod figures;
+pub mod live;
 pub mod places;
 pub mod policy;
 pub mod reports;

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use vjt_domain::{OrganisationId, ReviewStatus, RouteReport, RouteReportId};
 
 use crate::codec::{insert_report, update_report, EncodedReport};
-use crate::sql::Value;
+use crate::sql::{Touched, Value};
 use crate::{now, SaveSummary, Store, StoreError};
 
 /// What saving one report did.
@@ -42,6 +42,8 @@ pub struct ImportWriter {
     open: bool,
     /// Reports written so far (inserted or updated).
     written: u64,
+    /// Their ids, while there are few enough to list as the change.
+    changed: Vec<i64>,
 }
 
 /// After a PostgreSQL import this large, the planner's statistics are refreshed at once instead
@@ -78,6 +80,7 @@ impl Store {
             import_id,
             open: true,
             written: 0,
+            changed: Vec::new(),
         })
     }
 
@@ -150,7 +153,7 @@ impl Store {
                     crate::codec::fingerprint_text(known.fingerprint).into(),
                 ],
             )?;
-            tx.data_changed()?;
+            tx.data_changed(Touched::Reports(&[id.0]))?;
             Ok(true)
         })
     }
@@ -185,6 +188,13 @@ impl ImportWriter {
         }
     }
 
+    fn wrote(&mut self, id: i64) {
+        self.written += 1;
+        if self.changed.len() < crate::sql::LISTED_CHANGES && self.changed.len() + 1 == self.written as usize {
+            self.changed.push(id);
+        }
+    }
+
     fn record(&mut self, id: i64, change: &str, previous: Option<&str>) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO report_changes (report_id, changed_at, change, source, previous_fingerprint) VALUES ($1, $2, $3, $4, $5)",
@@ -204,7 +214,7 @@ impl ImportWriter {
         let organisation = encoded.organisation;
         let Some(reference) = encoded.reference.take() else {
             let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
-            self.written += 1;
+            self.wrote(id);
             return Ok(Saved::Inserted(RouteReportId(id)));
         };
         let fingerprint = encoded.fingerprint;
@@ -216,21 +226,26 @@ impl ImportWriter {
                 update_report(&mut self.conn, k.id, encoded, status, &self.stamp)?;
                 self.remember(organisation, reference, Known { id: k.id, fingerprint, status });
                 self.record(k.id, "updated", Some(&crate::codec::fingerprint_text(k.fingerprint)))?;
-                self.written += 1;
+                self.wrote(k.id);
                 Ok(Saved::Updated(RouteReportId(k.id)))
             }
             None => {
                 let status = encoded.status;
                 let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
                 self.remember(organisation, reference, Known { id, fingerprint, status });
-                self.written += 1;
+                self.wrote(id);
                 Ok(Saved::Inserted(RouteReportId(id)))
             }
         }
     }
 
     pub fn commit(mut self) -> Result<(), StoreError> {
-        self.conn.data_changed()?;
+        let touched = if self.changed.len() == self.written as usize {
+            Touched::Reports(&self.changed)
+        } else {
+            Touched::Everything
+        };
+        self.conn.data_changed(touched)?;
         self.open = false;
         self.conn.commit()?;
         if self.written >= ANALYZE_AFTER && self.conn.engine() == crate::sql::Engine::Postgres {

@@ -34,6 +34,7 @@ use vjt_domain::{
 
 pub use schema::SCHEMA_VERSION;
 pub use sql::Engine;
+use sql::{Touched, Value};
 
 /// Everything that can go wrong in the store, each variant worded for the person who has to act on it.
 #[derive(Debug, thiserror::Error)]
@@ -161,6 +162,15 @@ pub struct SaveSummary {
 pub struct ReportQuery {
     pub round: Option<RoundId>,
     pub organisation: Option<OrganisationId>,
+}
+
+/// What changed in the data since a version: see [`Store::changes_since`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataChanges {
+    pub database: String,
+    pub version: i64,
+    /// The reports written or deleted since, in id order; `None`: read every report again.
+    pub reports: Option<Vec<i64>>,
 }
 
 /// A place text that no stop has been resolved for, with how many reports use it.
@@ -331,7 +341,7 @@ impl Store {
                     ],
                 )?
                 .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
-            tx.data_changed()?;
+            tx.data_changed(Touched::Everything)?;
             Ok(Organisation { id: OrganisationId(row.int(0)?), name: org.name.clone(), kind: org.kind, country: org.country })
         })
     }
@@ -368,7 +378,7 @@ impl Store {
                     ],
                 )?
                 .ok_or_else(|| StoreError::Database("insert returned no id".into()))?;
-            tx.data_changed()?;
+            tx.data_changed(Touched::Everything)?;
             Ok(Round { id: RoundId(row.int(0)?), name: round.name.clone(), span: round.span })
         })
     }
@@ -530,6 +540,79 @@ impl Store {
         )
     }
 
+    /// Streams the reports with these ids (those that exist) as flat records: each one's stops in
+    /// travel order, then the report. How a server reads what changed since it last looked.
+    pub fn scan_reports_by_id(
+        &self,
+        ids: &[i64],
+        mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>),
+        mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>),
+    ) -> Result<(), StoreError> {
+        let mut conn = self.reader()?;
+        for id in ids {
+            conn.scan(
+                "SELECT report_id, seq, role, text, place_id FROM stops WHERE report_id = $1 ORDER BY seq",
+                &[Value::Int(*id)],
+                |r| {
+                    on_stop(&vjt_domain::flat::FlatStop {
+                        report_id: r.int(0)?,
+                        seq: r.int(1)?,
+                        role: r.text(2)?,
+                        text: r.text(3)?,
+                        place_id: r.opt_text(4)?,
+                    });
+                    Ok(())
+                },
+            )?;
+            conn.scan(
+                "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
+                 recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
+                 adults, period_start, period_end, source, confidence FROM reports WHERE id = $1",
+                &[Value::Int(*id)],
+                |r| {
+                    on_report(&flat_report(r)?);
+                    Ok(())
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// What changed since data version `seen`: the database's identity and current version, and
+    /// the reports written or deleted since, or `None` when that cannot be told (many reports, a
+    /// change to what they all mean, or a version too old to be remembered): read everything.
+    pub fn changes_since(&self, seen: i64) -> Result<DataChanges, StoreError> {
+        // One statement: the version and its changes come from the same snapshot of the data.
+        let rows = self.reader()?.query(
+            "SELECT v.database_id, v.version, c.version, c.report_id FROM data_version v \
+             LEFT JOIN data_changes c ON c.version > $1 WHERE v.id = 1 ORDER BY c.version LIMIT 5001",
+            &[Value::Int(seen)],
+        )?;
+        let first = rows.first().ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?;
+        let (database, version) = (first.text(0)?.to_string(), first.int(1)?);
+        let mut reports = Some(Vec::new());
+        for row in &rows {
+            if row.opt_int(2)?.is_none() {
+                continue; // no change since
+            }
+            match (row.opt_int(3)?, &mut reports) {
+                (Some(id), Some(list)) => list.push(id),
+                _ => reports = None,
+            }
+        }
+        // Versions that changed no report have no rows; older ones than this may have been
+        // deleted.
+        let remembered = version - sql::KEPT_VERSIONS + sql::PRUNE_EVERY;
+        if seen < remembered || seen > version || rows.len() > 5000 {
+            reports = None;
+        }
+        if let Some(list) = &mut reports {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Ok(DataChanges { database, version, reports })
+    }
+
     /// Streams every report matching `query` as flat records, a page at a time: for each page, its
     /// stops first (`on_stop`, in report and travel order), then its reports (`on_report`, in id
     /// order). Nothing is copied per value; memory stays flat whatever the table size.
@@ -636,7 +719,7 @@ impl Store {
                     &[id.0.into(), stamp.as_str().into(), format!("status: {status}").into(), "review".into(), crate::sql::Value::Null],
                 )?;
             }
-            tx.data_changed()?;
+            tx.data_changed(Touched::Reports(&[id.0]))?;
             Ok(changed > 0)
         })
     }
@@ -676,7 +759,7 @@ impl Store {
                 "UPDATE stops SET place_id = $1 WHERE text_key = $2",
                 &[place.0.as_str().into(), key.as_str().into()],
             )?;
-            tx.data_changed()?;
+            tx.data_changed(Touched::Everything)?;
             Ok(n)
         })
     }
@@ -755,7 +838,7 @@ impl Store {
                 "INSERT INTO duplicate_decisions (cluster_key, decision, decided_at) VALUES ($1, $2, $3)",
                 &[cluster_key.into(), decision.into(), now().into()],
             )?;
-            tx.data_changed()
+            tx.data_changed(Touched::Everything)
         })
     }
 
@@ -772,7 +855,7 @@ impl Store {
             tx.execute("DELETE FROM stops WHERE report_id = $1", &[id.0.into()])?;
             tx.execute("DELETE FROM report_changes WHERE report_id = $1", &[id.0.into()])?;
             let deleted = tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0;
-            tx.data_changed()?;
+            tx.data_changed(Touched::Reports(&[id.0]))?;
             Ok(deleted)
         })
     }

@@ -26,7 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "drop_round_index", sql: include_str!("../migrations/0008_drop_round_index.sql") },
     Migration { version: 9, name: "users", sql: include_str!("../migrations/0009_users.sql") },
     Migration { version: 10, name: "data_version", sql: include_str!("../migrations/0010_data_version.sql") },
-    Migration { version: 11, name: "database_identity", sql: include_str!("../migrations/0011_database_identity.sql") },
+    Migration { version: 11, name: "data_changes", sql: include_str!("../migrations/0011_data_changes.sql") },
 ];
 
 /// The newest schema version this build knows.

@@ -104,6 +104,22 @@ pub enum Engine {
     Postgres,
 }
 
+/// What a change touched, for servers catching up with it.
+#[derive(Debug, Clone, Copy)]
+pub enum Touched<'a> {
+    /// These reports were written or deleted.
+    Reports(&'a [i64]),
+    /// What many or all reports mean changed: read everything again.
+    Everything,
+}
+
+/// More reports than this in one change are recorded as "everything": reading them one by one
+/// would be slower than reading all again.
+pub const LISTED_CHANGES: usize = 500;
+/// How many versions of changes are kept, and how often older ones are deleted.
+pub(crate) const KEPT_VERSIONS: i64 = 5_000;
+pub(crate) const PRUNE_EVERY: i64 = 100;
+
 pub(crate) enum Conn {
     /// Translated statements are keyed by the address of their static text: hashing the whole SQL
     /// on every call showed up in import profiles.
@@ -184,10 +200,32 @@ impl Conn {
         }
     }
 
-    /// Records, inside the current transaction, that the data an analysis reads has changed.
-    /// Done last in a transaction, so that PostgreSQL holds the row's lock only until commit.
-    pub fn data_changed(&mut self) -> Result<(), StoreError> {
-        self.execute("UPDATE data_version SET version = version + 1 WHERE id = 1", &[])?;
+    /// Records, inside the current transaction, that the data an analysis reads has changed, and
+    /// what changed. Done last in a transaction, so that PostgreSQL holds the row's lock (which
+    /// gives out versions in commit order) only until commit.
+    pub fn data_changed(&mut self, what: Touched<'_>) -> Result<(), StoreError> {
+        let row =
+            self.query_one("UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version", &[])?;
+        let version = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?.int(0)?;
+        match what {
+            Touched::Reports(ids) if ids.len() <= LISTED_CHANGES => {
+                for id in ids {
+                    self.execute(
+                        "INSERT INTO data_changes (version, report_id) VALUES ($1, $2)",
+                        &[Value::Int(version), Value::Int(*id)],
+                    )?;
+                }
+            }
+            _ => {
+                self.execute(
+                    "INSERT INTO data_changes (version, report_id) VALUES ($1, NULL)",
+                    &[Value::Int(version)],
+                )?;
+            }
+        }
+        if version % PRUNE_EVERY == 0 {
+            self.execute("DELETE FROM data_changes WHERE version <= $1", &[Value::Int(version - KEPT_VERSIONS)])?;
+        }
         Ok(())
     }
 

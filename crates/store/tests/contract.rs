@@ -88,6 +88,7 @@ contract!(
     an_import_writer_commits_whole_or_not_at_all,
     users_sessions_and_the_audit_log,
     the_data_stamp_moves_with_every_change_an_analysis_reads,
+    changes_since_a_version_name_the_reports_written,
     readers_are_not_held_up_by_a_writer,
     a_panic_half_way_through_a_write_leaves_nothing_behind,
     clones_share_one_database,
@@ -492,6 +493,34 @@ fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &Store) {
     assert_eq!(history.last().map(|h| (h.1.as_str(), h.2.as_str())), Some(("status: verified", "review")));
     store.delete_report(ids[1]).unwrap();
     changed(store, "a deleted report");
+}
+
+fn changes_since_a_version_name_the_reports_written(store: &Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let (database, start) = store.data_identity().unwrap();
+    assert_eq!(database.len(), 32, "a random identity: {database}");
+    let nothing = store.changes_since(start).unwrap();
+    assert_eq!((nothing.version, nothing.reports), (start, Some(vec![])));
+
+    let ids = store.save_reports(&[report(&o, &r, Some("X"), 4), report(&o, &r, Some("Y"), 4)]).unwrap().ids;
+    let a = store.changes_since(start).unwrap();
+    assert_eq!(a.reports, Some(vec![ids[0].0, ids[1].0]));
+    assert_eq!(a.version, start + 1);
+    // An unchanged re-import changes nothing but the version; an edit names its report.
+    store.save_reports(&[report(&o, &r, Some("X"), 4)]).unwrap();
+    store.set_status(ids[1], ReviewStatus::Verified).unwrap();
+    let b = store.changes_since(a.version).unwrap();
+    assert_eq!((b.version, b.reports), (a.version + 2, Some(vec![ids[1].0])));
+    store.delete_report(ids[0]).unwrap();
+    assert_eq!(store.changes_since(b.version).unwrap().reports, Some(vec![ids[0].0]));
+    // What every report means changed: nothing to list, read everything.
+    store.set_place_alias("Kampala", &PlaceId("ug:city:kampala".into())).unwrap();
+    assert_eq!(store.changes_since(b.version).unwrap().reports, None);
+    // A version from the future (another database, or one restored from a backup): everything.
+    let now = store.data_identity().unwrap().1;
+    assert_eq!(store.changes_since(now + 10).unwrap().reports, None);
+    assert_eq!(store.changes_since(now).unwrap().reports, Some(vec![]));
 }
 
 fn readers_are_not_held_up_by_a_writer(store: &Store) {

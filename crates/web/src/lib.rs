@@ -89,7 +89,10 @@ impl MakeRequestId for RandomId {
 /// The whole application: pages, the API, and the layers every request passes through (from
 /// the outside in: request id, log line, compression, error forms, cross-site refusal, guard).
 pub fn app(store: Store) -> Router {
-    let state = AppState::new(store);
+    routes(AppState::new(store))
+}
+
+fn routes(state: AppState) -> Router {
     let request_id = header::HeaderName::from_static("x-request-id");
     let cross_site = tower_http::csrf::CsrfLayer::new().with_rejection_response(|_| {
         error::plain(axum::http::StatusCode::FORBIDDEN, vjt_domain::Lang::En, "error-cross-site")
@@ -154,7 +157,12 @@ pub fn init_logging() {
 pub async fn serve(store: Store, bind: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!(address = %listener.local_addr()?, database = %store.target(), "serving");
-    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown()).await
+    let state = AppState::new(store);
+    tokio::spawn({
+        let state = state.clone();
+        async move { state.warm().await }
+    });
+    axum::serve(listener, routes(state)).with_graceful_shutdown(shutdown()).await
 }
 
 /// Resolves at Ctrl-C or SIGTERM (what `systemctl stop` and container runtimes send).

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use vjt_analysis::{Analysis, Options};
 use vjt_domain::Lang;
 use vjt_service::figures::{FilterError, Filters};
+use vjt_service::live::LiveFigures;
 use vjt_service::Scope;
 use vjt_store::Store;
 
@@ -22,6 +23,9 @@ type FragmentKey = (Scope, Filters, Lang, &'static str);
 
 struct Inner {
     store: Store,
+    /// Every report in memory with the running tallies of recent views: an analysis after a
+    /// change reads only what changed. Loaded on first use (or by `warm`).
+    live: Mutex<Option<LiveFigures>>,
     analyses: Mutex<HashMap<AnalysisKey, Arc<Analysis>>>,
     fragments: Mutex<HashMap<FragmentKey, Arc<str>>>,
     /// When the database was last asked whether anything changed, and its answer then.
@@ -39,6 +43,12 @@ struct Inner {
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
+/// The web lists the 500 largest duplicate clusters (the review page shows the first suggested
+/// ones among them); the counts cover every cluster.
+fn web_options() -> Options {
+    Options { clusters: Some(500), ..Options::default() }
+}
+
 /// Half the cores (at least one) may hash passwords at once; the rest stay for everyone else.
 fn password_check_slots() -> usize {
     std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
@@ -52,6 +62,7 @@ impl AppState {
     pub fn new(store: Store) -> Self {
         AppState(Arc::new(Inner {
             store,
+            live: Mutex::new(None),
             analyses: Mutex::new(HashMap::new()),
             fragments: Mutex::new(HashMap::new()),
             stamp: Mutex::new((None, String::new())),
@@ -77,6 +88,39 @@ impl AppState {
             // A panic in the work is a bug; let it reach the panic handler of this request.
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         }
+    }
+
+    /// Loads the reports and builds the place resolver's index before the first request needs
+    /// them (a server start, not a test).
+    pub async fn warm(&self) {
+        let state = self.clone();
+        let loaded = self
+            .blocking(move |store| {
+                vjt_gazetteer::Gazetteer::embedded().prepare_resolver();
+                // Held while loading: a request arriving meanwhile waits for these figures
+                // instead of reading every report a second time.
+                let mut live = lock(&state.0.live);
+                if live.is_none() {
+                    *live = Some(LiveFigures::load(store, web_options())?);
+                }
+                Ok::<usize, vjt_store::StoreError>(live.as_ref().map_or(0, LiveFigures::reports))
+            })
+            .await;
+        match loaded {
+            Ok(reports) => tracing::info!(reports, "figures loaded"),
+            Err(e) => tracing::warn!(error = %e, "figures not loaded yet; the first request will try again"),
+        }
+    }
+
+    /// The analysis of a view made now from the running figures (blocking: call on the blocking
+    /// pool).
+    fn analyse_now(&self, scope: Scope, filters: &Filters) -> Result<Analysis, FilterError> {
+        let store = &self.0.store;
+        let mut live = lock(&self.0.live);
+        if live.is_none() {
+            *live = Some(LiveFigures::load(store, web_options())?);
+        }
+        live.as_mut().expect("just loaded").analysis(store, scope, filters)
     }
 
     pub fn store(&self) -> &Store {
@@ -134,10 +178,8 @@ impl AppState {
         }
         let generation = self.generation();
         let (scope, filters) = key.clone();
-        let made = self
-            .blocking(move |s| vjt_service::figures::analyse(s, scope, &filters, Options::default()))
-            .await
-            .map_err(ApiErrorOrFilter::from)?;
+        let state = self.clone();
+        let made = self.blocking(move |_| state.analyse_now(scope, &filters)).await.map_err(ApiErrorOrFilter::from)?;
         let made = Arc::new(made);
         let mut cache = lock(&self.0.analyses);
         // Checked under the cache's lock, which `forget_analyses` also takes after moving the
