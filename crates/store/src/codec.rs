@@ -159,36 +159,12 @@ impl Fnv64 {
 
 /// One INSERT per report for all its stops: statements for 1..=MAX stops are built once.
 fn insert_stops(tx: &mut Conn, id: i64, stops: Vec<[Value; 6]>) -> Result<(), StoreError> {
-    static SQL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    const MAX: usize = 8;
-    let statements = SQL.get_or_init(|| {
-        (1..=MAX)
-            .map(|n| {
-                let rows: Vec<String> = (0..n)
-                    .map(|i| {
-                        let b = i * 7;
-                        format!("(${}, ${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7)
-                    })
-                    .collect();
-                let sql = format!(
-                    "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by, text_key) VALUES {}",
-                    rows.join(", ")
-                );
-                // Built once per process and kept for its life, like the SQL literals elsewhere.
-                &*Box::leak(sql.into_boxed_str())
-            })
-            .collect()
-    });
-    let mut stops = stops.into_iter().peekable();
-    while stops.peek().is_some() {
-        let mut params = Vec::with_capacity(MAX * 7);
-        let mut n = 0;
-        for stop in stops.by_ref().take(MAX) {
-            params.push(Value::Int(id));
-            params.extend(stop);
-            n += 1;
-        }
-        tx.execute(statements[n - 1], &params)?;
+    for stop in stops {
+        let [a, b, c, d, e, f] = stop;
+        tx.execute(
+            "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by, text_key) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[Value::Int(id), a, b, c, d, e, f],
+        )?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use vjt_domain::{OrganisationId, ReviewStatus, RouteReport, RouteReportId};
 
 use crate::codec::{insert_report, update_report, EncodedReport};
-use crate::sql::{Touched, Value};
+use crate::sql::{Conn, Touched, Value};
 use crate::{now, SaveSummary, Store, StoreError};
 
 /// What saving one report did.
@@ -59,7 +59,17 @@ impl Store {
 
     fn begin(&self, source: &str, prefetch: bool) -> Result<ImportWriter, StoreError> {
         let mut conn = self.writer()?;
-        conn.begin()?;
+        // SQLite checks every stop's report and every report's organisation, round and import
+        // row one by one (a sixth of an import's time). The writer checks organisations and
+        // rounds itself and writes each report's stops right after the report, so the checks
+        // are off for its transaction (the pragma cannot change inside one) and back on after.
+        if conn.engine() == crate::sql::Engine::Sqlite {
+            conn.batch("PRAGMA foreign_keys = OFF")?;
+        }
+        if let Err(e) = conn.begin() {
+            restore_checks(&mut conn);
+            return Err(e);
+        }
         let stamp = now();
         let import_id = match conn.insert_returning_id(
             "INSERT INTO imports (source, started_at) VALUES ($1, $2)",
@@ -69,6 +79,7 @@ impl Store {
             Ok(id) => id,
             Err(e) => {
                 let _ = conn.rollback();
+                restore_checks(&mut conn);
                 return Err(e);
             }
         };
@@ -247,7 +258,9 @@ impl ImportWriter {
         };
         self.conn.data_changed(touched)?;
         self.open = false;
-        self.conn.commit()?;
+        let committed = self.conn.commit();
+        restore_checks(&mut self.conn);
+        committed?;
         if self.written >= ANALYZE_AFTER && self.conn.engine() == crate::sql::Engine::Postgres {
             self.conn.batch("ANALYZE reports; ANALYZE stops")?;
         }
@@ -257,7 +270,9 @@ impl ImportWriter {
     /// Abandons everything saved so far (what `--dry-run` and `--strict` use).
     pub fn rollback(mut self) -> Result<(), StoreError> {
         self.open = false;
-        self.conn.rollback()
+        let rolled_back = self.conn.rollback();
+        restore_checks(&mut self.conn);
+        rolled_back
     }
 }
 
@@ -265,6 +280,14 @@ impl Drop for ImportWriter {
     fn drop(&mut self) {
         if self.open {
             let _ = self.conn.rollback();
+            restore_checks(&mut self.conn);
         }
+    }
+}
+
+/// Foreign keys checked again on the writer connection, whatever happened to the import.
+fn restore_checks(conn: &mut Conn) {
+    if conn.engine() == crate::sql::Engine::Sqlite {
+        let _ = conn.batch("PRAGMA foreign_keys = ON");
     }
 }

@@ -824,6 +824,16 @@ impl Store {
         Ok((row.text(0)?.to_string(), row.int(1)?))
     }
 
+    /// Whether the writer enforces references between tables (SQLite turns this off only inside
+    /// an import's own transaction; PostgreSQL always does).
+    pub fn checks_references(&self) -> Result<bool, StoreError> {
+        if self.engine() == Engine::Postgres {
+            return Ok(true);
+        }
+        let row = self.writer()?.query_one("PRAGMA foreign_keys", &[])?;
+        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) == 1)
+    }
+
     /// The SQLite file this store opened (none for PostgreSQL or an in-memory database).
     pub fn file(&self) -> Option<&std::path::Path> {
         self.shared.file.as_deref()

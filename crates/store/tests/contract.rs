@@ -89,6 +89,7 @@ contract!(
     users_sessions_and_the_audit_log,
     the_data_stamp_moves_with_every_change_an_analysis_reads,
     changes_since_a_version_name_the_reports_written,
+    references_are_checked_again_after_every_import,
     readers_are_not_held_up_by_a_writer,
     a_panic_half_way_through_a_write_leaves_nothing_behind,
     clones_share_one_database,
@@ -493,6 +494,23 @@ fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &Store) {
     assert_eq!(history.last().map(|h| (h.1.as_str(), h.2.as_str())), Some(("status: verified", "review")));
     store.delete_report(ids[1]).unwrap();
     changed(store, "a deleted report");
+}
+
+fn references_are_checked_again_after_every_import(store: &Store) {
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    assert!(store.checks_references().unwrap());
+    store.save_reports(&[report(&o, &r, Some("X"), 4)]).unwrap();
+    assert!(store.checks_references().unwrap(), "after a committed import");
+    let mut writer = store.begin_import("abandoned.csv").unwrap();
+    writer.save(&report(&o, &r, Some("Y"), 4)).unwrap();
+    writer.rollback().unwrap();
+    assert!(store.checks_references().unwrap(), "after a rolled-back import");
+    let mut writer = store.begin_import("dropped.csv").unwrap();
+    writer.save(&report(&o, &r, Some("Z"), 4)).unwrap();
+    drop(writer);
+    assert!(store.checks_references().unwrap(), "after an import dropped half way");
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
 }
 
 fn changes_since_a_version_name_the_reports_written(store: &Store) {
