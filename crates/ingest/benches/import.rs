@@ -1,8 +1,10 @@
 //! Import throughput on a large template CSV, beside SQLite's own `.import` of the same file.
 //!
-//! Run: cargo bench -p vjt-ingest --bench import [-- ROWS]      (default 1,000,000 rows)
+//! Run: cargo bench -p vjt-ingest --bench import [-- ROWS] [--postgres URL]   (default 1,000,000 rows)
 //! Prints rows per second, the peak resident memory of this process, and the ratio to the
 //! `sqlite3` shell importing the same CSV into a plain table (skipped if `sqlite3` is absent).
+//! With `--postgres`, the same file is also imported into a fresh schema of that database, and
+//! PostgreSQL's own `COPY` of the CSV into a plain table is timed beside it.
 
 use std::io::Write;
 use std::time::Instant;
@@ -25,7 +27,9 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let rows: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let rows: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let postgres = args.iter().position(|a| a == "--postgres").and_then(|i| args.get(i + 1)).cloned();
     let dir = std::env::temp_dir().join(format!("vjt_import_bench_{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -80,5 +84,44 @@ fn main() {
         }
         _ => println!("sqlite3 shell not found: install the sqlite3 package for the comparison"),
     }
+    if let Some(url) = postgres {
+        import_into_postgres(&url, &csv_path, rows);
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same import into a fresh PostgreSQL schema, beside PostgreSQL's own COPY of the file.
+fn import_into_postgres(url: &str, csv_path: &std::path::Path, rows: usize) {
+    let schema = format!("vjt_import_bench_{}", std::process::id());
+    let store = Store::open_postgres(url, Some(&schema)).unwrap();
+    for o in &vjt_demo::organisations() {
+        store.add_organisation(o).unwrap();
+    }
+    for r in &vjt_demo::rounds() {
+        store.add_round(r).unwrap();
+    }
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let started = Instant::now();
+    let (table, repeats) = open_inputs(&[csv_path.to_path_buf()]).unwrap().pop().unwrap();
+    let report = import_file(&store, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+    let vjt_secs = started.elapsed().as_secs_f64();
+    assert_eq!(report.imported as usize, rows);
+    println!("vjt import into PostgreSQL: {rows} rows in {vjt_secs:.2} s = {:.0} rows/s", rows as f64 / vjt_secs);
+    drop(store);
+
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let header = std::fs::read_to_string(csv_path).unwrap().lines().next().unwrap().to_string();
+    let columns: Vec<String> = header.split(',').enumerate().map(|(i, _)| format!("c{i} TEXT")).collect();
+    client.batch_execute(&format!("CREATE TABLE {schema}.plain ({})", columns.join(", "))).unwrap();
+    let started = Instant::now();
+    let mut sink = client.copy_in(&format!("COPY {schema}.plain FROM STDIN (FORMAT csv, HEADER true)")).unwrap();
+    std::io::copy(&mut std::fs::File::open(csv_path).unwrap(), &mut sink).unwrap();
+    sink.finish().unwrap();
+    let copy_secs = started.elapsed().as_secs_f64();
+    println!(
+        "PostgreSQL COPY of the CSV into a plain table: {copy_secs:.2} s = {:.0} rows/s; vjt takes {:.1}x as long",
+        rows as f64 / copy_secs,
+        vjt_secs / copy_secs
+    );
+    let _ = client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
 }

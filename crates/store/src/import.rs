@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use vjt_domain::{OrganisationId, ReviewStatus, RouteReport, RouteReportId};
 
-use crate::codec::{insert_report, update_report, EncodedReport};
+use crate::codec::{insert_report, update_report, EncodedReport, PendingReports};
 use crate::sql::{Conn, Touched, Value};
 use crate::{now, SaveSummary, Store, StoreError};
 
@@ -44,6 +44,8 @@ pub struct ImportWriter {
     written: u64,
     /// Their ids, while there are few enough to list as the change.
     changed: Vec<i64>,
+    /// PostgreSQL files: new reports written with COPY, thousands at a time.
+    pending: Option<PendingReports>,
 }
 
 /// After a PostgreSQL import this large, the planner's statistics are refreshed at once instead
@@ -71,6 +73,7 @@ impl Store {
             return Err(e);
         }
         let stamp = now();
+        let conn_is_postgres = conn.engine() == crate::sql::Engine::Postgres;
         let import_id = match conn.insert_returning_id(
             "INSERT INTO imports (source, started_at) VALUES ($1, $2)",
             "INSERT INTO imports (source, started_at) VALUES ($1, $2) RETURNING id",
@@ -92,6 +95,9 @@ impl Store {
             open: true,
             written: 0,
             changed: Vec::new(),
+            // Only where every existing report is looked up in `known`, never in the table
+            // (where queued reports are not yet).
+            pending: (prefetch && conn_is_postgres).then(PendingReports::default),
         })
     }
 
@@ -199,6 +205,13 @@ impl ImportWriter {
         }
     }
 
+    fn insert(&mut self, encoded: EncodedReport) -> Result<i64, StoreError> {
+        match &mut self.pending {
+            Some(pending) => pending.push(&mut self.conn, encoded, &self.stamp, self.import_id),
+            None => insert_report(&mut self.conn, encoded, &self.stamp, self.import_id),
+        }
+    }
+
     fn wrote(&mut self, id: i64) {
         self.written += 1;
         if self.changed.len() < crate::sql::LISTED_CHANGES && self.changed.len() + 1 == self.written as usize {
@@ -224,7 +237,7 @@ impl ImportWriter {
     pub fn save_encoded(&mut self, mut encoded: EncodedReport) -> Result<Saved, StoreError> {
         let organisation = encoded.organisation;
         let Some(reference) = encoded.reference.take() else {
-            let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
+            let id = self.insert(encoded)?;
             self.wrote(id);
             return Ok(Saved::Inserted(RouteReportId(id)));
         };
@@ -234,6 +247,10 @@ impl ImportWriter {
             Some(k) => {
                 // A verified report whose content changed must be looked at again.
                 let status = if k.status == ReviewStatus::Verified { ReviewStatus::NeedsReview } else { k.status };
+                // The report may still be queued: written first, then updated.
+                if let Some(pending) = &mut self.pending {
+                    pending.flush(&mut self.conn)?;
+                }
                 update_report(&mut self.conn, k.id, encoded, status, &self.stamp)?;
                 self.remember(organisation, reference, Known { id: k.id, fingerprint, status });
                 self.record(k.id, "updated", Some(&crate::codec::fingerprint_text(k.fingerprint)))?;
@@ -242,7 +259,7 @@ impl ImportWriter {
             }
             None => {
                 let status = encoded.status;
-                let id = insert_report(&mut self.conn, encoded, &self.stamp, self.import_id)?;
+                let id = self.insert(encoded)?;
                 self.remember(organisation, reference, Known { id, fingerprint, status });
                 self.wrote(id);
                 Ok(Saved::Inserted(RouteReportId(id)))
@@ -251,6 +268,9 @@ impl ImportWriter {
     }
 
     pub fn commit(mut self) -> Result<(), StoreError> {
+        if let Some(pending) = &mut self.pending {
+            pending.flush(&mut self.conn)?;
+        }
         let touched = if self.changed.len() == self.written as usize {
             Touched::Reports(&self.changed)
         } else {

@@ -824,6 +824,19 @@ impl Store {
         Ok((row.text(0)?.to_string(), row.int(1)?))
     }
 
+    /// Rows whose parent is missing: stops without their report, reports without their
+    /// organisation or round. Always 0 unless something wrote the tables around vjt (PostgreSQL
+    /// leaves these references to the store: see migration 12).
+    pub fn orphan_rows(&self) -> Result<u64, StoreError> {
+        let row = self.reader()?.query_one(
+            "SELECT (SELECT COUNT(*) FROM stops s WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = s.report_id)) \
+             + (SELECT COUNT(*) FROM reports r WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = r.organisation_id) \
+                OR NOT EXISTS (SELECT 1 FROM rounds d WHERE d.id = r.round_id))",
+            &[],
+        )?;
+        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
+    }
+
     /// Whether the writer enforces references between tables (SQLite turns this off only inside
     /// an import's own transaction; PostgreSQL always does).
     pub fn checks_references(&self) -> Result<bool, StoreError> {

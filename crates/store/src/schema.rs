@@ -27,10 +27,18 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "users", sql: include_str!("../migrations/0009_users.sql") },
     Migration { version: 10, name: "data_version", sql: include_str!("../migrations/0010_data_version.sql") },
     Migration { version: 11, name: "data_changes", sql: include_str!("../migrations/0011_data_changes.sql") },
+    Migration {
+        version: 12,
+        name: "references_kept_by_the_store",
+        sql: include_str!("../migrations/0012_references_kept_by_the_store.sql"),
+    },
 ];
 
+/// Migrations that change nothing on SQLite.
+const POSTGRES_ONLY: &[i64] = &[12];
+
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 12;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {
@@ -62,8 +70,10 @@ pub(crate) fn migrate(conn: &mut Conn) -> Result<(), StoreError> {
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         let engine = conn.engine();
         conn.transaction(|tx| {
-            tx.batch(&render(m.sql, engine))
-                .map_err(|e| StoreError::Migration { version: m.version, reason: e.to_string() })?;
+            if engine == Engine::Postgres || !POSTGRES_ONLY.contains(&m.version) {
+                tx.batch(&render(m.sql, engine))
+                    .map_err(|e| StoreError::Migration { version: m.version, reason: e.to_string() })?;
+            }
             if m.version == 2 {
                 backfill_text_keys(tx)?;
             }

@@ -348,6 +348,22 @@ impl Conn {
         }
     }
 
+    /// PostgreSQL only: writes rows with `COPY ... FROM STDIN` in the binary format, typed
+    /// column by column (`types`), all in one round trip instead of one per row.
+    pub fn copy_in(&mut self, copy: &str, types: &[Type], rows: &[Value]) -> Result<(), StoreError> {
+        let Conn::Postgres { client, .. } = self else {
+            return Err(StoreError::Database("COPY is PostgreSQL's".into()));
+        };
+        let sink = client.copy_in(copy)?;
+        let mut writer = postgres::binary_copy::BinaryCopyInWriter::new(sink, types);
+        for row in rows.chunks(types.len()) {
+            let values: Vec<&(dyn ToSql + Sync)> = row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+            writer.write(&values)?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
     pub fn query_one(&mut self, sql: &'static str, params: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }

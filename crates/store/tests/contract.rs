@@ -90,6 +90,7 @@ contract!(
     the_data_stamp_moves_with_every_change_an_analysis_reads,
     changes_since_a_version_name_the_reports_written,
     references_are_checked_again_after_every_import,
+    a_large_batch_is_written_whole_and_in_order,
     readers_are_not_held_up_by_a_writer,
     a_panic_half_way_through_a_write_leaves_nothing_behind,
     clones_share_one_database,
@@ -494,6 +495,30 @@ fn the_data_stamp_moves_with_every_change_an_analysis_reads(store: &Store) {
     assert_eq!(history.last().map(|h| (h.1.as_str(), h.2.as_str())), Some(("status: verified", "review")));
     store.delete_report(ids[1]).unwrap();
     changed(store, "a deleted report");
+}
+
+fn a_large_batch_is_written_whole_and_in_order(store: &Store) {
+    // More than a PostgreSQL import queues before writing, with a report corrected further down
+    // the same file (written, then updated in place).
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let mut batch: Vec<RouteReport> = (0..12_000).map(|i| report(&o, &r, Some(&format!("R{i}")), 3)).collect();
+    batch.push(report(&o, &r, Some("R5"), 40));
+    let saved = store.save_reports(&batch).unwrap();
+    assert_eq!((saved.inserted, saved.updated, saved.unchanged), (12_000, 1, 0));
+    assert_eq!(saved.ids[12_000], saved.ids[5], "the correction updates the report it corrects");
+    assert!(saved.ids[..12_000].windows(2).all(|w| w[0].0 < w[1].0), "ids follow the file's order");
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 12_000);
+    let fifth = store.report(saved.ids[5]).unwrap().unwrap();
+    assert_eq!(fifth.report.victims, NonZeroU32::new(40));
+    assert_eq!(fifth.report.journey.stops().count(), 5);
+    let last = store.report(saved.ids[11_999]).unwrap().unwrap();
+    assert_eq!(last.report.report_id.as_ref().map(|x| x.as_str()), Some("R11999"));
+    assert_eq!(last.report.journey.stops().count(), 5);
+    assert_eq!(store.stop_counts().unwrap().0, 60_000);
+    store.delete_report(saved.ids[7]).unwrap();
+    assert_eq!(store.stop_counts().unwrap().0, 59_995, "a deleted report's stops go with it");
+    assert_eq!(store.orphan_rows().unwrap(), 0);
 }
 
 fn references_are_checked_again_after_every_import(store: &Store) {
