@@ -26,6 +26,8 @@ use vjt_store::Store;
 
 /// Runs vjt with these arguments and environment; returns its time, the size of what it
 /// printed, and its own peak resident memory in MiB.
+// The child is reaped by wait4 below, which also gives its own resource usage.
+#[allow(clippy::zombie_processes)]
 fn run_vjt(args: &[&str], env: &[(&str, &str)]) -> (f64, usize, f64) {
     let started = Instant::now();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_vjt"))
@@ -66,7 +68,9 @@ fn main() {
     let analyze = ["--db", db_arg, "analyze", "--json"];
 
     let (cold, _, cold_peak) = run_vjt(&analyze, &[("VJT_SNAPSHOT", "off")]);
-    println!("vjt analyze --json over {reports} reports, cold (read from SQLite): {cold:.2} s, peak {cold_peak:.0} MiB");
+    println!(
+        "vjt analyze --json over {reports} reports, cold (read from SQLite): {cold:.2} s, peak {cold_peak:.0} MiB"
+    );
     run_vjt(&analyze, &[]); // writes the snapshot if it is missing or out of date
     let (best, size, peak) = best_of_three(&analyze, &[]);
     println!(

@@ -9,6 +9,7 @@ mod commands;
 mod output;
 mod places;
 mod publish;
+mod release;
 mod transfer;
 mod web;
 
@@ -58,6 +59,9 @@ enum Command {
     Duplicates(analysis::DuplicatesCommand),
     /// Write the published report (self-contained HTML) in English or Kiswahili.
     Report(publish::ReportArgs),
+    /// Releases for government and donors: disclosure-controlled, signed, never edited.
+    #[command(subcommand)]
+    Release(release::ReleaseCommand),
     /// Export route reports in the template layout (CSV, or XLSX with a stops sheet).
     Export(transfer::ExportArgs),
     /// Write a blank import template (CSV/XLSX) or an XLSForm for KoBoToolbox / ODK.
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analysis::analyze_command(&cli.db, args),
         Command::Duplicates(cmd) => analysis::duplicates(&cli.db, cmd),
         Command::Report(args) => publish::report(&cli.db, args),
+        Command::Release(cmd) => release::release(&cli.db, cmd),
         Command::Export(args) => transfer::export(&cli.db, args),
         Command::Template(args) => transfer::template(args),
         Command::Places(cmd) => places::places(&cli.db, cmd),

@@ -130,6 +130,40 @@ pub fn role_maps(a: &Analysis, cat: &Catalogue, d: &Disclosure) -> Figure {
     f
 }
 
+/// One figure per county (by ISO code) as a choropleth; `None` is a hidden figure, drawn in the
+/// lightest step and read as "<k" (its size is not shown).
+pub fn county_values_map(title: &str, values: &[(String, Option<u64>)], k: u64, cat: &Catalogue) -> Figure {
+    let mut f = Figure::new(420.0, 470.0, title.to_string());
+    f.bold((10.0, 20.0), title.to_string(), 12.0, Anchor::Start);
+    let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 30.0), (400.0, 400.0));
+    let max = values.iter().filter_map(|(_, v)| *v).max().unwrap_or(0).max(k) as f64;
+    for c in counties() {
+        let value = values.iter().find(|(iso, _)| *iso == c.iso).map(|(_, v)| *v);
+        let (fill, shown) = match value {
+            Some(Some(0)) | None => (Colour::LIGHT, "0".to_string()),
+            Some(Some(n)) => (scale_colour(n as f64, max), n.to_string()),
+            Some(None) => (scale_colour(1.0, max), format!("<{k}")),
+        };
+        f.push(Shape::Polygon {
+            rings: p.rings(&c.rings),
+            fill,
+            stroke: Colour::WHITE,
+            width: 0.5,
+            class: "county",
+            key: c.iso.clone(),
+            title: format!("{}: {shown} {}", c.name, cat.t("legend_reports")),
+        });
+    }
+    for (i, colour) in SEQUENTIAL.iter().enumerate() {
+        let upto = (max * (i as f64 + 1.0) / SEQUENTIAL.len() as f64).round() as u64;
+        let x = 20.0 + i as f64 * 56.0;
+        f.push(Shape::Rect { x, y: 432.0, w: 54.0, h: 8.0, fill: *colour, title: String::new() });
+        f.text((x + 27.0, 452.0), format!("≤{}", upto.max(k)), 7.0, Anchor::Middle);
+    }
+    attribution(&mut f, cat);
+    f
+}
+
 fn curve(from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
     // Bend each flow to its right so that flows in opposite directions do not overlap.
     let (mx, my) = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);

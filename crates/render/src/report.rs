@@ -530,9 +530,14 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
 
 /// The whole report as one HTML document.
 pub fn html(input: &ReportInput<'_>) -> String {
-    let lang = if input.lang == Lang::Sw { "sw" } else { "en" };
+    html_of(blocks(input), input.lang)
+}
+
+/// Any document made of blocks (the report, a release's report) as one HTML document.
+pub fn html_of(blocks: Vec<Block>, lang: Lang) -> String {
+    let lang = if lang == Lang::Sw { "sw" } else { "en" };
     let mut h = String::with_capacity(512 * 1024);
-    for block in blocks(input) {
+    for block in blocks {
         match block {
             Block::Title { title, lines } => {
                 let _ = write!(
@@ -577,10 +582,15 @@ pub fn html(input: &ReportInput<'_>) -> String {
 
 /// The same report as a PDF made by vjt (A4, standard fonts, vector maps).
 pub fn pdf(input: &ReportInput<'_>) -> Vec<u8> {
+    pdf_of(blocks(input))
+}
+
+/// Any document made of blocks as a PDF.
+pub fn pdf_of(blocks: Vec<Block>) -> Vec<u8> {
     let mut doc = crate::pdf::Document::new();
     let mut footer = String::new();
     let mut title_text = String::new();
-    for block in blocks(input) {
+    for block in blocks {
         match block {
             Block::Title { title, lines } => {
                 doc.space(220.0);

@@ -9,6 +9,7 @@ pub mod figures;
 pub mod live;
 pub mod places;
 pub mod policy;
+pub mod releases;
 pub mod reports;
 
 pub use policy::{Caller, Scope};

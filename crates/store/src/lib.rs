@@ -16,12 +16,14 @@ mod accounts;
 mod codec;
 mod import;
 mod pool;
+mod releases;
 mod schema;
 mod sql;
 
 pub use accounts::{AuditEntry, Session, User};
 pub use codec::EncodedReport;
 pub use import::{ImportWriter, Saved};
+pub use releases::{FileInfo, NewRelease, ReleaseFile, StoredRelease, Withdrawal};
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -65,6 +67,8 @@ pub enum StoreError {
     BadAlias(String),
     #[error("the database is busy with other work (a large import?); try again in a moment")]
     Busy,
+    #[error("{0}; try again")]
+    Conflict(String),
     #[error("database error: {0}")]
     Database(String),
 }

@@ -32,13 +32,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "references_kept_by_the_store",
         sql: include_str!("../migrations/0012_references_kept_by_the_store.sql"),
     },
+    Migration { version: 13, name: "releases", sql: include_str!("../migrations/0013_releases.sql") },
 ];
 
 /// Migrations that change nothing on SQLite.
 const POSTGRES_ONLY: &[i64] = &[12];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 12;
+pub const SCHEMA_VERSION: i64 = 13;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {
