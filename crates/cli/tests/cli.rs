@@ -291,3 +291,41 @@ fn analyze_reproduces_ctdc_published_counts_after_import() {
         assert_eq!(n(&b["recruiter_relationships"]["counts"][ours]), published, "{ctdc}");
     }
 }
+
+#[test]
+fn a_release_is_made_verified_and_caught_when_changed() {
+    let dir = scratch("release");
+    assert!(vjt(&dir, &["demo", "--no-serve", "--out", "here"]).status.success());
+    let db = "here/vjt.db";
+    let made = vjt(&dir, &["--db", db, "release", "create", "--round", "Kenya 2020", "--out", "r1"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(stdout(&made).contains("release 1 (version 1 of Kenya 2020)"), "{}", stdout(&made));
+    let key = stdout(&vjt(&dir, &["--db", db, "release", "key"])).lines().next().unwrap().to_string();
+    assert_eq!(key.len(), 64, "the public key in hex: {key}");
+    let ok = vjt(&dir, &["release", "verify", "r1", "--key", &key]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("intact"));
+
+    // One character changed in one file: refused, the file named, one line.
+    let path = dir.join("r1/corridors.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("Nairobi", "Nairobj", 1)).unwrap();
+    assert_one_line_error(
+        &vjt(&dir, &["release", "verify", "r1", "--key", &key]),
+        "corridors.csv: changed since the release was signed",
+    );
+
+    // Overlapping rounds are refused with the reason; the same rounds make version 2.
+    assert_one_line_error(&vjt(&dir, &["--db", db, "release", "create"]), "overlaps these rounds");
+    let again = vjt(&dir, &["--db", db, "release", "create", "--round", "Kenya 2020"]);
+    assert!(stdout(&again).contains("release 2 (version 2 of Kenya 2020)"), "{}", stderr(&again));
+    assert_one_line_error(&vjt(&dir, &["--db", db, "release", "export", "1", "--out", "r1"]), "not empty");
+    let withdrawn = vjt(&dir, &["--db", db, "release", "withdraw", "1", "--reason", "superseded"]);
+    assert!(withdrawn.status.success(), "{}", stderr(&withdrawn));
+    let list = stdout(&vjt(&dir, &["--db", db, "release", "list"]));
+    assert!(list.contains("withdrawn: superseded"), "{list}");
+    assert_one_line_error(
+        &vjt(&dir, &["--db", db, "release", "export", "7", "--out", "r7"]),
+        "no release has number 7",
+    );
+}

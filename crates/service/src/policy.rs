@@ -82,6 +82,23 @@ pub fn can_administer(c: &Caller) -> bool {
 }
 
 /// Whether a caller manages the network itself: organisations and collection rounds.
+/// Whether the caller sees live figures (the dashboard, county pages, the analysis API) for
+/// their scope. Viewers (government, donors) see releases instead: live figures can be
+/// subtracted from each other until one report stands out.
+pub fn can_see_live_figures(c: &Caller) -> bool {
+    c.role != Role::Viewer
+}
+
+/// Whether the caller makes and withdraws the network's releases.
+pub fn can_publish(c: &Caller) -> bool {
+    c.role == Role::Coordinator
+}
+
+/// Whether the caller may download a withdrawn release's files (kept for the record).
+pub fn can_read_withdrawn(c: &Caller) -> bool {
+    c.role == Role::Coordinator
+}
+
 pub fn can_manage_network(c: &Caller) -> bool {
     c.role == Role::Coordinator
 }

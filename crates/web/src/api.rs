@@ -512,3 +512,36 @@ pub async fn resolve(
         .await?;
     Ok(Json(answer))
 }
+
+/// GET /api/v1/releases: every release, newest first (viewers' way to the figures).
+pub async fn releases(State(state): State<AppState>, _caller: ApiCaller) -> Result<Json<Value>, ApiError> {
+    let list = state.blocking(|s| s.releases()).await?;
+    let items: Vec<Value> = list
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "version": r.version,
+                "title": r.title,
+                "created_at": r.created_at,
+                "rounds": r.rounds,
+                "threshold": r.threshold,
+                "withdrawn": r.withdrawn.is_some(),
+                "files": r.files.iter().map(|f| json!({"name": f.path, "sha256": f.sha256, "bytes": f.bytes})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items })))
+}
+
+/// GET /api/v1/releases/{id}/files/{name}: one file as signed (audited).
+pub async fn release_file(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((id, name)): Path<(i64, String)>,
+) -> Result<Response, ApiError> {
+    crate::pages::releases::release_file(&state, &caller.0, id, name).await.map_err(|e| match e {
+        crate::pages::releases::FileError::NotFound => ApiError::not_found(),
+        crate::pages::releases::FileError::Store(e) => e.into(),
+    })
+}

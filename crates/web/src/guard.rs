@@ -26,6 +26,10 @@ pub enum Access {
     Anyone,
     /// Any signed-in user.
     SignedIn,
+    /// Users who see live figures for their scope (not viewers: they see releases).
+    Figures,
+    /// Making and withdrawing releases.
+    Publish,
     /// Users who see single reports (not viewers).
     Reports,
     /// Users who submit reports.
@@ -44,6 +48,8 @@ impl Access {
     fn allows(self, c: &Caller) -> bool {
         match self {
             Access::Anyone | Access::SignedIn => true,
+            Access::Figures => policy::can_see_live_figures(c),
+            Access::Publish => policy::can_publish(c),
             Access::Reports => policy::can_list_reports(c),
             Access::Submit => policy::can_submit(c),
             Access::Review => policy::can_review(c),

@@ -42,7 +42,7 @@ fn gated(access: Access, route: MethodRouter<AppState>) -> MethodRouter<AppState
 
 /// Every page, with who may open it.
 fn pages() -> Router<AppState> {
-    use pages::{admin, dashboard, import, reports, review, sign_in};
+    use pages::{admin, dashboard, import, releases, reports, review, sign_in};
     use Access::*;
     Router::new()
         .route("/", get(sign_in::home))
@@ -51,9 +51,13 @@ fn pages() -> Router<AppState> {
         .route("/lang/{code}", get(sign_in::choose_language))
         .route("/assets/form.js", get(form_script))
         .route("/assets/style.css", get(stylesheet))
-        .route("/dashboard", gated(SignedIn, get(dashboard::dashboard)))
-        .route("/dashboard/{file}", gated(SignedIn, get(dashboard::report_download)))
-        .route("/dashboard/county/{iso}", gated(SignedIn, get(dashboard::county)))
+        .route("/dashboard", gated(Figures, get(dashboard::dashboard)))
+        .route("/dashboard/{file}", gated(Figures, get(dashboard::report_download)))
+        .route("/dashboard/county/{iso}", gated(Figures, get(dashboard::county)))
+        .route("/releases", gated(SignedIn, get(releases::list)).merge(gated(Publish, post(releases::create))))
+        .route("/releases/{id}", gated(SignedIn, get(releases::show)))
+        .route("/releases/{id}/withdraw", gated(Publish, post(releases::withdraw)))
+        .route("/releases/{id}/files/{*name}", gated(SignedIn, get(releases::download)))
         .route("/reports", gated(Reports, get(reports::list)))
         .route("/reports/export.csv", gated(Reports, get(dashboard::export_csv)))
         .route("/reports/new", gated(Submit, get(reports::new_route).post(reports::save_route)))

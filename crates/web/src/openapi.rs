@@ -135,8 +135,8 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
         Endpoint {
             method: "get",
             path: "/api/v1/analysis",
-            summary: "The analysis document of `vjt analyze --json` for what the caller may see; for viewers small numbers are hidden and no organisation is named.",
-            access: Access::SignedIn,
+            summary: "The analysis document of `vjt analyze --json` for the caller's scope (the coordinator: everything; an organisation: its own reports). Viewers use releases instead (404).",
+            access: Access::Figures,
             body: None,
             query: Some(schema_of::<api::AnalysisQuery>()),
             success: (
@@ -144,8 +144,30 @@ pub(crate) fn endpoints() -> Vec<Endpoint> {
                 "The analysis document (fields described in docs/analysis-json.md).",
                 json!({ "type": "object" }),
             ),
-            errors: &[(400, "A filter is not understood.")],
+            errors: &[(400, "A filter is not understood."), (404, "Viewers see releases, not live figures.")],
             handler: get(api::analysis),
+        },
+        Endpoint {
+            method: "get",
+            path: "/api/v1/releases",
+            summary: "The network's releases, newest first: fixed, disclosure-controlled, signed packages of figures (docs/sharing.md).",
+            access: Access::SignedIn,
+            body: None,
+            query: None,
+            success: (200, "Every release with its files.", release_list_schema()),
+            errors: &[],
+            handler: get(api::releases),
+        },
+        Endpoint {
+            method: "get",
+            path: "/api/v1/releases/{id}/files/{*name}",
+            summary: "One file of a release exactly as signed (its SHA-256 is in the list and in the `x-checksum-sha256` header); `name` may hold a folder (`dhis2/metadata.json`). Downloads are recorded.",
+            access: Access::SignedIn,
+            body: None,
+            query: None,
+            success: (200, "The file.", json!({ "type": "string", "format": "binary" })),
+            errors: &[(404, "No such release or file, or a withdrawn release (kept for the coordinator).")],
+            handler: get(api::release_file),
         },
         Endpoint {
             method: "get",
@@ -182,6 +204,43 @@ pub(crate) fn routes() -> axum::Router<AppState> {
 
 async fn document() -> axum::Json<Value> {
     axum::Json(openapi())
+}
+
+fn release_list_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "version", "title", "created_at", "rounds", "threshold", "withdrawn", "files"],
+                    "properties": {
+                        "id": { "type": "integer" },
+                        "version": { "type": "integer", "description": "The how-manieth release of the same rounds." },
+                        "title": { "type": "string" },
+                        "created_at": { "type": "string", "format": "date-time" },
+                        "rounds": { "type": "array", "items": { "type": "string" } },
+                        "threshold": { "type": "integer", "description": "Counts from 1 to threshold−1 are hidden." },
+                        "withdrawn": { "type": "boolean" },
+                        "files": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "sha256", "bytes"],
+                                "properties": {
+                                    "name": { "type": "string" },
+                                    "sha256": { "type": "string" },
+                                    "bytes": { "type": "integer" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
 }
 
 fn place_schema() -> Value {
@@ -323,6 +382,10 @@ fn operation(e: &Endpoint) -> Value {
     if e.path.contains("{id}") {
         parameters.push(json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }));
     }
+    if e.path.contains("{*name}") {
+        parameters.push(json!({ "name": "name", "in": "path", "required": true, "schema": { "type": "string" },
+            "description": "The file's path in the release, which may hold one folder (dhis2/metadata.json)." }));
+    }
     if let Some(q) = &e.query {
         let required: Vec<&str> = q["required"].as_array().into_iter().flatten().filter_map(|r| r.as_str()).collect();
         for (name, schema) in q["properties"].as_object().into_iter().flatten() {
@@ -346,7 +409,9 @@ fn operation(e: &Endpoint) -> Value {
     let mut responses = Map::new();
     let (status, description, schema) = &e.success;
     let mut ok = json!({ "description": description });
-    if !schema.is_null() {
+    if schema.get("format").and_then(Value::as_str) == Some("binary") {
+        ok["content"] = json!({ "application/octet-stream": { "schema": schema } });
+    } else if !schema.is_null() {
         ok["content"] = json!({ "application/json": { "schema": schema } });
     }
     responses.insert(status.to_string(), ok);
@@ -364,9 +429,10 @@ fn operation(e: &Endpoint) -> Value {
 
 /// The OpenAPI 3.1 document served at `/api/v1/openapi.json`.
 pub fn openapi() -> Value {
-    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for e in endpoints() {
-        paths.entry(e.path).or_default().insert(e.method.to_string(), operation(&e));
+        // The router's catch-all `{*name}` is an ordinary path parameter in OpenAPI.
+        paths.entry(e.path.replace("{*", "{")).or_default().insert(e.method.to_string(), operation(&e));
     }
     json!({
         "openapi": "3.1.0",

@@ -144,7 +144,8 @@ async fn every_route_needs_a_caller() {
                 continue;
             }
             let method = method.to_uppercase();
-            let uri = path.replace("{id}", "1") + if path.ends_with("resolve") { "?q=Nrb" } else { "" };
+            let uri = path.replace("{id}", "1").replace("{name}", "counties.csv")
+                + if path.ends_with("resolve") { "?q=Nrb" } else { "" };
             let body = (method == "POST" || method == "PUT").then(route);
             let a = call(&app, &method, &uri, Some("not-a-token"), body).await;
             assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
@@ -152,7 +153,7 @@ async fn every_route_needs_a_caller() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 8, "all signed-in operations were tried");
+    assert_eq!(checked, 10, "all signed-in operations were tried");
     let page = call(&app, "GET", "/dashboard", None, None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.headers[header::LOCATION], "/login");
@@ -237,24 +238,80 @@ async fn invalid_reports_are_explained_field_by_field() {
 }
 
 #[tokio::test]
-async fn viewers_get_aggregates_with_small_numbers_hidden() {
+async fn viewers_see_releases_not_live_figures() {
     let app = app("viewer");
     let a = token(&app, "a@x.org").await;
     call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await;
     let viewer = token(&app, "v@x.org").await;
+    // Live figures can be subtracted from each other until one report stands out: viewers do
+    // not get them, in any form.
     let doc = call(&app, "GET", "/api/v1/analysis", Some(&viewer), None).await;
-    assert_eq!(doc.status, StatusCode::OK);
-    let d = doc.json();
-    assert_eq!(d["totals"]["reports"], "<5", "one report is shown as <5");
-    let text = doc.body.clone();
-    assert!(!text.contains("Org A"), "no organisation is named to a viewer");
+    assert_eq!(doc.status, StatusCode::NOT_FOUND);
+    assert_eq!(doc.json()["error"]["code"], "not_found");
+    let (browser, viewer_csrf) = sign_in_browser(&app, "v@x.org").await;
+    for page in ["/dashboard", "/dashboard/county/KE-30", "/dashboard/report.html", "/dashboard/report.pdf"] {
+        assert_eq!(get_page(&app, page, &browser).await.status, StatusCode::NOT_FOUND, "{page}");
+    }
+    assert_eq!(get_page(&app, "/", &browser).await.headers[header::LOCATION], "/releases", "viewers land on releases");
     let coord = token(&app, "coord@x.org").await;
-    let full = call(&app, "GET", "/api/v1/analysis", Some(&coord), None).await.json();
-    assert_eq!(full["totals"]["reports"], 1);
+    assert_eq!(call(&app, "GET", "/api/v1/analysis", Some(&coord), None).await.json()["totals"]["reports"], 1);
     let bad = call(&app, "GET", "/api/v1/analysis?from=2020-13", Some(&coord), None).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let resolved = call(&app, "GET", "/api/v1/places/resolve?q=Nrb", Some(&viewer), None).await.json();
     assert_eq!(resolved["place"]["county"]["iso"], "KE-30");
+
+    // The coordinator publishes a release from the page; viewers cannot.
+    let (coord_browser, coord_csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let refused =
+        send(&app, form("/releases", &format!("csrf={viewer_csrf}&round=Kenya+2020"), Some(&browser), None)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let made = send(
+        &app,
+        form("/releases", &format!("csrf={coord_csrf}&round=Kenya+2020&threshold=5"), Some(&coord_browser), None),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert_eq!(made.headers[header::LOCATION], "/releases/1");
+
+    let list = call(&app, "GET", "/api/v1/releases", Some(&viewer), None).await.json();
+    let item = &list["items"][0];
+    assert_eq!(
+        (item["id"].as_i64(), item["threshold"].as_i64(), item["withdrawn"].as_bool()),
+        (Some(1), Some(5), Some(false))
+    );
+    let listed = item["files"].as_array().unwrap().iter().find(|f| f["name"] == "counties.csv").unwrap();
+    let csv = call(&app, "GET", "/api/v1/releases/1/files/counties.csv", Some(&viewer), None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let sha = vjt_release::manifest::sha256_hex(csv.body.as_bytes());
+    assert_eq!(sha, listed["sha256"].as_str().unwrap(), "the file is the one listed");
+    assert_eq!(csv.headers["x-checksum-sha256"].to_str().unwrap(), sha);
+    assert!(!csv.body.contains("Org A"), "no organisation named");
+    let nested = call(&app, "GET", "/api/v1/releases/1/files/dhis2/metadata.json", Some(&viewer), None).await;
+    assert_eq!(nested.status, StatusCode::OK);
+    let page = get_page(&app, "/releases/1", &browser).await;
+    assert!(page.body.contains("report.en.html") && page.body.contains("counties.geojson"), "{}", page.body);
+    let report = get_page(&app, "/releases/1/files/report.en.html", &browser).await;
+    assert!(report.headers[header::CONTENT_DISPOSITION].to_str().unwrap().starts_with("inline"));
+    assert!(report.body.contains("Counties"));
+    assert_eq!(get_page(&app, "/releases/1/files/secrets.txt", &browser).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get_page(&app, "/releases/9/files/counties.csv", &browser).await.status, StatusCode::NOT_FOUND);
+
+    // Withdrawn: kept for the coordinator, gone for viewers; every download was recorded.
+    let w = send(
+        &app,
+        form("/releases/1/withdraw", &format!("csrf={coord_csrf}&reason=wrong+round"), Some(&coord_browser), None),
+    )
+    .await;
+    assert_eq!(w.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        call(&app, "GET", "/api/v1/releases/1/files/counties.csv", Some(&viewer), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&app, "GET", "/api/v1/releases/1/files/counties.csv", Some(&coord), None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(call(&app, "GET", "/api/v1/releases", Some(&viewer), None).await.json()["items"][0]["withdrawn"], true);
 }
 
 /// A form post as a browser sends it: the page's form token travels in the form's address.
@@ -402,7 +459,7 @@ async fn sign_in_browser(app: &Router, email: &str) -> (String, String) {
     let dash = send(
         app,
         Request::builder()
-            .uri("/dashboard")
+            .uri("/releases")
             .header(header::HOST, "vjt.test")
             .header(header::COOKIE, &cookie)
             .body(Body::empty())
@@ -941,16 +998,9 @@ async fn the_dashboard_filters_translates_and_downloads() {
     assert!(pdf.headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("vjt-report.pdf"));
     assert_eq!(get_page(&app, "/dashboard/secrets.txt", &coord).await.status, StatusCode::NOT_FOUND);
 
-    // Viewers download aggregates only; organisations export their own rows; viewers no rows.
+    // Viewers see releases, not these figures; organisations export their own rows.
     let (viewer, _) = sign_in_browser(&app, "v@x.org").await;
-    let html = get_page(&app, "/dashboard/report.html", &viewer).await;
-    assert!(html.body.contains("Executive summary") && !html.body.contains("Org A") && !html.body.contains("Org B"));
-    assert!(!get_page(&app, "/dashboard", &viewer).await.body.contains("export.csv"), "no export link for viewers");
-    let county = get_page(&app, "/dashboard/county/KE-30", &viewer).await;
-    assert!(
-        county.body.contains("<th scope=\"row\">Intended destination</th><td class=\"n\">&#60;5</td>"),
-        "small numbers hidden for viewers"
-    );
+    assert_eq!(get_page(&app, "/dashboard/report.html", &viewer).await.status, StatusCode::NOT_FOUND);
     assert_eq!(get_page(&app, "/reports/export.csv", &viewer).await.status, StatusCode::NOT_FOUND);
     let (reporter, _) = sign_in_browser(&app, "a@x.org").await;
     let csv = get_page(&app, "/reports/export.csv", &reporter).await;

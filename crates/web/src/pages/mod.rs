@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod dashboard;
 pub mod import;
+pub mod releases;
 pub mod reports;
 pub mod review;
 pub mod sign_in;
@@ -75,7 +76,8 @@ impl Layout {
 /// The links a signed-in user sees, as far as policy lets them.
 fn nav(w: &Words, s: &Session, current: &str) -> Vec<NavLink> {
     let c = &s.caller;
-    let mut links = vec![("/dashboard", "nav-dashboard", true)];
+    let mut links = vec![("/dashboard", "nav-dashboard", policy::can_see_live_figures(c))];
+    links.push(("/releases", "nav-releases", true));
     links.push(("/reports", "nav-reports", policy::can_list_reports(c)));
     links.push(("/reports/new", "nav-new-route", policy::can_submit(c)));
     links.push(("/review", "nav-review", policy::can_review(c)));

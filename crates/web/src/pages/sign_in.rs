@@ -89,7 +89,7 @@ pub async fn sign_in(
                 .secure(behind_tls(&headers))
                 .max_age(time_days(1))
                 .build();
-            Ok((jar.add(cookie), see_other("/dashboard")).into_response())
+            Ok((jar.add(cookie), see_other("/")).into_response())
         }
         Err(SignInError::Locked) => {
             render_with(StatusCode::TOO_MANY_REQUESTS, &page(lang, Some("signin-locked"), &email, false))
@@ -118,7 +118,7 @@ pub async fn sign_out(State(state): State<AppState>, session: Option<Session>, j
 /// site only.
 pub async fn choose_language(Path(code): Path<String>, headers: HeaderMap, jar: CookieJar) -> Response {
     let lang = Lang::from_code(&code).unwrap_or_default();
-    let back = back_to(&headers).unwrap_or_else(|| "/dashboard".to_string());
+    let back = back_to(&headers).unwrap_or_else(|| "/".to_string());
     let cookie = Cookie::build((LANG_COOKIE, lang.code()))
         .path("/")
         .http_only(true)
@@ -143,9 +143,14 @@ fn back_to(headers: &HeaderMap) -> Option<String> {
     safe.then(|| path.to_string())
 }
 
-/// GET /: the dashboard for those signed in, the sign-in page for others.
+/// GET /: the dashboard for those who see live figures, the releases for viewers, the sign-in
+/// page for others.
 pub async fn home(session: Option<Session>) -> Response {
-    see_other(if session.is_some() { "/dashboard" } else { "/login" })
+    see_other(match session {
+        Some(s) if vjt_service::policy::can_see_live_figures(&s.caller) => "/dashboard",
+        Some(_) => "/releases",
+        None => "/login",
+    })
 }
 
 #[cfg(test)]
