@@ -108,6 +108,7 @@ fn print_report(r: &FileReport, dry_run: bool) -> Result<()> {
 
 pub fn import(db: &str, args: ImportArgs) -> Result<()> {
     let format: Format = args.format.parse().map_err(|e: String| anyhow!("--format: {e}"))?;
+    yield_to_the_server();
     let store = Store::open(db)?;
     let org = match &args.org {
         Some(name) => Some(
@@ -253,4 +254,15 @@ pub fn export(db: &str, args: ExportArgs) -> Result<()> {
     bar.finish_and_clear();
     say(format!("wrote {n} report(s) to {}", args.out.display()))?;
     Ok(())
+}
+
+/// A large import keeps both cores busy; when it runs beside `vjt serve` on the same machine,
+/// the people using the server come first. Lowering this process's priority costs nothing on
+/// an idle machine.
+fn yield_to_the_server() {
+    #[cfg(unix)]
+    // SAFETY: setpriority only changes this process's scheduling priority.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }

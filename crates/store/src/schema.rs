@@ -33,13 +33,18 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0012_references_kept_by_the_store.sql"),
     },
     Migration { version: 13, name: "releases", sql: include_str!("../migrations/0013_releases.sql") },
+    Migration {
+        version: 14,
+        name: "newest_reports_first",
+        sql: include_str!("../migrations/0014_newest_reports_first.sql"),
+    },
 ];
 
 /// Migrations that change nothing on SQLite.
 const POSTGRES_ONLY: &[i64] = &[12];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 13;
+pub const SCHEMA_VERSION: i64 = 14;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {

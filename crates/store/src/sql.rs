@@ -204,6 +204,19 @@ impl Conn {
     /// what changed. Done last in a transaction, so that PostgreSQL holds the row's lock (which
     /// gives out versions in commit order) only until commit.
     pub fn data_changed(&mut self, what: Touched<'_>) -> Result<(), StoreError> {
+        // One report on PostgreSQL (a submission): the version and its change in one round trip.
+        if let (Touched::Reports([id]), Conn::Postgres { .. }) = (what, &*self) {
+            let row = self.query_one(
+                "WITH v AS (UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version) \
+                 INSERT INTO data_changes (version, report_id) SELECT version, $1 FROM v RETURNING version",
+                &[Value::Int(*id)],
+            )?;
+            let version = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?.int(0)?;
+            if version % PRUNE_EVERY == 0 {
+                self.execute("DELETE FROM data_changes WHERE version <= $1", &[Value::Int(version - KEPT_VERSIONS)])?;
+            }
+            return Ok(());
+        }
         let row =
             self.query_one("UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version", &[])?;
         let version = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?.int(0)?;

@@ -185,7 +185,9 @@ impl AppState {
         // Checked under the cache's lock, which `forget_analyses` also takes after moving the
         // generation: a result made from data that changed meanwhile is not kept.
         if self.generation() == generation {
-            if cache.len() > 256 {
+            // A view's running tally makes it again in milliseconds: a few are enough to keep
+            // (each holds every county, place and corridor; hundreds were most of the memory).
+            if cache.len() >= 32 {
                 cache.clear();
             }
             cache.insert(key, made.clone());
