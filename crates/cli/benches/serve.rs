@@ -307,7 +307,8 @@ fn text_option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 struct Callers {
     cookie: String,
     reporter_cookie: String,
-    viewer: String,
+    /// The coordinator's API token (viewers see releases, not the analysis).
+    coordinator: String,
     reporter: String,
 }
 
@@ -316,7 +317,7 @@ async fn sign_in_everyone(port: u16) -> Callers {
     Callers {
         cookie: browser_session(&mut c, "coord@bench.example").await,
         reporter_cookie: browser_session(&mut c, "reporter@bench.example").await,
-        viewer: token(&mut c, "viewer@bench.example").await,
+        coordinator: token(&mut c, "coord@bench.example").await,
         reporter: token(&mut c, "reporter@bench.example").await,
     }
 }
@@ -355,10 +356,10 @@ async fn throughput(
         first.body.len() as f64 / 1024.0
     );
     let t = Instant::now();
-    let first = c.send("GET", "/api/v1/analysis", &[("Authorization", &who.viewer)], b"").await;
+    let first = c.send("GET", "/api/v1/analysis", &[("Authorization", &who.coordinator)], b"").await;
     assert_eq!(first.status, 200);
     println!(
-        "analysis API (viewer) over {reports} reports, first request: {:.2} s ({:.1} MiB of JSON)",
+        "analysis API (coordinator) over {reports} reports, first request: {:.2} s ({:.1} MiB of JSON)",
         t.elapsed().as_secs_f64(),
         first.body.len() as f64 / 1048576.0
     );
@@ -366,7 +367,7 @@ async fn throughput(
         hammer(port, connections, seconds, "GET", "/dashboard", vec![("Cookie", who.cookie.clone())]).await;
     println!("{}", dash.line(&format!("GET /dashboard, {connections} connections"), elapsed));
     let (mut api, elapsed) =
-        hammer(port, connections, seconds, "GET", "/api/v1/analysis", vec![("Authorization", who.viewer.clone())])
+        hammer(port, connections, seconds, "GET", "/api/v1/analysis", vec![("Authorization", who.coordinator.clone())])
             .await;
     println!("{}", api.line(&format!("GET /api/v1/analysis, {connections} connections"), elapsed));
 
@@ -473,7 +474,7 @@ async fn after_submission(server: &Server, who: &Callers, times: usize) {
         let a = c.send("POST", "/api/v1/reports", &h, &submission(&format!("AFTER-API-{i}"), i)).await;
         assert_eq!(a.status, 201);
         let t = Instant::now();
-        let status = c.send("GET", "/api/v1/analysis", &[("Authorization", &who.viewer)], b"").await.status;
+        let status = c.send("GET", "/api/v1/analysis", &[("Authorization", &who.coordinator)], b"").await.status;
         api.add(t.elapsed(), status);
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -748,7 +749,6 @@ fn main() {
     println!("database: {}", if postgres.is_some() { "PostgreSQL" } else { "SQLite" });
     let org = vjt_demo::organisations()[0].name.to_string();
     vjt(&db, &["user", "add", "coord@bench.example", "--org", &org, "--role", "coordinator"]);
-    vjt(&db, &["user", "add", "viewer@bench.example", "--org", &org, "--role", "viewer"]);
     vjt(&db, &["user", "add", "reporter@bench.example", "--org", &org, "--role", "reporter"]);
     vjt(&db, &["user", "add", "flooded@bench.example", "--org", &org, "--role", "reporter"]);
 
