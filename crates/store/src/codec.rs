@@ -259,38 +259,13 @@ impl PendingReports {
         if self.count == 0 {
             return Ok(());
         }
-        let (int, text) = (Type::INT8, Type::TEXT);
-        let report_types = [
-            int.clone(),
-            int.clone(),
-            int.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            int.clone(),
-            int.clone(),
-            int.clone(),
-            int.clone(),
-            int.clone(),
-            int.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            int.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            text.clone(),
-            int.clone(),
-        ];
+        // The columns of REPORT_COLUMNS and STOP_COLUMNS, I for BIGINT and T for TEXT.
+        let types = |pattern: &str| -> Vec<Type> {
+            pattern.chars().map(|c| if c == 'I' { Type::INT8 } else { Type::TEXT }).collect()
+        };
+        let report_types = types("IIITTTTTTIIIIIITTTTTITTTTI");
         tx.copy_in(REPORT_COLUMNS, &report_types, &self.reports)?;
-        let stop_types = [int.clone(), int, text.clone(), text.clone(), text.clone(), text.clone(), text];
-        tx.copy_in(STOP_COLUMNS, &stop_types, &self.stops)?;
+        tx.copy_in(STOP_COLUMNS, &types("IITTTTT"), &self.stops)?;
         self.reports.clear();
         self.stops.clear();
         self.count = 0;

@@ -3,6 +3,15 @@
 //! One codebase: every operation is written once against [`sql::Conn`], and the contract tests in
 //! `tests/contract.rs` run each of them on both engines.
 
+/// The report columns, in the order `flat_report` reads them.
+macro_rules! flat_columns {
+    () => {
+        "id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
+         recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
+         adults, period_start, period_end, source, confidence"
+    };
+}
+
 /// The report columns, in the order `codec::report_row` reads them.
 macro_rules! codec_columns {
     () => {
@@ -514,13 +523,7 @@ impl Store {
             "SELECT report_id, seq, role, text, place_id FROM stops ORDER BY report_id, seq",
             &[],
             |r| {
-                on_stop(&vjt_domain::flat::FlatStop {
-                    report_id: r.int(0)?,
-                    seq: r.int(1)?,
-                    role: r.text(2)?,
-                    text: r.text(3)?,
-                    place_id: r.opt_text(4)?,
-                });
+                on_stop(&flat_stop(r)?);
                 Ok(())
             },
         )
@@ -532,10 +535,11 @@ impl Store {
         on_report: &mut dyn FnMut(&vjt_domain::flat::FlatReport<'_>),
     ) -> Result<(), StoreError> {
         self.reader()?.scan(
-            "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
-             recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
-             adults, period_start, period_end, source, confidence FROM reports \
-             WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) ORDER BY id",
+            concat!(
+                "SELECT ",
+                flat_columns!(),
+                " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) ORDER BY id"
+            ),
             &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()],
             |r| {
                 on_report(&flat_report(r)?);
@@ -558,26 +562,14 @@ impl Store {
                 "SELECT report_id, seq, role, text, place_id FROM stops WHERE report_id = $1 ORDER BY seq",
                 &[Value::Int(*id)],
                 |r| {
-                    on_stop(&vjt_domain::flat::FlatStop {
-                        report_id: r.int(0)?,
-                        seq: r.int(1)?,
-                        role: r.text(2)?,
-                        text: r.text(3)?,
-                        place_id: r.opt_text(4)?,
-                    });
+                    on_stop(&flat_stop(r)?);
                     Ok(())
                 },
             )?;
-            conn.scan(
-                "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
-                 recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
-                 adults, period_start, period_end, source, confidence FROM reports WHERE id = $1",
-                &[Value::Int(*id)],
-                |r| {
-                    on_report(&flat_report(r)?);
-                    Ok(())
-                },
-            )?;
+            conn.scan(concat!("SELECT ", flat_columns!(), " FROM reports WHERE id = $1"), &[Value::Int(*id)], |r| {
+                on_report(&flat_report(r)?);
+                Ok(())
+            })?;
         }
         Ok(())
     }
@@ -650,24 +642,25 @@ impl Store {
                  WHERE s.report_id > $1 AND s.report_id <= $2 ORDER BY s.report_id, s.seq",
                 &[after.into(), last.into()],
                 |r| {
-                    on_stop(&vjt_domain::flat::FlatStop {
-                        report_id: r.int(0)?,
-                        seq: r.int(1)?,
-                        role: r.text(2)?,
-                        text: r.text(3)?,
-                        place_id: r.opt_text(4)?,
-                    });
+                    on_stop(&flat_stop(r)?);
                     Ok(())
                 },
             )?;
             // With a filter, stops of reports outside it are passed too: callers match stops to
             // reports by id, so those are never claimed.
             conn.scan(
-                "SELECT id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
-                 recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
-                 adults, period_start, period_end, source, confidence FROM reports \
-                 WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 AND id <= $4 ORDER BY id",
-                &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into(), after.into(), last.into()],
+                concat!(
+                    "SELECT ",
+                    flat_columns!(),
+                    " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) \
+                     AND id > $3 AND id <= $4 ORDER BY id"
+                ),
+                &[
+                    query.round.map_or(0, |r| r.0).into(),
+                    query.organisation.map_or(0, |o| o.0).into(),
+                    after.into(),
+                    last.into(),
+                ],
                 |r| {
                     on_report(&flat_report(r)?);
                     Ok(())
@@ -914,6 +907,16 @@ fn page_statement(query: &ReportQuery, cursor: i64, limit: u32, newest_first: bo
 }
 
 /// A report row read in place, in the column order both scans select.
+fn flat_stop<'r>(r: &'r sql::ScanRow<'_>) -> Result<vjt_domain::flat::FlatStop<'r>, StoreError> {
+    Ok(vjt_domain::flat::FlatStop {
+        report_id: r.int(0)?,
+        seq: r.int(1)?,
+        role: r.text(2)?,
+        text: r.text(3)?,
+        place_id: r.opt_text(4)?,
+    })
+}
+
 fn flat_report<'r>(r: &'r sql::ScanRow<'_>) -> Result<vjt_domain::flat::FlatReport<'r>, StoreError> {
     Ok(vjt_domain::flat::FlatReport {
         id: r.int(0)?,
