@@ -94,8 +94,10 @@ pub fn sign(manifest: &Manifest, secret_hex: &str) -> Result<(Vec<u8>, String), 
 /// What is wrong with a release as received, file by file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    /// The manifest or its signature is missing or unreadable.
+    /// The manifest is missing or unreadable.
     Manifest(String),
+    /// The signature file is missing or not a signature.
+    SignatureFile(String),
     /// The signature does not match the manifest (it was changed, or signed by another key).
     Signature,
     /// Signed by a key other than the one expected.
@@ -113,6 +115,7 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::Manifest(why) => write!(f, "{MANIFEST}: {why}"),
+            Problem::SignatureFile(why) => write!(f, "{SIGNATURE}: {why}"),
             Problem::Signature => {
                 write!(f, "{SIGNATURE}: the signature does not match {MANIFEST}: one of them was changed after signing")
             }
@@ -131,8 +134,7 @@ impl std::fmt::Display for Problem {
 /// size and SHA-256, and that nothing else is there. Returns the manifest, or every problem.
 pub fn verify(files: &BTreeMap<String, Vec<u8>>, expected_key: Option<&str>) -> Result<Manifest, Vec<Problem>> {
     let manifest_bytes = files.get(MANIFEST).ok_or_else(|| vec![Problem::Manifest("missing".into())])?;
-    let signature_text =
-        files.get(SIGNATURE).ok_or_else(|| vec![Problem::Manifest(format!("{SIGNATURE} is missing"))])?;
+    let signature_text = files.get(SIGNATURE).ok_or_else(|| vec![Problem::SignatureFile("missing".into())])?;
     let manifest: Manifest =
         serde_json::from_slice(manifest_bytes).map_err(|e| vec![Problem::Manifest(format!("unreadable: {e}"))])?;
     let key_hex = expected_key.unwrap_or(&manifest.signed_by).trim().to_lowercase();
@@ -145,7 +147,7 @@ pub fn verify(files: &BTreeMap<String, Vec<u8>>, expected_key: Option<&str>) -> 
         .and_then(unhex)
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .map(|b| Signature::from_bytes(&b))
-        .ok_or_else(|| vec![Problem::Manifest(format!("{SIGNATURE} is not a signature"))])?;
+        .ok_or_else(|| vec![Problem::SignatureFile("not a signature".into())])?;
     if key.verify(manifest_bytes, &signature).is_err() {
         return Err(vec![Problem::Signature]);
     }

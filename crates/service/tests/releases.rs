@@ -229,6 +229,11 @@ fn a_release_holds_its_files_verifies_and_names_no_one() {
         let said: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert!(said.iter().any(|p| p.starts_with(path.as_str())), "{path}: {said:?}");
     }
+    // A signature that is not even hex any more names the signature file.
+    let mut garbled = originals.clone();
+    garbled.insert(manifest::SIGNATURE.into(), b"zz-not-a-signature\n".to_vec());
+    let said = manifest::verify(&garbled, Some(&public)).unwrap_err()[0].to_string();
+    assert!(said.starts_with(manifest::SIGNATURE), "{said}");
     let mut extra = originals.clone();
     extra.insert("notes.txt".into(), b"added later".to_vec());
     assert!(manifest::verify(&extra, Some(&public)).is_err(), "a file added later is noticed");
