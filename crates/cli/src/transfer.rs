@@ -239,6 +239,9 @@ pub struct ExportArgs {
     /// Only this round's reports (by name).
     #[arg(long)]
     round: Option<String>,
+    /// Start a CSV file with the byte-order mark Excel on Windows needs to read it as UTF-8.
+    #[arg(long)]
+    excel: bool,
 }
 
 pub fn export(db: &str, args: ExportArgs) -> Result<()> {
@@ -247,7 +250,7 @@ pub fn export(db: &str, args: ExportArgs) -> Result<()> {
     let store = Store::open(db)?;
     let query = crate::commands::query(&store, args.org.as_deref(), args.round.as_deref())?;
     let bar = progress_bar(&args.out.display().to_string());
-    let n = vjt_ingest::export(&store, &query, format, &args.out, &mut |done, total| {
+    let n = vjt_ingest::export_with(&store, &query, format, args.excel, &args.out, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;

@@ -44,6 +44,36 @@ pub enum ExportError {
 
 const PAGE: u32 = 5_000;
 
+/// Columns an export adds after the template's: the review status, and the ISO 3166-2:KE
+/// county of each resolved stop (transit points `;`-separated, in order). The importer reads
+/// them back: the status is restored, and a place name that could be in several counties is
+/// resolved in the county given.
+pub const EXTRA_COLUMNS: [&str; 5] =
+    ["status", "origin_county", "transit_counties", "intended_destination_county", "exploitation_place_county"];
+
+/// The county code of a stop's place, if it lies in a county.
+fn county_of(g: &Gazetteer, stop: &vjt_domain::Stop) -> String {
+    stop.place
+        .as_ref()
+        .and_then(|p| g.by_id(&p.0))
+        .and_then(|ix| g.county_of(ix))
+        .and_then(|c| g.place(c).county_codes.as_ref().map(|cc| cc.iso.clone()))
+        .unwrap_or_default()
+}
+
+/// The extra columns of one report.
+fn extra_row(s: &StoredReport) -> Vec<String> {
+    let g = Gazetteer::embedded();
+    let j = &s.report.journey;
+    vec![
+        s.report.status.to_string(),
+        county_of(g, j.origin()),
+        j.transit().iter().map(|t| county_of(g, t)).collect::<Vec<_>>().join(";"),
+        j.destination().map(|d| county_of(g, d)).unwrap_or_default(),
+        j.exploitation().map(|d| county_of(g, d)).unwrap_or_default(),
+    ]
+}
+
 /// The template columns of one report.
 fn template_row(
     s: &StoredReport,
@@ -98,6 +128,19 @@ pub fn export(
     out: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64, ExportError> {
+    export_with(store, query, format, false, out, progress)
+}
+
+/// As [`export`]; with `excel`, a CSV file starts with the byte-order mark that Excel on
+/// Windows needs to read it as UTF-8.
+pub fn export_with(
+    store: &Store,
+    query: &ReportQuery,
+    format: ExportFormat,
+    excel: bool,
+    out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, ExportError> {
     let orgs: HashMap<OrganisationId, String> =
         store.organisations()?.into_iter().map(|o| (o.id, o.name.to_string())).collect();
     let rounds: HashMap<RoundId, String> = store.rounds()?.into_iter().map(|r| (r.id, r.name.to_string())).collect();
@@ -106,7 +149,7 @@ pub fn export(
     let fail =
         |e: &dyn std::fmt::Display| ExportError::Write { file: out.display().to_string(), reason: e.to_string() };
     let result = match format {
-        ExportFormat::Csv => export_csv(store, query, &tmp, &orgs, &rounds, total, progress),
+        ExportFormat::Csv => export_csv(store, query, &tmp, excel, &orgs, &rounds, total, progress),
         ExportFormat::Xlsx => export_xlsx(store, query, &tmp, &orgs, &rounds, total, progress),
     };
     match result {
@@ -140,22 +183,30 @@ fn for_each(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn export_csv(
     store: &Store,
     query: &ReportQuery,
     path: &Path,
+    excel: bool,
     orgs: &HashMap<OrganisationId, String>,
     rounds: &HashMap<RoundId, String>,
     total: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<u64, ExportError> {
+    use std::io::Write;
     let fail =
         |e: &dyn std::fmt::Display| ExportError::Write { file: path.display().to_string(), reason: e.to_string() };
-    let mut w = csv::Writer::from_path(path).map_err(|e| fail(&e))?;
-    w.write_record(Field::ALL.iter().map(|c| c.code())).map_err(|e| fail(&e))?;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| fail(&e))?);
+    if excel {
+        file.write_all(crate::cells::EXCEL_BOM).map_err(|e| fail(&e))?;
+    }
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(Field::ALL.iter().map(|c| c.code()).chain(EXTRA_COLUMNS)).map_err(|e| fail(&e))?;
     let mut done = 0;
     let n = for_each(store, query, |s| {
-        w.write_record(template_row(s, orgs, rounds)).map_err(|e| fail(&e))?;
+        let cells = template_row(s, orgs, rounds).into_iter().chain(extra_row(s));
+        w.write_record(cells.map(|c| crate::cells::neutralise(&c).into_owned())).map_err(|e| fail(&e))?;
         done += 1;
         if done % PAGE as u64 == 0 {
             progress(done, total);
@@ -184,8 +235,8 @@ fn export_xlsx(
     book.add_worksheet_with_constant_memory().map_err(fail)?.set_name("stops").map_err(fail)?;
     {
         let routes = book.worksheet_from_name("routes").map_err(fail)?;
-        for (c, column) in Field::ALL.iter().enumerate() {
-            routes.write_string_with_format(0, c as u16, column.code(), &bold).map_err(fail)?;
+        for (c, column) in Field::ALL.iter().map(|f| f.code()).chain(EXTRA_COLUMNS).enumerate() {
+            routes.write_string_with_format(0, c as u16, column, &bold).map_err(fail)?;
         }
     }
     let stop_header = [
@@ -209,15 +260,20 @@ fn export_xlsx(
     let (mut route_row, mut stop_row) = (1u32, 1u32);
     let mut done = 0;
     let n = for_each(store, query, |s| {
-        let cells = template_row(s, orgs, rounds);
+        let mut cells = template_row(s, orgs, rounds);
+        let template_width = cells.len();
+        cells.extend(extra_row(s));
         let routes = book.worksheet_from_name("routes").map_err(fail)?;
         for (c, cell) in cells.iter().enumerate() {
             if cell.is_empty() {
                 continue;
             }
             let col = c as u16;
-            let numeric =
-                matches!(Field::ALL[c], Field::Victims | Field::Female | Field::Male | Field::Children | Field::Adults);
+            let numeric = c < template_width
+                && matches!(
+                    Field::ALL[c],
+                    Field::Victims | Field::Female | Field::Male | Field::Children | Field::Adults
+                );
             match cell.parse::<f64>() {
                 // "<5" stays text.
                 Ok(v) if numeric => routes.write_number(route_row, col, v).map_err(fail)?,

@@ -294,9 +294,43 @@ fn parse_one(
         };
         return Parsed::Rejected { record, problems: vec![problem] };
     }
+    if let Some(status) = layout.status(&record) {
+        parsed.report.set_status(status);
+    }
     let resolutions = resolver.resolve_journey_cached(parsed.report.journey_mut(), home, cache);
-    let unresolved = resolutions.into_iter().filter(|r| r.resolved().is_none()).map(|r| r.input).collect();
+    let j = &parsed.report.journey;
+    let expected = layout.counties(&record, j.transit().len(), j.destination().is_some(), j.exploitation().is_some());
+    if expected.iter().any(Option::is_some) {
+        keep_exported_counties(resolver.gazetteer(), parsed.report.journey_mut(), &resolutions, &expected);
+    }
+    let unresolved =
+        parsed.report.journey.stops().filter(|(_, s)| s.place.is_none()).map(|(_, s)| s.text.to_string()).collect();
     Parsed::Valid { encoded: EncodedReport::new(&parsed.report), redacted: !parsed.redactions.is_empty(), unresolved }
+}
+
+/// A re-imported export says which county each place was in: where the resolver chose a place
+/// elsewhere (or none), its best candidate in that county is taken instead, if it has one.
+fn keep_exported_counties(
+    g: &vjt_gazetteer::Gazetteer,
+    journey: &mut vjt_domain::Journey,
+    resolutions: &[vjt_gazetteer::Resolution],
+    expected: &[Option<String>],
+) {
+    let county = |ix: vjt_gazetteer::PlaceIx| {
+        g.county_of(ix).and_then(|c| g.place(c).county_codes.as_ref().map(|cc| cc.iso.clone()))
+    };
+    for ((stop, r), want) in journey.stops_mut().zip(resolutions).zip(expected) {
+        let Some(want) = want else { continue };
+        let now = stop.place.as_ref().and_then(|p| g.by_id(&p.0));
+        if now.and_then(county).as_ref() == Some(want) {
+            continue;
+        }
+        let candidate =
+            r.best.iter().chain(&r.alternatives).map(|m| m.place).find(|&ix| county(ix).as_ref() == Some(want));
+        if let Some(ix) = candidate {
+            stop.place = Some(vjt_domain::PlaceId(g.place(ix).id.clone()));
+        }
+    }
 }
 
 /// Imports one file (with any repeat tables that belong to it). `progress` is called with the
@@ -460,8 +494,9 @@ fn write_rejects(path: &Path, header: &StringRecord, rows: &[StringRecord]) -> R
     let mut head: StringRecord = header.iter().collect();
     head.push_field("error");
     w.write_record(&head).map_err(|e| fail(&e))?;
+    // The rows come back as given, with any cell a spreadsheet would run as a formula quoted.
     for r in rows {
-        w.write_record(r).map_err(|e| fail(&e))?;
+        w.write_record(r.iter().map(crate::cells::neutralise).map(|c| c.into_owned())).map_err(|e| fail(&e))?;
     }
     w.flush().map_err(|e| fail(&e))
 }

@@ -62,6 +62,10 @@ impl serde::Serialize for CellProblem {
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     columns: Vec<(usize, Field)>,
+    /// An export's review status column, and its county columns (origin, transit, intended
+    /// destination, exploitation place): see `export::EXTRA_COLUMNS`.
+    status: Option<usize>,
+    counties: [Option<usize>; 4],
     /// KoBo one-column-per-choice layouts: (position, column, choice code).
     choices: Vec<(usize, Field, String)>,
     pub unknown_headers: Vec<String>,
@@ -71,6 +75,17 @@ impl Layout {
     pub fn from_header(header: &StringRecord) -> Layout {
         let mut layout = Layout::default();
         for (i, h) in header.iter().enumerate() {
+            match crate::export::EXTRA_COLUMNS.iter().position(|x| x.eq_ignore_ascii_case(h.trim())) {
+                Some(0) => {
+                    layout.status = Some(i);
+                    continue;
+                }
+                Some(k) => {
+                    layout.counties[k - 1] = Some(i);
+                    continue;
+                }
+                None => {}
+            }
             if let Some(c) = Field::from_header(h) {
                 if !layout.columns.iter().any(|(_, seen)| *seen == c) {
                     layout.columns.push((i, c));
@@ -110,7 +125,39 @@ impl Layout {
     }
 
     fn cell<'r>(&self, record: &'r StringRecord, column: Field) -> &'r str {
-        self.columns.iter().find(|(_, c)| *c == column).and_then(|(i, _)| record.get(*i)).map_or("", str::trim)
+        let cell = self.columns.iter().find(|(_, c)| *c == column).and_then(|(i, _)| record.get(*i));
+        cell.map_or("", |c| crate::cells::restore(c.trim()))
+    }
+
+    fn at(record: &StringRecord, i: Option<usize>) -> &str {
+        i.and_then(|i| record.get(i)).map_or("", |c| crate::cells::restore(c.trim()))
+    }
+
+    /// The county each stop's place was in when the file was exported, in travel order (one per
+    /// stop of `transit_count` transit points), if the file says.
+    pub fn counties(
+        &self,
+        record: &StringRecord,
+        transit_count: usize,
+        has_destination: bool,
+        has_exploitation: bool,
+    ) -> Vec<Option<String>> {
+        let code = |text: &str| Some(text.trim().to_string()).filter(|t| t.starts_with("KE-"));
+        let mut out = vec![code(Self::at(record, self.counties[0]))];
+        let transit: Vec<&str> = Self::at(record, self.counties[1]).split(';').collect();
+        out.extend((0..transit_count).map(|k| transit.get(k).and_then(|t| code(t))));
+        if has_destination {
+            out.push(code(Self::at(record, self.counties[2])));
+        }
+        if has_exploitation {
+            out.push(code(Self::at(record, self.counties[3])));
+        }
+        out
+    }
+
+    /// The review status an export carried, if any and valid.
+    pub fn status(&self, record: &StringRecord) -> Option<vjt_domain::ReviewStatus> {
+        Self::at(record, self.status).parse().ok()
     }
 }
 

@@ -313,13 +313,72 @@ fn comparable(s: &Store) -> Vec<String> {
             let mut d = r.report.into_draft();
             d.organisation = vjt_domain::OrganisationId(0);
             d.round = vjt_domain::RoundId(0);
-            d.status = vjt_domain::ReviewStatus::Submitted;
             for stop in [&d.journey].into_iter().flat_map(|j| j.stops().map(|(_, s)| s.arrived_by.len())) {
                 assert_eq!(stop, 0);
             }
             format!("{d:?}")
         })
         .collect()
+}
+
+#[test]
+fn exports_are_safe_to_open_and_carry_status_and_counties_back() {
+    let dir = Scratch::new("safe_export");
+    let s = store(&dir);
+    let file = dir.file(
+        "in.csv",
+        format!(
+            "{}R1,HAART Kenya,Kenya 2020,Awendo,,Nairobi,,domestic_servitude,,4,,,2020-03,=HYPERLINK(\"http://x\";\"click\")\n",
+            HEADER
+        ),
+    );
+    let r = &run(&s, &[file], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected), (1, 0), "{:?}", r.problems);
+    let stored = s.reports(&ReportQuery::default()).unwrap();
+    assert!(stored[0].report.journey.origin().place.is_none(), "Awendo is in two counties: left for review");
+    s.set_status(stored[0].id, vjt_domain::ReviewStatus::Verified).unwrap();
+
+    // The export quotes the formula, starts with a byte-order mark for Excel, and carries the
+    // status and each stop's county.
+    let out = dir.path("out.csv");
+    vjt_ingest::export_with(&s, &ReportQuery::default(), ExportFormat::Csv, true, &out, &mut |_, _| {}).unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark for Excel");
+    let text = String::from_utf8_lossy(&bytes[3..]).into_owned();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    assert!(!text.contains(",=HYPERLINK") && !text.contains("\"=HYPERLINK"), "no cell starts with =");
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.ends_with("status,origin_county,transit_counties,intended_destination_county,exploitation_place_county")
+    );
+    assert!(text.lines().nth(1).unwrap().contains(",verified,,,KE-30,"), "{text}");
+
+    // The coordinator says which Awendo it was; importing the file elsewhere keeps that, the
+    // status and the notes exactly.
+    let edited = dir.file("edited.csv", text.replacen(",verified,,", ",verified,KE-08,", 1));
+    let other = Store::open(dir.path("other.db").to_str().unwrap()).unwrap();
+    for o in ["HAART Kenya", "Candle of Hope"] {
+        other
+            .add_organisation(&NewOrganisation {
+                name: OrganisationName::parse(o).unwrap(),
+                kind: OrganisationKind::Ngo,
+                country: Some(CountryCode::parse("KE").unwrap()),
+            })
+            .unwrap();
+    }
+    other.add_round(&vjt_demo::rounds()[1]).unwrap();
+    let other_round = other.rounds().unwrap()[0].name.to_string();
+    let edited = dir.file("edited2.csv", std::fs::read_to_string(&edited).unwrap().replace("Kenya 2020", &other_round));
+    let r = &run(&other, &[edited], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected), (1, 0), "{:?}", r.problems);
+    let back = &other.reports(&ReportQuery::default()).unwrap()[0];
+    assert_eq!(back.report.status, vjt_domain::ReviewStatus::Verified);
+    assert_eq!(
+        back.report.journey.origin().place.as_ref().map(|p| p.0.as_str()),
+        Some("gn:11003038"),
+        "Awendo in Homa Bay"
+    );
+    assert_eq!(back.report.notes.as_ref().map(|n| n.as_str()), Some("=HYPERLINK(\"http://x\";\"click\")"));
 }
 
 #[test]

@@ -431,6 +431,7 @@ pub async fn analysis(
         from: q.from,
         to: q.to,
         exploitation: q.exploitation,
+        excel: None,
     };
     // Made once per scope and filters, kept until the data changes: the document is large.
     let made = state

@@ -30,6 +30,8 @@ pub struct DashboardQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub exploitation: Option<String>,
+    /// The CSV export for Excel on Windows (with a byte-order mark).
+    pub excel: Option<String>,
 }
 
 impl DashboardQuery {
@@ -497,6 +499,7 @@ pub async fn export_csv(
     let scope = policy::scope(&session.caller);
     let user = session.caller.user_id;
     let round = q.round.clone().filter(|r| !r.trim().is_empty());
+    let excel = q.excel.as_deref() == Some("1");
     let bytes = state
         .blocking(move |s| -> Result<Result<Vec<u8>, PageError>, PageError> {
             let round = match round {
@@ -515,7 +518,8 @@ pub async fn export_csv(
             let dir = std::env::temp_dir().join(format!("vjt-export-{}", std::process::id()));
             std::fs::create_dir_all(&dir).map_err(PageError::internal)?;
             let out = dir.join(format!("{}.csv", vjt_service::accounts::new_token()));
-            let written = vjt_ingest::export(s, &query, vjt_ingest::ExportFormat::Csv, &out, &mut |_, _| {});
+            let written =
+                vjt_ingest::export_with(s, &query, vjt_ingest::ExportFormat::Csv, excel, &out, &mut |_, _| {});
             let bytes =
                 written.map_err(PageError::internal).and_then(|_| std::fs::read(&out).map_err(PageError::internal));
             let _ = std::fs::remove_file(&out);
