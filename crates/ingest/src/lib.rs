@@ -6,6 +6,7 @@ pub mod cells;
 pub mod columns;
 pub mod ctdc;
 pub mod export;
+pub mod form;
 
 pub mod import;
 pub mod rows;

@@ -212,6 +212,7 @@ pub fn write_xlsform(path: &Path) -> Result<(), TemplateError> {
 }
 
 fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
+    use crate::form::{questions, Place, GROUPS};
     let mut book = Workbook::new();
     let survey_header = [
         "type",
@@ -221,132 +222,58 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         "hint::English (en)",
         "hint::Kiswahili (sw)",
         "required",
+        "required_message::English (en)",
+        "required_message::Kiswahili (sw)",
         "constraint",
+        "constraint_message::English (en)",
+        "constraint_message::Kiswahili (sw)",
         "appearance",
     ];
-    let mut rows: Vec<[String; 9]> = Vec::new();
-    let mut push = |kind: &str,
-                    name: &str,
-                    en: &str,
-                    sw: &str,
-                    column: Option<Field>,
-                    required: bool,
-                    constraint: &str,
-                    appearance: &str| {
-        let (hint_en, hint_sw) = column.map(help).unwrap_or(("", ""));
-        rows.push([
-            kind.into(),
-            name.into(),
-            en.into(),
-            sw.into(),
-            hint_en.into(),
-            hint_sw.into(),
-            if required { "yes".into() } else { String::new() },
-            constraint.into(),
-            appearance.into(),
-        ]);
-    };
-    push(
-        "text",
-        "report_id",
-        "Your reference for this route",
-        "Namba yenu ya ripoti",
-        Some(Field::ReportId),
-        false,
-        "",
-        "",
-    );
-    push("text", "organisation", "Organisation", "Shirika", Some(Field::Organisation), true, "", "");
-    push("text", "round", "Collection round", "Awamu ya ukusanyaji", Some(Field::Round), true, "", "");
-    push("begin_group", "route", "The route", "Njia", None, false, "", "field-list");
-    push("text", "origin", "Origin", "Asili", Some(Field::Origin), true, "", "");
-    push("begin_repeat", "transit", "Transit point", "Kituo cha kupitia", None, false, "", "");
-    push("text", "transit_point", "Place passed through", "Mahali palipopitiwa", Some(Field::Transit), false, "", "");
-    push("end_repeat", "", "", "", None, false, "", "");
-    push(
-        "text",
-        "intended_destination",
-        "Intended destination",
-        "Mahali palipokusudiwa",
-        Some(Field::IntendedDestination),
-        false,
-        "",
-        "",
-    );
-    push(
-        "text",
-        "exploitation_place",
-        "Place of exploitation",
-        "Mahali pa unyonyaji",
-        Some(Field::ExploitationPlace),
-        false,
-        ". != '' or ${intended_destination} != ''",
-        "",
-    );
-    push("end_group", "", "", "", None, false, "", "");
-    for column in [
-        Field::ExploitationTypes,
-        Field::Sectors,
-        Field::TransportModes,
-        Field::RecruitmentMethods,
-        Field::RecruiterRelationship,
-    ] {
-        let (list, _) = choices(column).expect("multi-valued columns have choices");
-        push(
-            &format!("select_multiple {list}"),
-            column.code(),
-            &title(column.code()),
-            column.name_sw(),
-            Some(column),
-            false,
-            "",
-            "",
-        );
+    let mut rows: Vec<[String; 13]> = Vec::new();
+    let row = |cells: [&str; 13]| cells.map(String::from);
+    let title_of = |name: &str| GROUPS.iter().find(|g| g.0 == name).map_or(("", ""), |g| (g.1, g.2));
+    let mut open = Place::Top;
+    for q in questions() {
+        if q.place != open {
+            match open {
+                Place::Group(_) => rows.push(row(["end_group", "", "", "", "", "", "", "", "", "", "", "", ""])),
+                Place::Repeat(_) => rows.push(row(["end_repeat", "", "", "", "", "", "", "", "", "", "", "", ""])),
+                Place::Top => {}
+            }
+            match q.place {
+                Place::Group(name) => {
+                    let (en, sw) = title_of(name);
+                    rows.push(row(["begin_group", name, en, sw, "", "", "", "", "", "", "", "", "field-list"]));
+                }
+                Place::Repeat(name) => {
+                    let (en, sw) = title_of(name);
+                    rows.push(row(["begin_repeat", name, en, sw, "", "", "", "", "", "", "", "", ""]));
+                }
+                Place::Top => {}
+            }
+            open = q.place;
+        }
+        rows.push(row([
+            q.kind,
+            q.name,
+            q.label.0,
+            q.label.1,
+            q.hint.0,
+            q.hint.1,
+            q.required,
+            q.required_message.0,
+            q.required_message.1,
+            q.constraint,
+            q.constraint_message.0,
+            q.constraint_message.1,
+            q.appearance,
+        ]));
     }
-    for column in [Field::Victims, Field::Female, Field::Male, Field::Children, Field::Adults] {
-        push("integer", column.code(), &title(column.code()), column.name_sw(), Some(column), false, ". >= 0", "");
+    match open {
+        Place::Group(_) => rows.push(row(["end_group", "", "", "", "", "", "", "", "", "", "", "", ""])),
+        Place::Repeat(_) => rows.push(row(["end_repeat", "", "", "", "", "", "", "", "", "", "", "", ""])),
+        Place::Top => {}
     }
-    push(
-        "date",
-        "period_start",
-        "First month seen",
-        "Mwezi wa kwanza",
-        Some(Field::PeriodStart),
-        false,
-        "",
-        "month-year",
-    );
-    push(
-        "date",
-        "period_end",
-        "Last month seen",
-        "Mwezi wa mwisho",
-        Some(Field::PeriodEnd),
-        false,
-        ". >= ${period_start}",
-        "month-year",
-    );
-    push("select_one knowledge_source", "source", "How do you know?", "Mnajuaje?", Some(Field::Source), false, "", "");
-    push(
-        "select_one confidence",
-        "confidence",
-        "How sure are you?",
-        "Uhakika wenu?",
-        Some(Field::Confidence),
-        false,
-        "",
-        "",
-    );
-    push(
-        "text",
-        "notes",
-        "Notes (no names or phone numbers)",
-        "Maelezo (bila majina wala namba za simu)",
-        Some(Field::Notes),
-        false,
-        "",
-        "multiline",
-    );
 
     let survey = book.add_worksheet().set_name("survey")?;
     for (c, h) in survey_header.iter().enumerate() {
@@ -388,12 +315,6 @@ fn build_xlsform(path: &Path) -> Result<(), XlsxError> {
         settings.write_string(1, c as u16, *v)?;
     }
     book.save(path)
-}
-
-fn title(name: &str) -> String {
-    let text = name.replace('_', " ");
-    let mut chars = text.chars();
-    chars.next().map(|f| f.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 #[cfg(test)]

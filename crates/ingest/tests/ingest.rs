@@ -651,3 +651,72 @@ fn unodc_detected_victims_become_routes_with_their_quirks_handled() {
     let again = &run(&s, &[data], &options)[0];
     assert_eq!((again.imported, again.updated), (0, 0));
 }
+
+#[test]
+fn the_xlsform_follows_odk_rules_speaks_plainly_and_validates() {
+    use calamine::Reader;
+    let dir = Scratch::new("xlsform");
+    let form = dir.path("form.xlsx");
+    vjt_ingest::template::write_xlsform(&form).unwrap();
+    let mut book = calamine::open_workbook_auto(&form).unwrap();
+    let survey = book.worksheet_range("survey").unwrap();
+    let mut rows = survey.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} column"));
+    let (kind, name, appearance, required) = (col("type"), col("name"), col("appearance"), col("required"));
+    let texts: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.starts_with("label") || h.starts_with("hint"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(texts.len(), 4, "labels and hints in English and Kiswahili");
+    let mut in_field_list = false;
+    let codes: Vec<String> = vjt_domain::Field::ALL
+        .iter()
+        .flat_map(|f| [f.code().to_string(), vjt_ingest::columns::Header::name_sw(*f).to_string()])
+        .filter(|c| c.contains('_'))
+        .collect();
+    for r in rows {
+        let cell = |i: usize| r.get(i).map(|c| c.to_string()).unwrap_or_default();
+        match cell(kind).as_str() {
+            "begin_group" => in_field_list = cell(appearance) == "field-list",
+            "end_group" => in_field_list = false,
+            "begin_repeat" => assert!(!in_field_list, "ODK Collect cannot show a repeat inside a field-list group"),
+            _ => {}
+        }
+        if cell(name) == "exploitation_place" {
+            assert!(cell(required).contains("${intended_destination}"), "one of the two is required, not constrained");
+        }
+        for &t in &texts {
+            let text = cell(t);
+            for code in &codes {
+                assert!(!text.contains(code.as_str()), "'{text}' shows the column code {code}");
+            }
+            for instruction in ["separated by", "zikitenganishwa", "lists sheet", "orodha"] {
+                assert!(!text.contains(instruction), "'{text}' is a spreadsheet instruction");
+            }
+        }
+    }
+    // pyxform and ODK Validate (bundled with pyxform, run on Java) accept it.
+    let have =
+        std::process::Command::new("python3").args(["-c", "import pyxform"]).output().is_ok_and(|o| o.status.success())
+            && std::process::Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var_os("VJT_REQUIRE_TOOLS").is_none(),
+            "pyxform and Java are required (pip install pyxform; apt-get install default-jre-headless)"
+        );
+        eprintln!("pyxform or Java not installed: the XLSForm was not validated");
+        return;
+    }
+    let xml = dir.path("form.xml");
+    let out = std::process::Command::new("python3")
+        .args(["-m", "pyxform.xls2xform", "--odk_validate", form.to_str().unwrap(), xml.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && !said.to_lowercase().contains("error"), "pyxform/ODK Validate: {said}");
+    let xform = std::fs::read_to_string(&xml).unwrap();
+    assert!(xform.contains("jr:template") || xform.contains("<repeat"), "the transit points repeat");
+}
