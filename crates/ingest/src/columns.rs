@@ -72,33 +72,55 @@ impl Header for Field {
         }
     }
 
-    /// Finds the column a header names. Group prefixes from KoBo (`route/origin`) and ODK
-    /// (`route-origin`) are ignored.
+    /// Finds the column a header names: the whole header, or what follows a group prefix
+    /// (KoBo writes `route/origin` or `route.origin`, ODK `route-origin`), by the field's code,
+    /// its Kiswahili header, its synonyms or the XLSForm's question in either language.
     fn from_header(header: &str) -> Option<Field> {
-        let key = fold(header);
-        if let Some(c) = Field::ALL.into_iter().find(|c| matches(*c, &key)) {
-            return Some(c);
-        }
-        let last = header.rsplit(['/', '-', ':']).next().unwrap_or(header);
-        let key = fold(last);
-        Field::ALL.into_iter().find(|c| matches(*c, &key))
+        suffixes(header).into_iter().find_map(|key| Field::ALL.into_iter().find(|c| matches(*c, &key)))
     }
 
-    /// For KoBo's one-column-per-choice exports (`route/exploitation_types/domestic_servitude`):
-    /// the multi-valued column and the choice code.
+    /// For one-column-per-choice exports (`exploitation_types/domestic_servitude`, or with
+    /// labels `What forms of exploitation?/Domestic servitude`): the multi-valued field and the
+    /// choice's code. Tried before [`Header::from_header`], so that the choice `transport` of
+    /// `sectors` is not taken for the transport modes.
     fn from_choice_header(header: &str) -> Option<(Field, String)> {
-        let parts: Vec<&str> = header.split('/').collect();
-        if parts.len() < 2 {
-            return None;
-        }
-        let (field, choice) = (parts[parts.len() - 2], parts[parts.len() - 1]);
-        let column = Field::from_header(field).filter(|c| c.kind() == vjt_domain::FieldKind::Choices)?;
-        Some((column, choice.to_string()))
+        let cut = header.rfind(SEPARATORS)?;
+        let (parent, choice) = (&header[..cut], fold(&header[cut + 1..]));
+        let field = suffixes(parent).into_iter().find_map(|key| {
+            Field::ALL.into_iter().find(|c| c.kind() == vjt_domain::FieldKind::Choices && matches(*c, &key))
+        })?;
+        let (_, items) = crate::template::choices(field)?;
+        items
+            .into_iter()
+            .find(|(code, en, sw)| [*code, *en, *sw].iter().any(|name| fold(name) == choice))
+            .map(|(code, _, _)| (field, code.to_string()))
     }
 }
 
+/// The characters that separate a group from its question in exported headers.
+const SEPARATORS: [char; 4] = ['/', '.', '-', ':'];
+
+/// The folded header, then what follows each group separator in it, longest first.
+fn suffixes(header: &str) -> Vec<String> {
+    let mut out = vec![fold(header)];
+    for (i, c) in header.char_indices() {
+        if SEPARATORS.contains(&c) {
+            let rest = fold(&header[i + c.len_utf8()..]);
+            if !rest.is_empty() {
+                out.push(rest);
+            }
+        }
+    }
+    out
+}
+
 fn matches(field: Field, key: &str) -> bool {
-    fold(field.code()) == key || fold(field.name_sw()) == key || field.synonyms().iter().any(|s| fold(s) == key)
+    fold(field.code()) == key
+        || fold(field.name_sw()) == key
+        || field.synonyms().iter().any(|s| fold(s) == key)
+        || crate::form::question(field).is_some_and(|q| fold(q.label.0) == key || fold(q.label.1) == key)
+        || (field == Field::Transit
+            && crate::form::GROUPS.iter().any(|g| g.0 == "transit" && (fold(g.1) == key || fold(g.2) == key)))
 }
 
 #[cfg(test)]

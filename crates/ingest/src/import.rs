@@ -60,7 +60,7 @@ pub fn detect(header: &StringRecord) -> Format {
         Format::Ctdc
     } else if has_header(header, &["Iso3_code"]) && has_header(header, &["txtVALUE"]) {
         Format::Unodc
-    } else if has_header(header, &["_uuid", "_submission_time", "_index"]) {
+    } else if has_header(header, &["_uuid", "_submission_time", "_index", "_validation_status", "__version__"]) {
         Format::Kobo
     } else if has_header(header, &["KEY", "meta-instanceID", "meta/instanceID", "SubmissionDate", "instanceID"]) {
         Format::Odk
@@ -216,8 +216,9 @@ fn repeat_transits(repeat: Table) -> Result<HashMap<String, Vec<String>>, Source
     let header = repeat.header.clone();
     let parent = header.iter().position(|h| h == "_parent_index" || h == "PARENT_KEY");
     let place = header.iter().position(|h| {
-        let last = fold(h.rsplit(['/', '-']).next().unwrap_or(h));
+        let last = fold(h.rsplit(['/', '-', '.', ':']).next().unwrap_or(h));
         matches!(last.as_str(), "transit point" | "transit" | "place" | "kituo" | "kupitia")
+            || crate::columns::Header::from_header(h) == Some(Field::Transit)
     });
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     let (Some(parent), Some(place)) = (parent, place) else { return Ok(out) };
@@ -250,8 +251,40 @@ const BATCH: usize = 2048;
 
 /// One row after the reading thread is done with it.
 enum Parsed {
-    Valid { encoded: EncodedReport, redacted: bool, unresolved: Vec<String> },
-    Rejected { record: StringRecord, problems: Vec<CellProblem> },
+    Valid {
+        encoded: EncodedReport,
+        redacted: bool,
+        unresolved: Vec<String>,
+        splits: u64,
+    },
+    Rejected {
+        record: StringRecord,
+        problems: Vec<CellProblem>,
+    },
+    /// Rejected on KoBoToolbox or ODK Central: left out.
+    RejectedOnPlatform,
+}
+
+/// Whether a KoBo/ODK row was rejected on the platform (ODK Central's `ReviewState`, KoBo's
+/// `_validation_status`, as code or as label).
+fn rejected_on_platform(record: &StringRecord, review: Option<usize>) -> bool {
+    let value = review.and_then(|i| record.get(i)).map(fold).unwrap_or_default();
+    value == "rejected" || value.ends_with("not approved")
+}
+
+/// A transit entry that names several places (`Kisumu;Nakuru`, `Kisumu, Nakuru`,
+/// `Kisumu - Nakuru`, as a form's hint once invited): one stop per place, when every part is a
+/// place the resolver knows.
+fn split_transit(entry: &str, resolver: &Resolver<'_>) -> Option<Vec<String>> {
+    for separator in [";", ",", " - ", "/"] {
+        let parts: Vec<&str> = entry.split(separator).map(str::trim).filter(|p| !p.is_empty()).collect();
+        if parts.len() >= 2
+            && parts.iter().all(|p| resolver.resolve(p, &vjt_gazetteer::Context::default()).resolved().is_some())
+        {
+            return Some(parts.into_iter().map(str::to_string).collect());
+        }
+    }
+    None
 }
 
 /// Validates, identifies, resolves and encodes one row (the reading thread's work).
@@ -261,7 +294,7 @@ fn parse_one(
     ctx: &RowContext<'_>,
     transits: &HashMap<String, Vec<String>>,
     join_column: Option<usize>,
-    id_column: Option<usize>,
+    id_columns: &[Option<usize>],
     resolver: &Resolver<'_>,
     home: Option<&str>,
     cache: &mut ResolutionCache,
@@ -269,14 +302,29 @@ fn parse_one(
     row: u64,
     record: StringRecord,
 ) -> Parsed {
-    let extra =
+    let given =
         join_column.and_then(|j| record.get(j)).and_then(|k| transits.get(k.trim())).map_or(&[][..], Vec::as_slice);
-    let mut parsed = match parse_row(layout, &record, row, ctx, extra) {
+    let mut splits = 0;
+    let mut extra: Vec<String> = Vec::with_capacity(given.len());
+    for entry in given {
+        match split_transit(entry, resolver) {
+            Some(parts) => {
+                splits += 1;
+                extra.extend(parts);
+            }
+            None => extra.push(entry.clone()),
+        }
+    }
+    let mut parsed = match parse_row(layout, &record, row, ctx, &extra) {
         Ok(p) => p,
         Err(problems) => return Parsed::Rejected { record, problems },
     };
     if parsed.report.report_id.is_none() {
-        let reference = match id_column.and_then(|i| record.get(i)).map(str::trim).filter(|s| !s.is_empty()) {
+        // The first of the submission's ids that this row has (a KoBo submission never edited
+        // has no rootUuid).
+        let submission =
+            id_columns.iter().flatten().filter_map(|&i| record.get(i)).map(str::trim).find(|s| !s.is_empty());
+        let reference = match submission {
             Some(submission) => submission.to_string(),
             None => row_fingerprint(&record),
         };
@@ -305,7 +353,12 @@ fn parse_one(
     }
     let unresolved =
         parsed.report.journey.stops().filter(|(_, s)| s.place.is_none()).map(|(_, s)| s.text.to_string()).collect();
-    Parsed::Valid { encoded: EncodedReport::new(&parsed.report), redacted: !parsed.redactions.is_empty(), unresolved }
+    Parsed::Valid {
+        encoded: EncodedReport::new(&parsed.report),
+        redacted: !parsed.redactions.is_empty(),
+        unresolved,
+        splits,
+    }
 }
 
 /// A re-imported export says which county each place was in: where the resolver chose a place
@@ -368,12 +421,25 @@ pub fn import_file(
         space_separated_choices: matches!(format, Format::Kobo | Format::Odk),
     };
     // KoBo/ODK: the submission's own id, and the key that joins the transit repeat group.
-    let id_column = table
-        .header
-        .iter()
-        .position(|h| ["_uuid", "meta-instanceID", "meta/instanceID", "instanceID", "KEY"].contains(&h.trim()));
+    // What stays the same when a submission is edited on the platform: ODK Central's KEY, KoBo's
+    // rootUuid; the instance id (which changes on edit) only when neither is there.
+    let column_named = |names: &[&str]| {
+        names.iter().find_map(|n| {
+            table.header.iter().position(|h| {
+                let h = h.trim();
+                h == *n || h.rsplit(['/', '.', '-', ':']).next() == Some(n)
+            })
+        })
+    };
+    let id_columns = [
+        column_named(&["KEY", "rootUuid"]),
+        column_named(&["meta-instanceID", "meta/instanceID", "instanceID"]),
+        column_named(&["_uuid"]),
+    ];
+    let review_column = column_named(&["ReviewState", "_validation_status"]);
     let join_column = table.header.iter().position(|h| ["_index", "KEY"].contains(&h.trim()));
     let mut transits: HashMap<String, Vec<String>> = HashMap::new();
+    let has_repeats = !repeats.is_empty();
     for repeat in repeats {
         for (k, v) in repeat_transits(repeat)? {
             transits.entry(k).or_default().extend(v);
@@ -400,6 +466,10 @@ pub fn import_file(
     let mut rejects: Vec<StringRecord> = Vec::new();
     let home = options.home_country.as_deref().or(Some("KE"));
     let mut writer = store.begin_import(&file)?;
+    let (mut rejected_on_platform_count, mut transit_splits) = (0u64, 0u64);
+    if matches!(format, Format::Kobo | Format::Odk) && !layout.has(Field::Transit) && !has_repeats {
+        report.observations.push(Message::new("observed-transit-missing"));
+    }
 
     // Two stages on two cores: a worker reads, validates, resolves and encodes rows in batches;
     // this thread writes them. The channel is bounded, so memory stays flat on any file size.
@@ -414,12 +484,16 @@ pub fn import_file(
             let mut batch = Vec::with_capacity(BATCH);
             for item in table {
                 let (row, record) = item?;
+                if rejected_on_platform(&record, review_column) {
+                    batch.push(Parsed::RejectedOnPlatform);
+                    continue;
+                }
                 batch.push(parse_one(
                     layout,
                     ctx,
                     transits,
                     join_column,
-                    id_column,
+                    &id_columns,
                     resolver,
                     home,
                     &mut cache,
@@ -457,8 +531,13 @@ pub fn import_file(
                             }
                         }
                     }
-                    Parsed::Valid { encoded, redacted, unresolved } => {
+                    Parsed::RejectedOnPlatform => {
+                        report.skipped += 1;
+                        rejected_on_platform_count += 1;
+                    }
+                    Parsed::Valid { encoded, redacted, unresolved, splits } => {
                         report.redacted_rows += u64::from(redacted);
+                        transit_splits += splits;
                         for text in unresolved {
                             if report.unresolved_places.len() < 10_000 || report.unresolved_places.contains_key(&text) {
                                 *report.unresolved_places.entry(text).or_default() += 1;
@@ -476,6 +555,12 @@ pub fn import_file(
         Ok(())
     });
     worker_result?;
+    if rejected_on_platform_count > 0 {
+        report.observations.push(Message::new("observed-platform-rejected").with("count", rejected_on_platform_count));
+    }
+    if transit_splits > 0 {
+        report.observations.push(Message::new("observed-transit-split").with("count", transit_splits));
+    }
     progress(report.rows_read, report.rows_read);
     finish(writer, &mut report, options)?;
     if !rejects.is_empty() && !options.dry_run {
@@ -508,7 +593,18 @@ pub fn open_inputs(paths: &[PathBuf]) -> Result<Vec<(Table, Vec<Table>)>, Import
     let mut loose_repeats: Vec<Table> = Vec::new();
     for path in paths {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+        if ext == "zip" {
+            // ODK Central's download: the main table and its repeat tables, together.
+            let (repeats, tables): (Vec<Table>, Vec<Table>) =
+                source::open_zip(path)?.into_iter().partition(|t| is_repeat_table(&t.header));
+            let mut tables = tables.into_iter();
+            let Some(main) = tables.next() else {
+                loose_repeats.extend(repeats);
+                continue;
+            };
+            mains.push((main, repeats));
+            mains.extend(tables.map(|t| (t, Vec::new())));
+        } else if matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
             let names = source::sheet_names(path)?;
             let main = source::open_sheet(path, None)?;
             let mut repeats = Vec::new();

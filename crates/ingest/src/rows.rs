@@ -86,15 +86,17 @@ impl Layout {
                 }
                 None => {}
             }
+            if let Some((c, code)) = Field::from_choice_header(h) {
+                layout.choices.push((i, c, code));
+                continue;
+            }
             if let Some(c) = Field::from_header(h) {
                 if !layout.columns.iter().any(|(_, seen)| *seen == c) {
                     layout.columns.push((i, c));
                     continue;
                 }
             }
-            if let Some((c, code)) = Field::from_choice_header(h) {
-                layout.choices.push((i, c, code));
-            } else if !h.trim().is_empty() && !h.trim().eq_ignore_ascii_case("error") {
+            if !h.trim().is_empty() && !h.trim().eq_ignore_ascii_case("error") {
                 // "error" is the column a rejects file adds; importing the corrected file ignores it.
                 layout.unknown_headers.push(h.to_string());
             }
@@ -180,9 +182,27 @@ fn items<'r, T: Vocabulary>(cell: &'r str, spaces: bool) -> Vec<Cow<'r, str>> {
     };
     let items = split(cell);
     if spaces && !cell.contains(';') && items.iter().any(|i| T::parse(i).is_err()) {
-        return cell.split_whitespace().map(Cow::Borrowed).collect();
+        let words: Vec<&'r str> = cell.split_whitespace().collect();
+        return match labels_in::<T>(&words) {
+            Some(found) => found.into_iter().map(Cow::Owned).collect(),
+            None => words.into_iter().map(Cow::Borrowed).collect(),
+        };
     }
     items
+}
+
+/// Space-separated answers given as labels ("Domestic servitude Sexual exploitation", as a
+/// KoBo export with labels writes them): the longest run of words that is a known term, then
+/// the next. None when some words are no term at all (then each word is reported as it is).
+fn labels_in<T: Vocabulary>(words: &[&str]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        let end = (at + 1..=words.len()).rev().find(|&end| T::parse(&words[at..end].join(" ")).is_ok())?;
+        out.push(words[at..end].join(" "));
+        at = end;
+    }
+    Some(out)
 }
 
 /// Parses one row. `extra_transit` carries transit points from a KoBo/ODK repeat group.
@@ -204,11 +224,12 @@ pub fn parse_row(
             })
             .map(|(_, _, code)| code.as_str())
             .collect();
-        let own = get(field);
-        match (chosen.is_empty(), own.is_empty()) {
-            (true, _) => Cow::Borrowed(own),
-            (false, true) => Cow::Owned(chosen.join(";")),
-            (false, false) => Cow::Owned(format!("{own};{}", chosen.join(";"))),
+        // A file with both (KoBo's "single and separate columns") says the same twice: the
+        // choice columns are read, never both together.
+        if layout.choices.iter().any(|(_, c, _)| *c == field) {
+            Cow::Owned(chosen.join(";"))
+        } else {
+            Cow::Borrowed(get(field))
         }
     };
     let spaces = ctx.space_separated_choices;

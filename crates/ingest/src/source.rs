@@ -119,6 +119,47 @@ pub fn open_csv(path: &Path) -> Result<Table, SourceError> {
     csv_table(file, text, encoding)
 }
 
+/// The CSV tables of a zip archive (ODK Central's export as served, `.csv.zip`), in memory.
+/// Media files are passed over; archives of more than 200 entries or 1 GiB of tables are
+/// refused rather than unpacked (a small file must not fill the disk or memory).
+pub fn open_zip(path: &Path) -> Result<Vec<Table>, SourceError> {
+    use std::io::Read;
+    const MAX_ENTRIES: usize = 200;
+    const MAX_BYTES: u64 = 1 << 30;
+    let file = path.display().to_string();
+    let bad = |reason: String| SourceError::Unreadable { file: file.clone(), reason };
+    let reader = std::fs::File::open(path).map_err(|e| unreadable(&file, e))?;
+    let mut archive = zip::ZipArchive::new(reader).map_err(|e| bad(e.to_string()))?;
+    if archive.len() > MAX_ENTRIES {
+        return Err(bad(format!("it holds {} files; an export holds a few", archive.len())));
+    }
+    let mut tables = Vec::new();
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|e| bad(e.to_string()))?;
+        let name = entry.name().map_err(|e| bad(e.to_string()))?.to_string();
+        if entry.is_dir() || !name.to_ascii_lowercase().ends_with(".csv") || name.starts_with("media/") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        let limit = MAX_BYTES - total;
+        (&mut entry).take(limit + 1).read_to_end(&mut bytes).map_err(|e| bad(e.to_string()))?;
+        total += bytes.len() as u64;
+        if total > MAX_BYTES {
+            return Err(bad("its tables unpack to more than 1 GiB".into()));
+        }
+        let (text, encoding) = decode(bytes);
+        if text.trim().is_empty() {
+            continue;
+        }
+        tables.push(csv_table(format!("{file}:{name}"), text, encoding)?);
+    }
+    if tables.is_empty() {
+        return Err(SourceError::Empty { file });
+    }
+    Ok(tables)
+}
+
 /// A table from CSV text already in memory.
 pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<Table, SourceError> {
     let delimiter = sniff_delimiter(&text);

@@ -720,3 +720,334 @@ fn the_xlsform_follows_odk_rules_speaks_plainly_and_validates() {
     let xform = std::fs::read_to_string(&xml).unwrap();
     assert!(xform.contains("jr:template") || xform.contains("<repeat"), "the transit points repeat");
 }
+
+/// A sheet of an XLSX export, from rows of cells (numbers written as numbers, as KoBo does).
+fn xlsx_sheets(path: &Path, sheets: &[(&str, Vec<Vec<String>>)]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell.parse::<f64>() {
+                    Ok(v) if r > 0 => sheet.write_number(r as u32, c as u16, v).unwrap(),
+                    _ => sheet.write_string(r as u32, c as u16, cell).unwrap(),
+                };
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+fn strings(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+/// A stored report as the fixtures describe it: id, stops, exploitation types, sectors,
+/// transport modes, victims.
+type Route = (String, Vec<String>, String, String, String, Option<u32>);
+
+fn stored_routes(s: &Store) -> Vec<Route> {
+    let mut out: Vec<_> = s
+        .reports(&ReportQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            let r = r.report;
+            (
+                r.report_id.as_ref().map(|x| x.to_string()).unwrap_or_default(),
+                r.journey.stops().map(|(_, s)| s.text.to_string()).collect(),
+                vjt_domain::vocab::join_codes(&r.exploitation_types),
+                vjt_domain::vocab::join_codes(&r.sectors),
+                vjt_domain::vocab::join_codes(&r.transport_modes),
+                r.victims.map(|v| v.get()),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn kobo_xlsx_with_names_groups_and_both_choice_layouts() {
+    // "XML values and headers", group names kept with '/', select multiples as one column
+    // *and* one column per choice (KoBo's "single and separate columns"), the repeat sheet.
+    let dir = Scratch::new("kobo_both");
+    let s = store(&dir);
+    let head = strings(&[
+        "start",
+        "end",
+        "report_id",
+        "organisation",
+        "round",
+        "start/origin",
+        "end/intended_destination",
+        "end/exploitation_place",
+        "exploitation_types",
+        "exploitation_types/domestic_servitude",
+        "exploitation_types/sexual_exploitation",
+        "sectors",
+        "sectors/transport",
+        "sectors/households",
+        "transport_modes",
+        "transport_modes/bus_matatu",
+        "transport_modes/private_car",
+        "victims",
+        "meta/instanceID",
+        "meta/rootUuid",
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_index",
+    ]);
+    let row = |cells: &[&str]| strings(cells);
+    let main = vec![
+        head,
+        row(&[
+            "2024-01-02",
+            "2024-01-02",
+            "",
+            "HAART Kenya",
+            "Kenya 2020",
+            "Kakamega",
+            "Nairobi",
+            "",
+            "domestic_servitude sexual_exploitation",
+            "1",
+            "1",
+            "transport",
+            "1",
+            "0",
+            "bus_matatu",
+            "1",
+            "0",
+            "6",
+            "uuid:v2-a",
+            "uuid:first-a",
+            "11",
+            "v2-a",
+            "2024-01-02T10:00:00",
+            "validation_status_approved",
+            "1",
+        ]),
+        row(&[
+            "2024-01-03",
+            "2024-01-03",
+            "",
+            "HAART Kenya",
+            "Kenya 2020",
+            "Busia",
+            "Mombasa",
+            "",
+            "domestic_servitude",
+            "1",
+            "0",
+            "",
+            "0",
+            "0",
+            "",
+            "0",
+            "0",
+            "2",
+            "uuid:b",
+            "",
+            "12",
+            "b",
+            "2024-01-03T10:00:00",
+            "validation_status_not_approved",
+            "2",
+        ]),
+        row(&[
+            "2024-01-04",
+            "2024-01-04",
+            "",
+            "HAART Kenya",
+            "Kenya 2020",
+            "Bungoma",
+            "",
+            "Nairobi",
+            "sexual_exploitation",
+            "0",
+            "1",
+            "households",
+            "0",
+            "1",
+            "private_car",
+            "0",
+            "1",
+            "3",
+            "uuid:c",
+            "",
+            "13",
+            "c",
+            "2024-01-04T10:00:00",
+            "",
+            "3",
+        ]),
+    ];
+    let transit = vec![
+        strings(&[
+            "transit/transit_point",
+            "_index",
+            "_parent_table_name",
+            "_parent_index",
+            "_submission__id",
+            "_submission__uuid",
+        ]),
+        row(&["Busia", "1", "vjt route report", "1", "11", "v2-a"]),
+        row(&["Nakuru", "2", "vjt route report", "1", "11", "v2-a"]),
+        // Typed as the old form's hint said: one entry, two places.
+        row(&["Kisumu;Nakuru", "3", "vjt route report", "3", "13", "c"]),
+    ];
+    let path = dir.path("kobo.xlsx");
+    xlsx_sheets(&path, &[("vjt route report", main.clone()), ("transit", transit.clone())]);
+    let r = &run(&s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected, r.skipped), (2, 0, 1), "{:?}", r.problems);
+    let said: Vec<String> = r.observations.iter().map(|m| m.text(vjt_domain::Lang::En)).collect();
+    assert!(said.iter().any(|o| o.contains("1 submission was rejected")), "{said:?}");
+    assert!(said.iter().any(|o| o.contains("1 transit entry named several places")), "{said:?}");
+    assert_eq!(
+        stored_routes(&s),
+        [
+            (
+                "uuid:c".into(),
+                strings(&["Bungoma", "Kisumu", "Nakuru", "Nairobi"]),
+                "sexual_exploitation".into(),
+                "households".into(),
+                "private_car".into(),
+                Some(3)
+            ),
+            (
+                "uuid:first-a".into(),
+                strings(&["Kakamega", "Busia", "Nakuru", "Nairobi"]),
+                "sexual_exploitation;domestic_servitude".into(),
+                "transport".into(),
+                "bus_matatu".into(),
+                Some(6)
+            ),
+        ]
+    );
+    // The submission edited again on KoBo (a new instance id, the same root): updated in place.
+    let mut edited = main;
+    edited[1][17] = "9".into();
+    edited[1][18] = "uuid:v3-a".into();
+    xlsx_sheets(&path, &[("vjt route report", edited), ("transit", transit)]);
+    let r = &run(&s, &[path], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.updated, r.unchanged), (0, 1, 1), "{r:?}");
+    assert_eq!(count(&s), 2);
+}
+
+#[test]
+fn kobo_csv_with_labels_in_english_and_kiswahili() {
+    use vjt_domain::{ExploitationType as E, Lang, TransportMode as T, Vocabulary};
+    let dir = Scratch::new("kobo_labels");
+    let s = store(&dir);
+    // English labels, groups in the header with KoBo's '.' separator, choices as labels joined
+    // by spaces and as one column per choice label; KoBo's ';' CSV; no repeat data (a CSV export).
+    let en = |e: E| e.label(Lang::En);
+    let csv = format!(
+        "Your reference for this route;Your organisation;Collection round;Where the journey started.Where did the journey start?;\
+Where it was meant to end, and where it did.Where were they told they were going?;What forms of exploitation?;\
+What forms of exploitation?.{ds};What forms of exploitation?.{se};How did they travel?;How many people were on this route?;_validation_status\n\
+R-1;HAART Kenya;Kenya 2020;Kakamega;Nairobi;{ds} {se};1;1;{bus};4;Approved\n\
+R-2;HAART Kenya;Kenya 2020;Busia;Mombasa;{ds};1;0;;2;Not Approved\n",
+        ds = en(E::DomesticServitude),
+        se = en(E::SexualExploitation),
+        bus = T::BusMatatu.label(Lang::En),
+    );
+    let r = &run(&s, &[dir.file("labels.csv", csv)], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected, r.skipped), (1, 0, 1), "{:?}", r.problems);
+    let said: Vec<String> = r.observations.iter().map(|m| m.text(Lang::En)).collect();
+    assert!(said.iter().any(|o| o.contains("no transit points")), "{said:?}");
+    let routes = stored_routes(&s);
+    assert_eq!(routes[0].0, "R-1");
+    assert_eq!(routes[0].1, strings(&["Kakamega", "Nairobi"]));
+    assert_eq!(routes[0].2, "sexual_exploitation;domestic_servitude");
+    assert_eq!(routes[0].4, "bus_matatu");
+    assert_eq!(routes[0].5, Some(4));
+
+    // Kiswahili labels, one column per multiple choice with the labels joined by spaces.
+    let sw = |e: E| e.label(Lang::Sw);
+    let main = vec![
+        strings(&[
+            "Namba yenu ya kumbukumbu ya njia hii",
+            "Shirika lenu",
+            "Awamu ya ukusanyaji",
+            "Safari ilianzia wapi?",
+            "Unyonyaji ulitokea wapi?",
+            "Ni aina gani za unyonyaji?",
+            "Ni watu wangapi walikuwa katika njia hii?",
+            "_id",
+            "_uuid",
+            "_submission_time",
+            "_index",
+        ]),
+        vec![
+            "R-3".into(),
+            "Candle of Hope".into(),
+            "Kenya 2020".into(),
+            "Migori".into(),
+            "Kisumu".into(),
+            format!("{} {}", sw(E::ForcedLabour), sw(E::ChildLabour)),
+            "5".into(),
+            "21".into(),
+            "u-3".into(),
+            "2024-03-01T10:00:00".into(),
+            "1".into(),
+        ],
+    ];
+    let path = dir.path("sw.xlsx");
+    xlsx_sheets(&path, &[("ripoti", main)]);
+    let r = &run(&s, &[path], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected), (1, 0), "{:?}", r.problems);
+    let routes = stored_routes(&s);
+    let r3 = routes.iter().find(|r| r.0 == "R-3").unwrap();
+    assert_eq!(r3.1, strings(&["Migori", "Kisumu"]));
+    assert_eq!(r3.2, "forced_labour;child_labour");
+}
+
+#[test]
+fn odk_central_zip_as_downloaded_with_edits_and_rejections() {
+    use std::io::Write;
+    let dir = Scratch::new("odk_zip");
+    let s = store(&dir);
+    let main_csv = |victims: &str, instance: &str| {
+        format!(
+            "SubmissionDate,report_id,organisation,round,start-origin,end-intended_destination,end-exploitation_place,\
+exploitation_types,exploitation_types/domestic_servitude,exploitation_types/forced_labour,victims,meta-instanceID,KEY,\
+SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion\n\
+2024-02-01T09:00:00.000Z,,HAART Kenya,Kenya 2020,Garissa,Nairobi,,forced_labour,0,1,{victims},{instance},uuid:k1,5,field1,0,0,,approved,collect:x,1,1\n\
+2024-02-02T09:00:00.000Z,,HAART Kenya,Kenya 2020,Wajir,Nairobi,,forced_labour,0,1,2,uuid:k2,uuid:k2,5,field1,0,0,,rejected,collect:x,0,1\n"
+        )
+    };
+    let repeat_csv = "transit_point,PARENT_KEY,KEY\nMwingi,uuid:k1,uuid:k1/transit[1]\nThika,uuid:k1,uuid:k1/transit[2]\nIsiolo,uuid:k2,uuid:k2/transit[1]\n";
+    let zip_of = |main: String| {
+        let path = dir.path("vjt_route.csv.zip");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file("vjt_route.csv", options).unwrap();
+        zip.write_all(main.as_bytes()).unwrap();
+        zip.start_file("vjt_route-transit.csv", options).unwrap();
+        zip.write_all(repeat_csv.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        path
+    };
+    let r = &run(&s, &[zip_of(main_csv("7", "uuid:k1"))], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.rejected, r.skipped), (1, 0, 1), "{:?}", r.problems);
+    assert_eq!(
+        stored_routes(&s),
+        [(
+            "uuid:k1".into(),
+            strings(&["Garissa", "Mwingi", "Thika", "Nairobi"]),
+            "forced_labour".into(),
+            "".into(),
+            "".into(),
+            Some(7)
+        )]
+    );
+    // Edited on Central: a new instance id, the same KEY; the report is updated, not copied.
+    let r = &run(&s, &[zip_of(main_csv("8", "uuid:k1-edit"))], &ImportOptions::default())[0];
+    assert_eq!((r.imported, r.updated), (0, 1), "{r:?}");
+    assert_eq!(stored_routes(&s)[0].5, Some(8));
+    assert_eq!(count(&s), 1);
+}

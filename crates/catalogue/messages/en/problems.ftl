@@ -61,6 +61,18 @@ observed-unodc-damaged = { $count } citizenship { $count ->
         [one] value contains
        *[other] values contain
     } damaged characters (�) and may stay unresolved
+observed-platform-rejected = { $count } { $count ->
+        [one] submission was
+       *[other] submissions were
+    } rejected on KoBoToolbox or ODK Central and left out
+observed-transit-missing = This export has no transit points: KoBoToolbox's CSV exports leave out repeat groups, and ODK Central puts them in a file of their own. Export as XLSX from KoBoToolbox, or give ODK Central's whole .zip (or the transit CSV beside the main one), to bring them in
+observed-transit-split = { $count } transit { $count ->
+        [one] entry named
+       *[other] entries named
+    } several places and { $count ->
+        [one] was
+       *[other] were
+    } made into one stop per place
 observed-unodc-zero = { $count } { $count ->
         [one] row reported
        *[other] rows reported

@@ -46,6 +46,9 @@ cell-citizenship-empty = ni tupu: uraia haujatolewa
 observed-unodc-withheld = Idadi { $count } zilifichwa na UNODC kama '<5' na zimehifadhiwa kama 'chini ya 5'
 observed-unodc-questionnaire = Safu { $count } zilikuwa na namba za seli za dodoso (kama Q6.1_10s_2019) badala ya uraia na ziliachwa
 observed-unodc-damaged = Thamani { $count } za uraia zina herufi zilizoharibika (�) na huenda zisitambuliwe
+observed-platform-rejected = Majibu { $count } yalikataliwa kwenye KoBoToolbox au ODK Central na hayakuingizwa
+observed-transit-missing = Faili hili halina vituo vya kupitia: faili za CSV za KoBoToolbox haziweki vikundi vinavyojirudia, na ODK Central huviweka katika faili lake. Toa XLSX kutoka KoBoToolbox, au toa .zip nzima ya ODK Central (au CSV ya vituo pamoja na ile kuu), ili kuviingiza
+observed-transit-split = Vipengele { $count } vya vituo vya kupitia vilitaja maeneo kadhaa na vikawa kituo kimoja kwa kila eneo
 observed-unodc-zero = Safu { $count } ziliripoti waathiriwa 0 waliogunduliwa na hazitoi njia
 
 ## Vichujio vya uchambuzi, dashibodi au ripoti.
