@@ -311,6 +311,17 @@ fn choice<T: Vocabulary>(p: &mut Problems, field: Field, raw: &str, unknown: T) 
     })
 }
 
+/// An id made by a machine (a KoBo/ODK submission's UUID, vjt's own `auto-…`): its digits are
+/// no phone number, however they fall.
+fn generated_id(raw: &str) -> bool {
+    // A UUID's groups of digits can look like a phone written with dashes.
+    let id = raw.strip_prefix("uuid:").unwrap_or(raw);
+    let groups: Vec<&str> = id.split('-').collect();
+    let uuid = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    uuid || (raw.starts_with("auto-") && raw[5..].chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// A place: screened for personal data, tidied, checked for length.
 fn place(p: &mut Problems, field: Field, raw: &str, redactions: &mut Vec<(Field, Vec<Redacted>)>) -> Option<Stop> {
     let raw = raw.trim();
@@ -400,6 +411,12 @@ impl ReportFields<'_> {
         };
         let report_id = match self.report_id.trim() {
             "" => None,
+            // A reference is an identity: personal data in it is refused, not redacted (a
+            // redacted reference would name another report).
+            raw if !generated_id(raw) && crate::screen::personal_in_reference(raw) => {
+                p.add(Field::ReportId, raw, Message::new("cell-reference-personal"));
+                None
+            }
             raw => ReportRef::parse(raw)
                 .map_err(|e| p.add(Field::ReportId, raw, Message::new("cell-refused").with("reason", e.message())))
                 .ok(),
@@ -610,6 +627,29 @@ mod tests {
         assert_eq!(back.exploitation_types, ["domestic_servitude"]);
         assert_eq!(back.transit, ["Busia", "Nakuru"]);
         assert_eq!(back.parse(&ctx(&orgs, &rounds)).unwrap().report, parsed.report);
+    }
+
+    #[test]
+    fn a_reference_with_personal_data_is_refused_and_machine_ids_are_not() {
+        let (orgs, rounds) = maps();
+        let with = |reference: &str| ReportFields {
+            report_id: reference.to_string().into(),
+            round: "kenya 2020".into(),
+            origin: "Kakamega".into(),
+            intended_destination: "Nairobi".into(),
+            ..Default::default()
+        };
+        let refused = with("Jane Wanjiru 0712345678 jane.doe@example.org").parse(&ctx(&orgs, &rounds)).unwrap_err();
+        assert_eq!(refused[0].field, Field::ReportId);
+        assert!(refused[0].text(Lang::En).contains("personal data"), "{}", refused[0].text(Lang::En));
+        for machine in [
+            "uuid:12345678-1234-4321-8765-123456789012",
+            "12345678-9abc-def0-1234-567890123456",
+            "auto-0123456789abcdef",
+        ] {
+            assert!(with(machine).parse(&ctx(&orgs, &rounds)).is_ok(), "{machine}");
+        }
+        assert!(with("HAART-2020-0042").parse(&ctx(&orgs, &rounds)).is_ok(), "a case reference");
     }
 
     #[test]

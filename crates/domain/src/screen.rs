@@ -34,12 +34,18 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        email: Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("valid pattern"),
-        // Nine or more digits, optionally with +, spaces, dots, dashes or brackets between them:
-        // +254 722 123 456, 0722-123-456, (020) 123 4567.
-        phone: Regex::new(r"\+?\(?\d[\d\s.\-()]{7,}\d").expect("valid pattern"),
-        // Passport-like (one or two letters then 6–8 digits) and bare 7–8 digit national ID numbers.
-        id: Regex::new(r"\b(?:[A-Za-z]{1,2}\d{6,8}|\d{7,8})\b").expect("valid pattern"),
+        // Letters of any script: jané.wänjiru@example.org is an address too.
+        email: Regex::new(r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}.\-]+\.\p{L}{2,}").expect("valid pattern"),
+        // Nine or more digits, optionally with +, spaces, dots, dashes, slashes or brackets between
+        // them: +254 722 123 456, 0722-123-456, 0712/345/678, (020) 123 4567.
+        phone: Regex::new(r"\+?\(?\d[\d\s.\-()/]{7,}\d").expect("valid pattern"),
+        // Passport-like (one or two letters then 6–8 digits, maybe after a space, dash or
+        // underscore), a number after "ID"/"passport", bare 7–8 digit national ID numbers, and
+        // the same grouped in threes (12 345 678).
+        id: Regex::new(
+            r"(?i)\b(?:(?:id|passport|pp|nid)[\s_:#.\-]*\d{6,9}|[a-z]{1,2}[\s_\-]?\d{6,8}|\d{7,8}|\d{1,2}\s\d{3}\s\d{3})\b",
+        )
+        .expect("valid pattern"),
     })
 }
 
@@ -47,11 +53,28 @@ fn digits(s: &str) -> usize {
     s.chars().filter(char::is_ascii_digit).count()
 }
 
-/// Returns the text with personal data replaced by markers, and what was removed.
+/// The text as the patterns read it: full-width digits as ASCII, every dash as `-`, invisible
+/// characters (zero-width spaces and joiners) gone. Personal data is often pasted from phones
+/// and chat applications that write these.
+fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}' => '-',
+            '\u{FF0B}' => '+',
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Returns the text with personal data replaced by markers, and what was removed. Text with
+/// nothing to remove comes back exactly as given.
 pub fn screen(text: &str) -> (String, Vec<Redacted>) {
     let p = patterns();
     let mut found = Vec::new();
-    let mut out = text.to_string();
+    let mut out = plain(text);
     if p.email.is_match(&out) {
         out = p.email.replace_all(&out, Redacted::Email.marker()).into_owned();
         found.push(Redacted::Email);
@@ -93,7 +116,37 @@ pub fn screen(text: &str) -> (String, Vec<Redacted>) {
     if id {
         found.push(Redacted::IdNumber);
     }
+    if found.is_empty() {
+        return (text.to_string(), found);
+    }
     (out, found)
+}
+
+/// Whether a reference (an organisation's own case number) holds personal data. References are
+/// full of numbers (`HAART-2020-0042`), so only what cannot be a case number counts: an e-mail,
+/// a number written as a phone (`07…`, `01…`, `+254…`, `254…` with nine digits after the
+/// prefix, or any `+` and ten or more digits), or a number labelled as an ID or passport.
+pub fn personal_in_reference(text: &str) -> bool {
+    let p = patterns();
+    let text = plain(text);
+    if p.email.is_match(&text) {
+        return true;
+    }
+    static LABELLED: OnceLock<Regex> = OnceLock::new();
+    let labelled = LABELLED
+        .get_or_init(|| Regex::new(r"(?i)\b(?:id|passport|pp|nid)[\s_:#.\-]*\d{6,9}\b").expect("valid pattern"));
+    if labelled.is_match(&text) {
+        return true;
+    }
+    p.phone.find_iter(&text).any(|m| {
+        let raw = m.as_str();
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        let plus = raw.starts_with('+');
+        let mobile = |rest: &str| rest.len() == 9 && (rest.starts_with('7') || rest.starts_with('1'));
+        (plus && digits.len() >= 10)
+            || digits.strip_prefix("254").is_some_and(mobile)
+            || digits.strip_prefix('0').is_some_and(mobile)
+    })
 }
 
 #[cfg(test)]
@@ -106,8 +159,43 @@ mod tests {
         assert_eq!(text, "Contact mama on [phone removed] or [phone removed], mail [email removed]");
         assert_eq!(found, [Redacted::Email, Redacted::Phone]);
         let (text, found) = screen("Passport A1234567 and ID 23456789 were taken by the agent");
-        assert_eq!(text, "Passport [id number removed] and ID [id number removed] were taken by the agent");
+        assert_eq!(text, "Passport [id number removed] and [id number removed] were taken by the agent");
         assert_eq!(found, [Redacted::IdNumber]);
+    }
+
+    #[test]
+    fn the_ways_people_paste_numbers_are_caught() {
+        for text in [
+            "call 0712/345/678",
+            "call 0712–345–678",
+            "call 07\u{200B}12 345 678",
+            "call ０７１２３４５６７８",
+            "mail jané.wänjiru@example.org",
+            "ID_23456789",
+            "her ID is 12 345 678",
+            "passport AB 1234567",
+        ] {
+            let (out, found) = screen(text);
+            assert!(!found.is_empty(), "{text}: nothing found");
+            assert!(!out.chars().any(|c| c.is_ascii_digit() && out.matches(c).count() > 5), "{text} -> {out}");
+        }
+    }
+
+    #[test]
+    fn references_are_refused_for_phones_and_e_mails_only() {
+        for personal in [
+            "Jane Wanjiru 0712345678",
+            "0712 345 678",
+            "+254-712-345-678",
+            "jane.doe@example.org",
+            "ID_23456789",
+            "passport 12345678",
+        ] {
+            assert!(personal_in_reference(personal), "{personal}");
+        }
+        for case in ["DEMO-3-2019-0001", "HAART-2020-0042", "KE/2021/000123", "R-17", "uuid:12345678-1234"] {
+            assert!(!personal_in_reference(case), "{case}");
+        }
     }
 
     #[test]
@@ -117,6 +205,8 @@ mod tests {
             "About 120 cases, ages 14 to 17",
             "Route B104 to Nakuru",
             "Kenya 2020 round",
+            "Nairobi – Mombasa highway, 2019–2020",
+            "A104 near Eldoret",
         ] {
             let (out, found) = screen(text);
             assert_eq!(out, text);

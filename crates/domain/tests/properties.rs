@@ -8,7 +8,53 @@ fn stop_text() -> impl Strategy<Value = StopText> {
     "[A-Za-z][A-Za-z ,'-]{0,20}".prop_map(|s| StopText::parse(&s).expect("starts with a letter"))
 }
 
+/// A Kenyan mobile number written the way people write and paste them: any separators between
+/// any groups, full-width digits, invisible characters.
+fn pasted_phone() -> impl Strategy<Value = (String, String)> {
+    let digits = proptest::collection::vec(0u8..10, 8);
+    let seps = proptest::collection::vec(
+        prop_oneof![
+            Just(""),
+            Just(" "),
+            Just("-"),
+            Just("."),
+            Just("/"),
+            Just("\u{2013}"),
+            Just("\u{200B}"),
+            Just("\u{00A0}")
+        ],
+        9,
+    );
+    (prop_oneof![Just("07"), Just("+2547"), Just("2547"), Just("01")], digits, seps, any::<bool>()).prop_map(
+        |(prefix, digits, seps, wide)| {
+            let plain: String = prefix.chars().chain(digits.iter().map(|d| char::from(b'0' + d))).collect();
+            let mut written = String::new();
+            for (i, c) in plain.chars().enumerate() {
+                let c = if wide && c.is_ascii_digit() {
+                    char::from_u32(0xFF10 + c.to_digit(10).unwrap()).unwrap()
+                } else {
+                    c
+                };
+                written.push(c);
+                if i + 1 < plain.len() && i > 1 {
+                    written.push_str(seps[i % seps.len()]);
+                }
+            }
+            (plain, written)
+        },
+    )
+}
+
 proptest! {
+    #[test]
+    fn phone_numbers_are_screened_however_they_are_written((plain, written) in pasted_phone()) {
+        let text = format!("her mother's number is {written}, call before noon");
+        let (out, found) = vjt_domain::screen::screen(&text);
+        prop_assert!(!found.is_empty(), "{} was not found in '{}'", plain, text);
+        let kept: String = out.chars().filter(char::is_ascii_digit).collect();
+        prop_assert!(kept.len() < 5, "'{}' keeps digits: {}", out, kept);
+    }
+
     #[test]
     fn folding_is_idempotent(s in "\\PC{0,40}") {
         let once = fold(&s);

@@ -24,6 +24,7 @@ cell-organisation-empty = is empty; name the organisation that reported the rout
 cell-organisation-unknown = is not a registered organisation; the network coordinator registers organisations
 cell-round-empty = is empty; name the collection round
 cell-round-unknown = is not a known collection round; the network coordinator adds rounds
+cell-reference-personal = holds what looks like personal data (a phone, e-mail or ID number); use your own case reference, or leave it empty
 cell-refused = cannot be used: { $reason }
 cell-origin-empty = is empty; every route needs the place it starts from
 cell-transit-empty-item = has an empty place; separate transit points with a single ';'

@@ -24,6 +24,7 @@ cell-organisation-empty = ni tupu; taja shirika lililoripoti njia hii
 cell-organisation-unknown = si shirika lililosajiliwa; mratibu wa mtandao husajili mashirika
 cell-round-empty = ni tupu; taja awamu ya ukusanyaji
 cell-round-unknown = si awamu ya ukusanyaji inayojulikana; mratibu wa mtandao huongeza awamu
+cell-reference-personal = ina kinachoonekana kuwa taarifa binafsi (namba ya simu, barua pepe au kitambulisho); tumia namba yenu ya kumbukumbu, au acha wazi
 cell-refused = haiwezi kutumika: { $reason }
 cell-origin-empty = ni tupu; kila njia inahitaji mahali ilipoanzia
 cell-transit-empty-item = ina mahali patupu; tenganisha vituo vya kupitia kwa ';' moja
