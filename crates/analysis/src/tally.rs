@@ -55,19 +55,6 @@ impl OrgCounts {
         }
     }
 
-    fn apply(&mut self, org: u16, sign: Sign) {
-        match self.0.iter().position(|(o, _)| *o == org) {
-            Some(k) if sign < 0 => {
-                self.0[k].1 -= 1;
-                if self.0[k].1 == 0 {
-                    self.0.swap_remove(k);
-                }
-            }
-            Some(k) => self.0[k].1 += 1,
-            None if sign > 0 => self.0.push((org, 1)),
-            None => debug_assert!(false, "an organisation taken out that was never counted"),
-        }
-    }
     pub(crate) fn len(&self) -> u64 {
         self.0.len() as u64
     }
@@ -356,7 +343,7 @@ impl Weight {
     fn add(&mut self, r: &ReportFact) {
         self.reports += 1;
         self.victims += u64::from(r.victims);
-        self.orgs.apply(r.organisation, 1);
+        self.orgs.apply_n(r.organisation, 1);
     }
     fn merge(&mut self, other: &Weight) {
         self.reports += other.reports;

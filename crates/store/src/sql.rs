@@ -212,10 +212,7 @@ impl Conn {
                 &[Value::Int(*id)],
             )?;
             let version = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?.int(0)?;
-            if version % PRUNE_EVERY == 0 {
-                self.execute("DELETE FROM data_changes WHERE version <= $1", &[Value::Int(version - KEPT_VERSIONS)])?;
-            }
-            return Ok(());
+            return self.forget_old_changes(version);
         }
         let row =
             self.query_one("UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version", &[])?;
@@ -236,6 +233,11 @@ impl Conn {
                 )?;
             }
         }
+        self.forget_old_changes(version)
+    }
+
+    /// Every `PRUNE_EVERY` versions, the changes older than `KEPT_VERSIONS` are deleted.
+    fn forget_old_changes(&mut self, version: i64) -> Result<(), StoreError> {
         if version % PRUNE_EVERY == 0 {
             self.execute("DELETE FROM data_changes WHERE version <= $1", &[Value::Int(version - KEPT_VERSIONS)])?;
         }
