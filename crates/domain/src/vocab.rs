@@ -466,7 +466,7 @@ vocabulary! {
         Coordinator => "coordinator", "Network coordinator", "Mratibu wa mtandao", ["secretariat", "admin", "mratibu"],
         OrgAdmin => "org_admin", "Organisation administrator", "Msimamizi wa shirika", ["organisation admin", "org admin"],
         Reporter => "reporter", "Reporter", "Mwandishi wa ripoti", ["editor", "data entry", "mwandishi"],
-        Viewer => "viewer", "Viewer (aggregates only)", "Mtazamaji (jumla tu)", ["government", "partner", "read only", "mtazamaji"],
+        Viewer => "viewer", "Viewer (releases only)", "Mtazamaji (matoleo tu)", ["government", "partner", "read only", "mtazamaji"],
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Build<'a> {
     pub span: (chrono::NaiveDate, chrono::NaiveDate),
     /// A deployment's DHIS2 organisation unit identifiers by ISO 3166-2:KE code (empty: by code).
     pub org_units: &'a BTreeMap<String, String>,
+    /// The Kiswahili report's title, when the release's own title was made by vjt in English.
+    pub title_sw: Option<String>,
 }
 
 /// Every data file and report of a release, in the order the manifest lists them.
@@ -61,15 +63,19 @@ pub fn files(t: &Tables, b: &Build<'_>) -> Vec<File> {
         },
     ];
     for (lang, code) in [(vjt_domain::Lang::En, "en"), (vjt_domain::Lang::Sw, "sw")] {
+        let mut info = b.info.clone();
+        if let (vjt_domain::Lang::Sw, Some(title)) = (lang, &b.title_sw) {
+            info.title = title.clone();
+        }
         out.push(File {
             path: format!("report.{code}.html"),
             media_type: "text/html",
-            content: report::html(t, &b.info, lang).into_bytes(),
+            content: report::html(t, &info, lang).into_bytes(),
         });
         out.push(File {
             path: format!("report.{code}.pdf"),
             media_type: "application/pdf",
-            content: report::pdf(t, &b.info, lang),
+            content: report::pdf(t, &info, lang),
         });
     }
     out

@@ -45,7 +45,8 @@ pub fn blocks(t: &Tables, info: &ReleaseInfo, lang: Lang) -> Vec<Block> {
             cat.f("rel_threshold", &[("k", k.to_string())]),
         ],
     }];
-    b.push(Block::Heading { id: "summary", text: cat.t("rel_sec_summary") });
+    // The summary is one sentence: it stands on the title page rather than a page of its own.
+    b.push(Block::Sub(cat.t("rel_sec_summary")));
     b.push(Block::Para(cat.f("rel_summary", &[("reports", n(&t.reports)), ("victims", n(&t.victims))])));
 
     b.push(Block::Heading { id: "counties", text: cat.t("rel_sec_counties") });

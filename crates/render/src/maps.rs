@@ -154,11 +154,14 @@ pub fn county_values_map(title: &str, values: &[(String, Option<u64>)], k: u64, 
             title: format!("{}: {shown} {}", c.name, cat.t("legend_reports")),
         });
     }
+    // Ranges ("1–5", "6–12"): "≤" cannot be set in the PDF's fonts, and "<5" already means hidden.
+    let mut from = 1;
     for (i, colour) in SEQUENTIAL.iter().enumerate() {
-        let upto = (max * (i as f64 + 1.0) / SEQUENTIAL.len() as f64).round() as u64;
+        let upto = ((max * (i as f64 + 1.0) / SEQUENTIAL.len() as f64).round() as u64).max(k).max(from);
         let x = 20.0 + i as f64 * 56.0;
         f.push(Shape::Rect { x, y: 432.0, w: 54.0, h: 8.0, fill: *colour, title: String::new() });
-        f.text((x + 27.0, 452.0), format!("≤{}", upto.max(k)), 7.0, Anchor::Middle);
+        f.text((x + 27.0, 452.0), format!("{from}–{upto}"), 7.0, Anchor::Middle);
+        from = upto + 1;
     }
     attribution(&mut f, cat);
     f

@@ -54,6 +54,18 @@ pub fn width(text: &str, size: f64, bold: bool) -> f64 {
     units / 1000.0 * size * if bold { 1.05 } else { 1.0 }
 }
 
+/// A string for the document's information (a PDF "text string"): UTF-16BE with its byte-order
+/// mark, so that a title with an em dash or Kiswahili letters reads the same in any viewer. Page
+/// text uses the fonts' WinAnsi encoding instead (`pdf_string`).
+fn text_string(text: &str) -> String {
+    let mut s = String::from("<FEFF");
+    for unit in text.encode_utf16() {
+        s.push_str(&format!("{unit:04X}"));
+    }
+    s.push('>');
+    s
+}
+
 fn pdf_string(text: &str) -> String {
     let mut s = String::from("(");
     for b in win_ansi(text) {
@@ -334,7 +346,7 @@ impl Document {
         objects
             .push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_vec());
         let mut info = b"<< /Producer (vjt) /Title ".to_vec();
-        info.extend_from_slice(pdf_string(title).as_bytes());
+        info.extend_from_slice(text_string(title).as_bytes());
         info.extend_from_slice(b" >>");
         objects.push(info);
         for (i, content) in self.pages.iter().enumerate() {

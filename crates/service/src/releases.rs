@@ -154,10 +154,10 @@ pub fn create(store: &Store, request: &ReleaseRequest) -> Result<(StoredRelease,
     let analysis = analyse(store, Scope::All, &filters, options)?;
     let tables = Tables::from_analysis(&analysis, Gazetteer::embedded(), k);
     let (public, secret) = network_key(store)?;
-    let title = request
-        .title
-        .clone()
-        .unwrap_or_else(|| vjt_domain::Catalogue::new(vjt_domain::Lang::En).t("title") + " — " + &names.join(", "));
+    let default_title =
+        |lang: vjt_domain::Lang| vjt_domain::Catalogue::new(lang).t("title") + " — " + &names.join(", ");
+    let title = request.title.clone().unwrap_or_else(|| default_title(vjt_domain::Lang::En));
+    let title_sw = request.title.is_none().then(|| default_title(vjt_domain::Lang::Sw));
     // Numbered just before it is stored; made again if another release took the number meanwhile.
     for _ in 0..3 {
         let (id, version, created_at) = store.next_release(&names)?;
@@ -169,10 +169,13 @@ pub fn create(store: &Store, request: &ReleaseRequest) -> Result<(StoredRelease,
             rounds: names.clone(),
             threshold: k,
         };
-        let files = vjt_release::files(
-            &tables,
-            &vjt_release::Build { info: info.clone(), span: (start, end), org_units: &request.org_units },
-        );
+        let build = vjt_release::Build {
+            info: info.clone(),
+            span: (start, end),
+            org_units: &request.org_units,
+            title_sw: title_sw.clone(),
+        };
+        let files = vjt_release::files(&tables, &build);
         let signed = signed_files(&info, files, &public, &secret)?;
         let release = NewRelease {
             id,
