@@ -109,7 +109,8 @@ fn main() -> ExitCode {
         Err(err) if output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // `{:#}` joins the chain of causes with ": " on a single line.
-            eprintln!("vjt: error: {}", format!("{err:#}").replace('\n', " "));
+            let said = format!("{err:#}").replace('\n', " ");
+            eprintln!("vjt: error: {}", vjt_domain::text::for_terminal(&said));
             ExitCode::FAILURE
         }
     }

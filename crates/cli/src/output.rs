@@ -22,7 +22,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
             if i > 0 {
                 text.push_str("  ");
             }
-            text.push_str(cell);
+            text.push_str(&vjt_domain::text::for_terminal(cell));
             if i + 1 < cells.len() {
                 text.push_str(&" ".repeat(w - cell.chars().count()));
             }
@@ -44,6 +44,8 @@ pub fn json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// One message for a person. Names and values in it may come from a file: control characters
+/// are written out rather than sent to the terminal.
 pub fn say(text: impl std::fmt::Display) -> io::Result<()> {
-    writeln!(io::stdout().lock(), "{text}")
+    writeln!(io::stdout().lock(), "{}", vjt_domain::text::for_terminal(&text.to_string()))
 }

@@ -241,13 +241,18 @@ struct Problems(Vec<FieldProblem>);
 
 impl Problems {
     fn add(&mut self, field: Field, value: &str, message: Message) {
-        self.0.push(FieldProblem { field, value: value.to_string(), message });
+        self.0.push(FieldProblem { field, value: crate::text::shown(value), message });
     }
 }
 
 fn vocabulary_word<T: Vocabulary>() -> String {
     format!("vocabulary-{}", T::NAME.replace(' ', "-"))
 }
+
+/// The largest number of people one route report may estimate. A network's whole national
+/// estimate is in the thousands; a larger number in one report is a slip (an ID or phone number
+/// typed into the count), and unreviewed it would change every dashboard at once.
+pub const MAX_COUNT: u32 = 100_000;
 
 fn count(p: &mut Problems, field: Field, raw: &str) -> Option<u32> {
     let raw = raw.trim();
@@ -256,8 +261,12 @@ fn count(p: &mut Problems, field: Field, raw: &str) -> Option<u32> {
     }
     // Spreadsheets write "12.0" for 12; thousands are sometimes grouped with commas or spaces.
     let cleaned: String = raw.trim_end_matches(".0").chars().filter(|ch| *ch != ',' && *ch != ' ').collect();
-    match cleaned.parse::<u32>() {
-        Ok(n) => Some(n),
+    match cleaned.parse::<u64>() {
+        Ok(n) if n > u64::from(MAX_COUNT) => {
+            p.add(field, raw, Message::new("cell-count-too-large").with("max", MAX_COUNT));
+            None
+        }
+        Ok(n) => Some(n as u32),
         Err(_) if cleaned.starts_with('-') && cleaned[1..].chars().all(|ch| ch.is_ascii_digit()) => {
             p.add(field, raw, Message::new("cell-count-negative"));
             None
@@ -450,7 +459,7 @@ impl ReportFields<'_> {
         let victims_raw = self.victims.trim();
         let (victims, victims_below) = match victims_raw.strip_prefix('<') {
             Some(bound) => match bound.trim().parse::<u32>().ok().and_then(NonZeroU32::new) {
-                Some(b) if b.get() > 1 => (None, Some(b)),
+                Some(b) if b.get() > 1 && b.get() <= MAX_COUNT => (None, Some(b)),
                 _ => {
                     p.add(Field::Victims, victims_raw, Message::new("cell-withheld-count"));
                     (None, None)
@@ -603,6 +612,34 @@ mod tests {
             "'lots' is not a whole number; give a number such as 12, or leave it empty if unknown"
         );
         assert!(victims.text(Lang::Sw).starts_with("'lots' si namba kamili"), "{}", victims.text(Lang::Sw));
+    }
+
+    #[test]
+    fn counts_past_the_maximum_are_refused_and_long_values_are_not_echoed_whole() {
+        let (orgs, rounds) = maps();
+        let fields = ReportFields {
+            round: "Kenya 2020".into(),
+            origin: "Kakamega".into(),
+            intended_destination: "Nairobi".into(),
+            victims: "4294967295".into(),
+            female: "100001".into(),
+            male: "100000".into(),
+            notes: "n".into(),
+            ..Default::default()
+        };
+        let problems = fields.parse(&ctx(&orgs, &rounds)).unwrap_err();
+        let refused: Vec<(Field, &str)> = problems.iter().map(|p| (p.field, p.message.key)).collect();
+        assert_eq!(
+            refused,
+            [(Field::Victims, "cell-count-too-large"), (Field::Female, "cell-count-too-large")],
+            "the maximum itself is allowed"
+        );
+        assert!(problems[0].text(Lang::En).contains("100000"), "{}", problems[0].text(Lang::En));
+        let huge = ReportFields { victims: "<99999999".into(), origin: "\u{1b}[2J".repeat(10_000).into(), ..fields };
+        let problems = huge.parse(&ctx(&orgs, &rounds)).unwrap_err();
+        assert!(problems.iter().any(|p| p.field == Field::Victims), "a withheld bound past the maximum is refused");
+        let origin = problems.iter().find(|p| p.field == Field::Origin).unwrap();
+        assert!(origin.value.chars().count() <= crate::text::SHOWN_CHARS + 1 && !origin.value.contains('\u{1b}'));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub mod screen;
 pub mod text;
 pub mod vocab;
 
-pub use fields::{Field, FieldContext, FieldKind, FieldProblem, ParsedReport, ReportFields};
+pub use fields::{Field, FieldContext, FieldKind, FieldProblem, ParsedReport, ReportFields, MAX_COUNT};
 pub use vjt_catalogue::{Arg, Catalogue, Message};
 
 pub use names::{name_key, CountryCode, Notes, OrganisationName, ReportRef, RoundName, StopText, TextError};

@@ -1,5 +1,40 @@
 //! Text normalisation and string distance shared by vocabulary parsing and (later) place resolution.
 
+/// The most of a value that a message repeats back to the person who typed it.
+pub const SHOWN_CHARS: usize = 80;
+
+/// A value as a message may repeat it (a page, the command line, a file of problems): at most
+/// [`SHOWN_CHARS`] characters, then "…", and control characters written out as `\u{1b}`, so
+/// that a 50 MB cell is not echoed whole and a file cannot drive the terminal it is read on.
+pub fn shown(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(SHOWN_CHARS * 4));
+    let mut written = 0;
+    for c in value.chars() {
+        let piece = if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() };
+        let n = piece.chars().count();
+        if written + n > SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push_str(&piece);
+        written += n;
+    }
+    out
+}
+
+/// Text for a terminal: control characters (other than line breaks and tabs) written out as
+/// `\u{1b}`, so that names read from a file cannot move the cursor, recolour or retitle it.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
 /// Folds text to a comparison key: lower case, Latin accents removed, every run of punctuation or
 /// white space turned into one space, trimmed. "Kazi-za  Nyumbani!" and "kazi za nyumbani" share a key.
 pub fn fold(text: &str) -> String {
@@ -127,5 +162,16 @@ mod tests {
         let codes = ["forced_labour", "forced_marriage", "sexual_exploitation"];
         assert_eq!(closest("forced labor", codes, 3)[0], "forced_labour");
         assert!(closest("qqqqqqqqqqqqqqqqqqqqq", codes, 3).is_empty());
+    }
+
+    #[test]
+    fn values_are_shown_short_and_without_control_characters() {
+        let long = "x".repeat(50_000_000);
+        let s = shown(&long);
+        assert_eq!(s.chars().count(), SHOWN_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(shown("Nairobi\u{1b}]0;owned\u{7}"), "Nairobi\\u{1b}]0;owned\\u{7}");
+        assert_eq!(for_terminal("a\nb\tc\u{1b}[2J"), "a\nb\tc\\u{1b}[2J");
+        assert!(matches!(for_terminal("plain"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -337,7 +337,7 @@ fn parse_one(
         let problem = CellProblem {
             row,
             column: Field::ReportId.code().into(),
-            value: reference,
+            value: vjt_domain::text::shown(&reference),
             message: Message::new("cell-duplicate-reference").with("first", first),
         };
         return Parsed::Rejected { record, problems: vec![problem] };

@@ -249,7 +249,7 @@ pub fn parse_row(
             problems.push(CellProblem {
                 row,
                 column: Field::Transit.code().into(),
-                value: transit_cell.to_string(),
+                value: vjt_domain::text::shown(transit_cell),
                 message: Message::new("cell-transit-empty-item"),
             });
         }

@@ -10,11 +10,35 @@ use csv::StringRecord;
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.message())]
 pub enum SourceError {
-    Unreadable { file: String, reason: String },
-    Empty { file: String },
-    UnsupportedType { file: String, ext: String },
-    NoSuchSheet { file: String, sheet: String, available: String },
-    BadRow { file: String, row: u64, reason: String },
+    Unreadable {
+        file: String,
+        reason: String,
+    },
+    Empty {
+        file: String,
+    },
+    UnsupportedType {
+        file: String,
+        ext: String,
+    },
+    NoSuchSheet {
+        file: String,
+        sheet: String,
+        available: String,
+    },
+    BadRow {
+        file: String,
+        row: u64,
+        reason: String,
+    },
+    /// Past one of the reading limits (see [`Limits`]): `key` says which, `row` where (0: the
+    /// whole file).
+    Limit {
+        file: String,
+        row: u64,
+        key: &'static str,
+        limit: u64,
+    },
 }
 
 impl SourceError {
@@ -36,8 +60,39 @@ impl SourceError {
             SourceError::BadRow { file: f, row, reason } => {
                 file("source-bad-row", f).with("row", *row).with("reason", Arg::Text(reason.clone()))
             }
+            SourceError::Limit { file: f, row, key, limit } => file(key, f).with("row", *row).with("limit", *limit),
         }
     }
+}
+
+/// What vjt reads from one file at most, so that a small upload cannot make the server unpack
+/// gigabytes or spend minutes on one line. Each is far beyond a real route spreadsheet.
+pub struct Limits;
+
+impl Limits {
+    /// A workbook's parts, unpacked (a 1.5 MB "zip bomb" can unpack to gigabytes).
+    pub const UNPACKED_BYTES: u64 = 256 << 20;
+    /// Files inside a workbook.
+    pub const WORKBOOK_PARTS: usize = 10_000;
+    /// Filled cells of one sheet.
+    pub const CELLS: u64 = 40_000_000;
+    /// Columns of one row.
+    pub const COLUMNS: usize = 2_000;
+    /// Characters in one cell: Excel's own limit.
+    pub const CELL_CHARS: usize = 32_767;
+}
+
+/// Refuses a row past the column or cell-length limits, naming the row.
+fn check_record(file: &str, row: u64, record: &StringRecord) -> Result<(), SourceError> {
+    let limit = |key, limit: usize| SourceError::Limit { file: file.to_string(), row, key, limit: limit as u64 };
+    if record.len() > Limits::COLUMNS {
+        return Err(limit("source-limit-columns", Limits::COLUMNS));
+    }
+    // Bytes first: a cell of at most CELL_CHARS bytes is within the limit whatever it holds.
+    if record.iter().any(|c| c.len() > Limits::CELL_CHARS && c.chars().count() > Limits::CELL_CHARS) {
+        return Err(limit("source-limit-cell", Limits::CELL_CHARS));
+    }
+    Ok(())
 }
 
 /// One sheet of one file, header first.
@@ -65,6 +120,8 @@ fn unreadable(file: &str, e: impl std::fmt::Display) -> SourceError {
 
 /// Turns the bytes of a text file into UTF-8: UTF-8 with or without BOM, UTF-16 with BOM (Excel's
 /// "Unicode text"), and otherwise Windows-1252, which is what Excel on Windows writes as "CSV".
+/// A UTF-8 file with a few damaged bytes stays UTF-8 (the bytes become "�" and the encoding
+/// says how many), instead of turning every accented letter of the file into mojibake.
 pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         if let Ok(text) = std::str::from_utf8(rest) {
@@ -78,8 +135,21 @@ pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
     match String::from_utf8(bytes) {
         Ok(text) => (text, "utf-8"),
         Err(e) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(e.as_bytes());
-            (text.into_owned(), "windows-1252")
+            let bytes = e.into_bytes();
+            // Letters beyond ASCII that are valid UTF-8, against bytes that are not: Windows-1252
+            // text almost never forms valid UTF-8 sequences, a damaged UTF-8 file mostly does.
+            let (mut letters, mut damaged) = (0usize, 0usize);
+            for chunk in bytes.utf8_chunks() {
+                letters += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+                damaged += chunk.invalid().len();
+            }
+            if letters > damaged {
+                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                (String::from_utf8_lossy(body).into_owned(), "utf-8 (some damaged bytes shown as \u{FFFD})")
+            } else {
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+                (text.into_owned(), "windows-1252")
+            }
         }
     }
 }
@@ -178,14 +248,20 @@ pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<T
             None => return Err(SourceError::Empty { file }),
             Some(Err(e)) => return Err(unreadable(&file, e)),
             Some(Ok(r)) if is_blank(&r) => continue,
-            Some(Ok(r)) => break r,
+            Some(Ok(r)) => {
+                check_record(&file, r.position().map_or(1, |p| p.line()), &r)?;
+                break r;
+            }
         }
     };
     let name = file.clone();
     let mut lines = LineCounter::default();
     let rows = records.filter_map(move |r| match r {
         Ok(r) if is_blank(&r) => None,
-        Ok(r) => Some(Ok((r.position().map_or(0, |p| lines.line_at(bytes.as_ref(), p.byte() as usize)), r))),
+        Ok(r) => {
+            let row = r.position().map_or(0, |p| lines.line_at(bytes.as_ref(), p.byte() as usize));
+            Some(check_record(&name, row, &r).map(|()| (row, r)))
+        }
         Err(e) => Some(Err(SourceError::BadRow {
             file: name.clone(),
             row: e.position().map_or(0, |p| p.line()),
@@ -257,10 +333,97 @@ pub fn sheet_names(path: &Path) -> Result<Vec<String>, SourceError> {
     Ok(calamine::Reader::sheet_names(&workbook))
 }
 
-/// Opens one sheet of an XLSX/XLS workbook (the first when `sheet` is None).
+/// Refuses a zip-based workbook (XLSX, ODS) whose parts unpack past [`Limits::UNPACKED_BYTES`],
+/// measured by unpacking them (the sizes an archive declares can lie), before anything is kept.
+fn check_unpacked_size(path: &Path, file: &str) -> Result<(), SourceError> {
+    use std::io::Read;
+    let opened = std::fs::File::open(path).map_err(|e| unreadable(file, e))?;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(opened)) else {
+        // Not a zip (an old .xls): the workbook reader says what is wrong with it.
+        return Ok(());
+    };
+    let limit = |key, limit| SourceError::Limit { file: file.to_string(), row: 0, key, limit };
+    if archive.len() > Limits::WORKBOOK_PARTS {
+        return Err(limit("source-limit-parts", Limits::WORKBOOK_PARTS as u64));
+    }
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|e| unreadable(file, e))?;
+        let left = Limits::UNPACKED_BYTES - total;
+        total += std::io::copy(&mut entry.take(left + 1), &mut std::io::sink()).map_err(|e| unreadable(file, e))?;
+        if total > Limits::UNPACKED_BYTES {
+            return Err(limit("source-limit-unpacked", Limits::UNPACKED_BYTES >> 20));
+        }
+    }
+    Ok(())
+}
+
+/// The filled rows of an XLSX sheet, read cell by cell: only cells that hold something take
+/// memory (a single cell at XFD1048576 does not make a sheet of 17 billion), within the cell
+/// and column budgets.
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    workbook: &mut calamine::Xlsx<RS>,
+    name: &str,
+    file: &str,
+) -> Result<Vec<(u64, StringRecord)>, SourceError> {
+    let mut cells = workbook.worksheet_cells_reader(name).map_err(|e| unreadable(file, e))?;
+    let mut rows = Vec::new();
+    let mut current: Option<(u32, Vec<String>)> = None;
+    let mut filled = 0u64;
+    let finish = |rows: &mut Vec<(u64, StringRecord)>, (row, values): (u32, Vec<String>)| {
+        let record: StringRecord = values.into_iter().collect();
+        if !is_blank(&record) {
+            check_record(file, u64::from(row) + 1, &record)?;
+            rows.push((u64::from(row) + 1, record));
+        }
+        Ok::<(), SourceError>(())
+    };
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(file, e))? {
+        let (row, col) = cell.get_position();
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        filled += 1;
+        if filled > Limits::CELLS {
+            return Err(SourceError::Limit {
+                file: file.to_string(),
+                row: 0,
+                key: "source-limit-cells",
+                limit: Limits::CELLS,
+            });
+        }
+        if col as usize >= Limits::COLUMNS {
+            let limit = Limits::COLUMNS as u64;
+            return Err(SourceError::Limit {
+                file: file.to_string(),
+                row: u64::from(row) + 1,
+                key: "source-limit-columns",
+                limit,
+            });
+        }
+        if current.as_ref().is_some_and(|(r, _)| *r != row) {
+            finish(&mut rows, current.take().expect("a row under way"))?;
+        }
+        let values = &mut current.get_or_insert_with(|| (row, Vec::new())).1;
+        if values.len() <= col as usize {
+            values.resize(col as usize + 1, String::new());
+        }
+        values[col as usize] = text;
+    }
+    if let Some(last) = current {
+        finish(&mut rows, last)?;
+    }
+    // Cells come row by row in a well-formed sheet; a hand-made one may not keep that order.
+    rows.sort_by_key(|(row, _)| *row);
+    Ok(rows)
+}
+
+/// Opens one sheet of an XLSX/XLS workbook (the first when `sheet` is None), within [`Limits`].
 pub fn open_sheet(path: &Path, sheet: Option<&str>) -> Result<Table, SourceError> {
     use calamine::Reader;
     let file = path.display().to_string();
+    check_unpacked_size(path, &file)?;
     let mut workbook = calamine::open_workbook_auto(path).map_err(|e| unreadable(&file, e))?;
     let names = workbook.sheet_names();
     let name = match sheet {
@@ -269,14 +432,23 @@ pub fn open_sheet(path: &Path, sheet: Option<&str>) -> Result<Table, SourceError
         })?,
         None => names.first().cloned().ok_or_else(|| SourceError::Empty { file: file.clone() })?,
     };
-    let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&file, e))?;
-    let start_row = range.start().map_or(0, |(r, _)| r as u64);
-    let mut rows: Vec<(u64, StringRecord)> = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| (start_row + i as u64 + 1, cells.iter().map(cell_text).collect::<StringRecord>()))
-        .filter(|(_, r)| !is_blank(r))
-        .collect();
+    let mut rows = match &mut workbook {
+        calamine::Sheets::Xlsx(xlsx) => xlsx_rows(xlsx, &name, &file)?,
+        other => {
+            let range = other.worksheet_range(&name).map_err(|e| unreadable(&file, e))?;
+            let start_row = range.start().map_or(0, |(r, _)| r as u64);
+            let mut rows = Vec::new();
+            for (i, cells) in range.rows().enumerate() {
+                let record: StringRecord = cells.iter().map(cell_text).collect();
+                if !is_blank(&record) {
+                    let row = start_row + i as u64 + 1;
+                    check_record(&file, row, &record)?;
+                    rows.push((row, record));
+                }
+            }
+            rows
+        }
+    };
     if rows.is_empty() {
         return Err(SourceError::Empty { file });
     }

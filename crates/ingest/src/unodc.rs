@@ -104,7 +104,7 @@ pub fn import(
         let problem = |key: &'static str, column: &str, value: &str| CellProblem {
             row,
             column: column.to_string(),
-            value: value.to_string(),
+            value: vjt_domain::text::shown(value),
             message: Message::new(key),
         };
         let count = match parse_count(cell(value)) {

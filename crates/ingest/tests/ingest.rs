@@ -1051,3 +1051,193 @@ SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewSt
     assert_eq!(stored_routes(&s)[0].5, Some(8));
     assert_eq!(count(&s), 1);
 }
+
+/// An XLSX workbook written part by part (as a hostile one would be), with one sheet.
+fn handmade_xlsx(path: &Path, sheet_xml: &[u8]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .large_file(sheet_xml.len() > u32::MAX as usize / 2);
+    let parts: [(&str, &[u8]); 4] = [
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="routes" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+    ];
+    for (name, bytes) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    zip.write_all(sheet_xml).unwrap();
+    zip.finish().unwrap();
+}
+
+fn inline(cell: &str, text: &str) -> String {
+    format!(r#"<c r="{cell}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+fn sheet(rows: &[(u32, Vec<String>)], padding: usize) -> Vec<u8> {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, cells) in rows {
+        xml.push_str(&format!(r#"<row r="{r}">{}</row>"#, cells.concat()));
+    }
+    let mut bytes = xml.into_bytes();
+    bytes.resize(bytes.len() + padding, b' ');
+    bytes.extend_from_slice(b"</sheetData></worksheet>");
+    bytes
+}
+
+/// The most memory this process has held so far (Linux), in MiB.
+fn peak_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+#[test]
+fn hostile_files_are_refused_within_budgets_with_a_plain_message() {
+    use vjt_ingest::source::{open, Limits};
+    let dir = Scratch::new("hostile");
+    let before = peak_mib();
+    let started = std::time::Instant::now();
+
+    // Two cells far apart: once a dense sheet of 2,000 columns by a million rows (64 GB).
+    let far = dir.path("far.xlsx");
+    handmade_xlsx(
+        &far,
+        &sheet(&[(1, vec![inline("A1", "origin")]), (1_048_576, vec![inline("BXX1048576", "Nairobi")])], 0),
+    );
+    let table = open(&far).unwrap();
+    let rows: Vec<_> = table.map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].0, rows[0].1.get(1999)), (1_048_576, Some("Nairobi")), "BXX is the 2,000th column");
+
+    // A cell beyond the column limit, named by its row.
+    let wide = dir.path("wide.xlsx");
+    handmade_xlsx(&wide, &sheet(&[(1, vec![inline("A1", "origin")]), (7, vec![inline("XFD7", "x")])], 0));
+    let err = open(&wide).err().unwrap().to_string();
+    assert!(err.contains("row 7") && err.contains(&format!("more than {} columns", Limits::COLUMNS)), "{err}");
+
+    // A deflate bomb: a few hundred kilobytes that unpack past the limit.
+    let bomb = dir.path("bomb.xlsx");
+    handmade_xlsx(&bomb, &sheet(&[(1, vec![inline("A1", "origin")])], Limits::UNPACKED_BYTES as usize + 1));
+    let packed = std::fs::metadata(&bomb).unwrap().len();
+    assert!(packed < 2 << 20, "the bomb is {packed} bytes");
+    let err = open(&bomb).err().unwrap().to_string();
+    assert!(err.contains("unpacks to more than 256 MiB"), "{err}");
+
+    // A CSV whose one header cell is 40 MB, and one with 100,000 columns.
+    let long = dir.file("long.csv", format!("origin,{}\nNairobi,x\n", "h".repeat(40 << 20)));
+    let err = open(&long).err().unwrap().to_string();
+    assert!(err.contains("row 1") && err.contains("more than 32767 characters"), "{err}");
+    let many = dir.file("many.csv", format!("origin{}\n", ",c".repeat(100_000)));
+    assert!(open(&many).err().unwrap().to_string().contains("more than 2000 columns"));
+
+    let took = started.elapsed();
+    let grew = peak_mib().saturating_sub(before);
+    assert!(took < std::time::Duration::from_secs(60), "hostile files took {took:?}");
+    assert!(grew < 1024, "reading hostile files took the process's peak up by {grew} MiB");
+}
+
+#[test]
+fn a_damaged_utf8_file_stays_utf8() {
+    let mut bytes = "origin,notes\nMüranga,café\nKisii,\u{e9}t\u{e9}\n".as_bytes().to_vec();
+    bytes.push(0xff); // one bad byte
+    bytes.extend_from_slice(b"\nNyeri,x\n");
+    let (text, encoding) = vjt_ingest::source::decode(bytes);
+    assert!(text.contains("Müranga") && text.contains("café"), "{text}");
+    assert!(encoding.starts_with("utf-8") && encoding.contains("damaged"), "{encoding}");
+    // A real Windows-1252 file is still read as one.
+    let (text, encoding) = vjt_ingest::source::decode(b"origin\nMur\xe9nga\n".to_vec());
+    assert_eq!((text.as_str(), encoding), ("origin\nMurénga\n", "windows-1252"));
+}
+
+mod readers_never_panic {
+    //! Random and mutated inputs for every reader: each either reads or says why not, in bounded
+    //! time and memory, and never panics. `PROPTEST_CASES=5000 cargo test -p vjt-ingest
+    //! readers_never_panic` runs longer.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn import_bytes(dir: &Scratch, name: &str, bytes: &[u8]) {
+        let path = dir.file(name, bytes);
+        let store = Store::open(":memory:").unwrap();
+        let resolver = Resolver::new(Gazetteer::embedded());
+        let options = ImportOptions { dry_run: true, rejects: Some(dir.path("rejects.csv")), ..Default::default() };
+        if let Ok(inputs) = open_inputs(&[path]) {
+            for (table, repeats) in inputs {
+                let _ = import_file(&store, &resolver, table, repeats, &options, &mut |_, _| {});
+            }
+        }
+    }
+
+    /// Real exports of every layout vjt reads, to mutate.
+    fn seeds() -> Vec<(&'static str, Vec<u8>)> {
+        vec![
+            ("template.csv", format!("{HEADER}r1,HAART Kenya,Kenya 2020,Kakamega,Busia;Nakuru,Nairobi,,domestic servitude,bus,12,8,4,2020-01,note\n").into_bytes()),
+            ("kobo.csv", KOBO_MAIN.as_bytes().to_vec()),
+            ("transit.csv", KOBO_TRANSIT.as_bytes().to_vec()),
+            ("ctdc.csv", b"yearOfRegistration,Datasource,gender,ageBroad,majorityStatus,citizenship,CountryOfExploitation,typeOfExploitConcatenated,isForcedLabour,isSexualExploit\n2019,Case Management,Female,18--20,Adult,KE,SA,Forced labour,1,0\n".to_vec()),
+            ("unodc.csv", b"Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,Age,Year,Unit of measurement,txtVALUE,Source\nKEN,Kenya,Africa,Eastern Africa,Detected trafficking victims,Total,Total,Female,Adult,2020,Counts,12,NP\n".to_vec()),
+        ]
+    }
+
+    fn mutate(mut bytes: Vec<u8>, edits: &[(usize, u8, u8)]) -> Vec<u8> {
+        for &(at, kind, byte) in edits {
+            if bytes.is_empty() {
+                bytes.push(byte);
+                continue;
+            }
+            let at = at % bytes.len();
+            match kind % 4 {
+                0 => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                2 => {
+                    bytes.remove(at);
+                }
+                _ => {
+                    let piece: Vec<u8> = bytes[at..].iter().take(40).copied().collect();
+                    bytes.splice(at..at, piece);
+                }
+            }
+        }
+        bytes
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_csv_exports(seed in 0usize..5, edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..40)) {
+            let dir = Scratch::new("fuzz_csv");
+            let (name, bytes) = seeds().swap_remove(seed);
+            import_bytes(&dir, name, &mutate(bytes, &edits));
+        }
+
+        #[test]
+        fn random_bytes_as_any_kind_of_file(bytes in proptest::collection::vec(any::<u8>(), 0..2000), ext in prop::sample::select(vec!["csv", "xlsx", "zip", "tsv"])) {
+            let dir = Scratch::new("fuzz_random");
+            import_bytes(&dir, &format!("f.{ext}"), &bytes);
+        }
+
+        #[test]
+        fn mutated_workbooks(edits in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>()), 0..8)) {
+            let dir = Scratch::new("fuzz_xlsx");
+            let good = dir.path("good.xlsx");
+            handmade_xlsx(&good, &sheet(&[
+                (1, vec![inline("A1", "origin"), inline("B1", "intended_destination"), inline("C1", "victims")]),
+                (2, vec![inline("A2", "Kakamega"), inline("B2", "Nairobi"), r#"<c r="C2"><v>12</v></c>"#.to_string()]),
+            ], 0));
+            let bytes = std::fs::read(&good).unwrap();
+            import_bytes(&dir, "mutated.xlsx", &mutate(bytes, &edits));
+        }
+    }
+}

@@ -33,6 +33,7 @@ cell-unknown-choice = is not a known { $vocabulary }
 cell-unknown-choice-suggest = is not a known { $vocabulary }; did you mean { $suggestions }?
 cell-withheld-count = is not a withheld count; write it as <5 (fewer than five)
 cell-count-negative = is negative; give a whole number of 0 or more, or leave it empty if unknown
+cell-count-too-large = more than { $max } people in one route report; check the number (was an ID or phone number typed here?)
 cell-count-not-number = is not a whole number; give a number such as 12, or leave it empty if unknown
 cell-month = is not a month; write YYYY-MM (for example 2020-03) or YYYY-MM-DD
 cell-place-refused = cannot be used as a place: { $reason }
@@ -99,8 +100,14 @@ source-empty = { $file }: the file is empty
 source-unsupported-type = { $file }: '{ $ext }' files are not supported; use .csv, .xlsx or .xls
 source-no-such-sheet = { $file }: no sheet named '{ $sheet }' (sheets: { $available })
 source-bad-row = { $file }, row { $row }: { $reason }
+source-limit-columns = { $file }, row { $row }: more than { $limit } columns; a route spreadsheet has a few dozen. Remove the extra columns and try again
+source-limit-cell = { $file }, row { $row }: a cell holds more than { $limit } characters (the most a spreadsheet cell can hold); shorten it and try again
+source-limit-cells = { $file }: more than { $limit } filled cells in the sheet; split the file and import the parts one by one
+source-limit-parts = { $file }: the workbook holds more than { $limit } parts; save it again from your spreadsheet program
+source-limit-unpacked = { $file }: the workbook unpacks to more than { $limit } MiB, far more than a route spreadsheet; save it again from your spreadsheet program, or as CSV
 
 ## Passwords.
 password-too-short = the password is too short: use at least { $min } characters
 password-too-simple = the password is one character repeated or blank; choose a phrase that is hard to guess
 password-is-email = the password is the e-mail address; choose something else
+password-common = the password is one of the commonest leaked passwords; choose a phrase of your own

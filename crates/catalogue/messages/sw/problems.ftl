@@ -33,6 +33,7 @@ cell-unknown-choice = si { $vocabulary } inayojulikana
 cell-unknown-choice-suggest = si { $vocabulary } inayojulikana; ulimaanisha { $suggestions }?
 cell-withheld-count = si idadi iliyofichwa; iandike kama <5 (chini ya tano)
 cell-count-negative = ni hasi; toa namba kamili ya 0 au zaidi, au acha wazi ikiwa haijulikani
+cell-count-too-large = zaidi ya watu { $max } katika ripoti moja ya njia; kagua nambari (je, nambari ya kitambulisho au simu iliandikwa hapa?)
 cell-count-not-number = si namba kamili; toa namba kama 12, au acha wazi ikiwa haijulikani
 cell-month = si mwezi; andika YYYY-MM (kwa mfano 2020-03) au YYYY-MM-DD
 cell-place-refused = haiwezi kutumika kama mahali: { $reason }
@@ -69,8 +70,14 @@ source-empty = { $file }: faili ni tupu
 source-unsupported-type = { $file }: mafaili ya '{ $ext }' hayakubaliwi; tumia .csv, .xlsx au .xls
 source-no-such-sheet = { $file }: hakuna karatasi inayoitwa '{ $sheet }' (karatasi: { $available })
 source-bad-row = { $file }, safu { $row }: { $reason }
+source-limit-columns = { $file }, safu { $row }: safuwima zaidi ya { $limit }; jedwali la njia lina safuwima kadhaa tu. Ondoa safuwima za ziada ujaribu tena
+source-limit-cell = { $file }, safu { $row }: kisanduku kina herufi zaidi ya { $limit } (kiwango cha juu cha kisanduku cha jedwali); kifupishe ujaribu tena
+source-limit-cells = { $file }: visanduku vilivyojazwa zaidi ya { $limit } kwenye karatasi; gawanya faili uingize sehemu moja moja
+source-limit-parts = { $file }: kitabu cha kazi kina sehemu zaidi ya { $limit }; kihifadhi upya kutoka kwa programu yako ya jedwali
+source-limit-unpacked = { $file }: kitabu cha kazi kinafunguka kuwa zaidi ya MiB { $limit }, zaidi sana ya jedwali la njia; kihifadhi upya kutoka kwa programu yako ya jedwali, au kama CSV
 
 ## Manenosiri.
 password-too-short = nenosiri ni fupi mno: tumia angalau herufi { $min }
 password-too-simple = nenosiri ni herufi moja inayorudiwa au ni tupu; chagua kifungu kigumu kukisia
 password-is-email = nenosiri ni anwani ya barua pepe; chagua kitu kingine
+password-common = nenosiri ni mojawapo ya manenosiri yanayovuja mara nyingi zaidi; chagua kifungu chako mwenyewe
