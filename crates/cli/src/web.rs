@@ -1,7 +1,5 @@
 //! `vjt serve` and `vjt user ...`.
 
-use std::io::{BufRead, Write};
-
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use vjt_domain::{Role, Vocabulary};
@@ -25,17 +23,22 @@ pub enum UserCommand {
     List,
     /// Disable a user; their sessions and tokens end at once.
     Disable { email: String },
+    /// Lift every sign-in wait on a user (after someone guessed at their password), from
+    /// every address at once.
+    Unlock { email: String },
 }
 
+/// The new user's password: VJT_PASSWORD, or typed twice at a prompt that does not show it.
 fn read_password() -> Result<String> {
     if let Ok(p) = std::env::var("VJT_PASSWORD") {
         return Ok(p);
     }
-    eprint!("password (input is shown; set VJT_PASSWORD to avoid typing it): ");
-    std::io::stderr().flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    let first = rpassword::prompt_password("password (not shown): ").context("cannot read the password")?;
+    let again = rpassword::prompt_password("the same password again: ").context("cannot read the password")?;
+    if first != again {
+        bail!("the two passwords differ; nothing was changed");
+    }
+    Ok(first)
 }
 
 pub fn user(db: &str, cmd: UserCommand) -> Result<()> {
@@ -86,6 +89,13 @@ pub fn user(db: &str, cmd: UserCommand) -> Result<()> {
             }
             store.audit(None, "user_disabled", &email)?;
             say(format!("disabled {email}; their sessions and tokens have ended"))?;
+        }
+        UserCommand::Unlock { email } => {
+            if !vjt_service::accounts::unlock(&store, &email)? {
+                bail!("no user has the e-mail address '{email}'");
+            }
+            store.audit(None, "user_unlocked", &format!("{} by the command line", email.trim().to_lowercase()))?;
+            say(format!("{} can sign in again from anywhere", email.trim().to_lowercase()))?;
         }
     }
     Ok(())

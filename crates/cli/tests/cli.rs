@@ -329,3 +329,39 @@ fn a_release_is_made_verified_and_caught_when_changed() {
         "no release has number 7",
     );
 }
+
+#[test]
+fn users_are_added_with_a_sound_password_and_unlocked() {
+    let dir = scratch("users");
+    assert!(vjt(&dir, &["org", "add", "Secretariat", "--kind", "coordinator"]).status.success());
+    let add = |password: &str| {
+        Command::new(env!("CARGO_BIN_EXE_vjt"))
+            .args(["user", "add", "amina@example.org", "--org", "Secretariat", "--role", "reporter"])
+            .current_dir(&dir)
+            .env_remove("VJT_DATABASE_URL")
+            .env("VJT_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    assert_one_line_error(&add("          "), "one character repeated or blank");
+    assert_one_line_error(&add("password123"), "commonest leaked passwords");
+    assert!(add("a walk along the Tana river").status.success());
+    let store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+    for _ in 0..6 {
+        store.record_sign_in_failure("amina@example.org", "203.0.113.9", Some("2099-01-01T00:00:00Z")).unwrap();
+    }
+    let unlocked = vjt(&dir, &["user", "unlock", "Amina@example.org"]);
+    assert!(stdout(&unlocked).contains("amina@example.org can sign in again"), "{}", stderr(&unlocked));
+    assert!(store.sign_in_attempts("amina@example.org", "203.0.113.9").unwrap().is_none());
+    assert_one_line_error(&vjt(&dir, &["user", "unlock", "ghost@example.org"]), "no user has the e-mail address");
+}
+
+#[test]
+fn text_from_outside_cannot_drive_the_terminal() {
+    let dir = scratch("terminal");
+    let evil = "Org\u{1b}]0;owned\u{7}\u{1b}[2J";
+    let out = vjt(&dir, &["routes", "list", "--org", evil]);
+    assert_one_line_error(&out, "no organisation is named");
+    assert!(!out.stderr.contains(&0x1b) && !out.stderr.contains(&0x07), "{:?}", stderr(&out));
+    assert!(stderr(&out).contains("\\u{1b}]0;owned"), "{}", stderr(&out));
+}

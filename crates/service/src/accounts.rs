@@ -5,9 +5,38 @@ use argon2::Argon2;
 use sha2::{Digest, Sha256};
 use vjt_store::{Store, StoreError, User};
 
-/// After this many failed sign-ins in a row, sign-in is refused for `LOCK_MINUTES`.
-pub const MAX_FAILURES: i64 = 5;
-pub const LOCK_MINUTES: i64 = 15;
+/// Failed sign-ins from one source at one address that cost nothing but the password check's
+/// own time; after these, each failure makes that source wait before trying that address again.
+pub const FREE_FAILURES: i64 = 5;
+/// The first wait, doubled by each further failure, up to the longest.
+const FIRST_WAIT_SECS: i64 = 30;
+const LONGEST_WAIT_SECS: i64 = 3600;
+
+/// How long a source waits after its `failures`-th failed sign-in at one address: nothing for
+/// the first few (people mistype), then 30 s, 1 min, 2 min… up to an hour. Only that source
+/// waits: the account's owner, signing in from elsewhere, is not held up by someone guessing.
+pub fn wait_after(failures: i64) -> Option<chrono::Duration> {
+    if failures < FREE_FAILURES {
+        return None;
+    }
+    let doublings = (failures - FREE_FAILURES).min(12) as u32;
+    Some(chrono::Duration::seconds((FIRST_WAIT_SECS << doublings).min(LONGEST_WAIT_SECS)))
+}
+
+/// Where a sign-in comes from, as counted for back-off: an IPv4 address, or the /64 network of
+/// an IPv6 address (one household or phone is given a whole /64).
+pub fn source_of(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
 
 fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
@@ -29,8 +58,70 @@ pub fn token_hash(token: &str) -> String {
 /// The shortest password vjt accepts.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// Passwords of the allowed length that appear near the top of every list of leaked passwords
+/// (and a few local favourites): refused even though they are long enough. Compared in lower case.
+const COMMON_PASSWORDS: &[&str] = &[
+    "0123456789",
+    "1234567890",
+    "0987654321",
+    "9876543210",
+    "1122334455",
+    "1234512345",
+    "123456789a",
+    "a123456789",
+    "abcd123456",
+    "abc1234567",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "qwertyuiop",
+    "qwerty1234",
+    "qwerty12345",
+    "qwerty123456",
+    "asdfghjkl;",
+    "asdfghjkl1",
+    "zxcvbnm123",
+    "password12",
+    "password123",
+    "password1234",
+    "password!1",
+    "passw0rd12",
+    "passw0rd123",
+    "p@ssw0rd123",
+    "iloveyou12",
+    "iloveyou123",
+    "abcdefghij",
+    "administrator",
+    "admin12345",
+    "admin123456",
+    "changeme123",
+    "welcome123",
+    "welcome1234",
+    "letmein123",
+    "football123",
+    "princess123",
+    "sunshine123",
+    "monkey1234",
+    "dragon1234",
+    "trustno1234",
+    "kenya12345",
+    "kenya123456",
+    "nairobi123",
+    "nairobi1234",
+    "nairobi2024",
+    "nairobi2025",
+    "nairobi2026",
+    "mombasa123",
+    "jesus12345",
+    "jesuschrist",
+    "godisgood1",
+    "blessed123",
+    "mungu12345",
+    "mwangi1234",
+];
+
 /// Whether a new password is acceptable: long enough, not blank, not one character repeated,
-/// not the e-mail address. The reason, when not, is said in the reader's language.
+/// not the e-mail address, not one of the commonest leaked passwords. The reason, when not, is
+/// said in the reader's language.
 pub fn check_new_password(password: &str, email: &str) -> Result<(), vjt_domain::Message> {
     use vjt_domain::Message;
     let trimmed = password.trim();
@@ -44,8 +135,12 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), vjt_domain:
     }
     let email = email.trim().to_lowercase();
     let local = email.split('@').next().unwrap_or("");
-    if trimmed.to_lowercase() == email || (!local.is_empty() && trimmed.to_lowercase() == local) {
+    let lower = trimmed.to_lowercase();
+    if lower == email || (!local.is_empty() && lower == local) {
         return Err(Message::new("password-is-email"));
+    }
+    if COMMON_PASSWORDS.contains(&lower.as_str()) {
+        return Err(Message::new("password-common"));
     }
     Ok(())
 }
@@ -61,11 +156,17 @@ fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// Why a sign-in was refused. The message never says whether the e-mail address exists.
+/// Why a sign-in was refused. Neither answer says whether the e-mail address exists, is
+/// disabled or was guessed at before: unknown, disabled and known addresses are counted and
+/// answered alike, and take the same time.
 #[derive(Debug)]
 pub enum SignInError {
+    /// The e-mail or password is wrong (or the account is disabled).
     Invalid,
-    Locked,
+    /// Too many failures from this source at this address: try again after this many seconds.
+    Throttled {
+        retry_after_secs: i64,
+    },
     Store(StoreError),
 }
 
@@ -75,36 +176,68 @@ impl From<StoreError> for SignInError {
     }
 }
 
-/// Checks an e-mail and password, counting failures and locking the account after too many.
-pub fn sign_in(store: &Store, email: &str, password: &str) -> Result<User, SignInError> {
+/// A hash of nothing in particular, checked when no account has the address, so that an
+/// unknown address takes as long as a known one.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Pl2k4z8yRP0/TRM7Zg3sDJt0X6F1a2tgyFC0pMDzuJQ";
+
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Checks an e-mail and password coming from `source` (see [`source_of`]), with back-off per
+/// address and source ([`wait_after`]). While a source waits, its tries are refused without
+/// checking the password, so that a flood of guesses costs the server almost nothing.
+pub fn sign_in(store: &Store, email: &str, password: &str, source: &str) -> Result<User, SignInError> {
     let now = chrono::Utc::now();
-    let Some(user) = store.user_by_email(email)? else {
-        // Spend the same time as a real check, so that timing does not reveal unknown addresses.
-        let _ = verify(
-            password,
-            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$Pl2k4z8yRP0/TRM7Zg3sDJt0X6F1a2tgyFC0pMDzuJQ",
-        );
-        return Err(SignInError::Invalid);
-    };
-    if user.disabled {
+    let email = email.trim().to_lowercase();
+    // An address no form would send is not worth a row.
+    if email.is_empty() || email.len() > 254 || password.len() > 1024 {
+        let _ = verify(password.get(..64).unwrap_or(""), DECOY_HASH);
         return Err(SignInError::Invalid);
     }
-    if let Some(until) = user.locked_until.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) {
-        if until > now {
-            return Err(SignInError::Locked);
+    let attempts = store.sign_in_attempts(&email, source)?;
+    let blocked = attempts
+        .as_ref()
+        .and_then(|a| a.blocked_until.as_deref())
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .filter(|t| *t > now);
+    if let Some(until) = blocked {
+        return Err(SignInError::Throttled { retry_after_secs: (until - now).num_seconds().max(1) });
+    }
+    let user = store.user_by_email(&email)?;
+    let good = match &user {
+        Some(u) => verify(password, &u.password_hash) && !u.disabled,
+        None => {
+            let _ = verify(password, DECOY_HASH);
+            false
+        }
+    };
+    match user {
+        Some(user) if good => {
+            store.record_good_login(user.id, source)?;
+            store.audit(Some(user.id), "sign_in", &user.email)?;
+            Ok(user)
+        }
+        user => {
+            let failures = attempts.map_or(0, |a| a.failures) + 1;
+            let wait = wait_after(failures);
+            store.record_sign_in_failure(&email, source, wait.map(|w| rfc3339(now + w)).as_deref())?;
+            if let Some(u) = user {
+                store.audit(Some(u.id), "sign_in_failed", source)?;
+            }
+            Err(match wait {
+                Some(w) => SignInError::Throttled { retry_after_secs: w.num_seconds() },
+                None => SignInError::Invalid,
+            })
         }
     }
-    if !verify(password, &user.password_hash) {
-        let lock = (user.failed_logins + 1 >= MAX_FAILURES).then(|| {
-            (now + chrono::Duration::minutes(LOCK_MINUTES)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        });
-        store.record_failed_login(user.id, lock.as_deref())?;
-        store.audit(Some(user.id), "sign_in_failed", email)?;
-        return Err(if lock.is_some() { SignInError::Locked } else { SignInError::Invalid });
-    }
-    store.record_good_login(user.id)?;
-    store.audit(Some(user.id), "sign_in", &user.email)?;
-    Ok(user)
+}
+
+/// Lifts every sign-in wait on a user (`vjt user unlock`, the administration page). False if
+/// no user has the address.
+pub fn unlock(store: &Store, email: &str) -> Result<bool, StoreError> {
+    store.unlock_user(email)
 }
 
 /// Opens a session (cookie) or an API token for a user; returns (token, csrf token).
@@ -129,5 +262,74 @@ mod tests {
         assert_ne!(new_token(), new_token());
         assert_eq!(token_hash("abc").len(), 64);
         assert_ne!(token_hash("abc"), "abc");
+    }
+
+    #[test]
+    fn waits_grow_after_the_free_failures_and_stop_at_an_hour() {
+        let secs = |n| wait_after(n).map(|d| d.num_seconds());
+        assert_eq!((1..FREE_FAILURES).map(secs).collect::<Vec<_>>(), vec![None; 4]);
+        assert_eq!([5, 6, 7, 8].map(secs), [Some(30), Some(60), Some(120), Some(240)]);
+        assert_eq!(secs(12), Some(3600));
+        assert_eq!(secs(10_000), Some(3600));
+    }
+
+    #[test]
+    fn sources_group_an_ipv6_network_and_unwrap_mapped_ipv4() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(source_of(a), source_of(b));
+        assert_eq!(source_of("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_ne!(source_of("192.0.2.7".parse().unwrap()), source_of("192.0.2.8".parse().unwrap()));
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_with_a_reason() {
+        let reason = |p: &str| check_new_password(p, "amina@example.org").err().map(|m| m.key.to_string());
+        assert_eq!(reason("          ").as_deref(), Some("password-too-simple"));
+        assert_eq!(reason("short").as_deref(), Some("password-too-short"));
+        assert_eq!(reason("Amina@Example.org").as_deref(), Some("password-is-email"));
+        assert_eq!(reason("Password123").as_deref(), Some("password-common"));
+        assert_eq!(reason("Nairobi2025").as_deref(), Some("password-common"));
+        assert_eq!(reason("mango season at Kisumu"), None);
+    }
+
+    /// Unknown, disabled and known addresses with a wrong password: the same answer, after about
+    /// the same time (each checks one password hash), so neither reveals which addresses exist.
+    #[test]
+    fn unknown_disabled_and_known_addresses_answer_alike() {
+        let dir = std::env::temp_dir().join(format!("vjt_accounts_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap();
+        let org = store
+            .add_organisation(&vjt_domain::NewOrganisation {
+                name: vjt_domain::OrganisationName::parse("Org").unwrap(),
+                kind: vjt_domain::OrganisationKind::Ngo,
+                country: None,
+            })
+            .unwrap()
+            .id;
+        let hash = hash_password("the right passphrase").unwrap();
+        store.add_user("known@x.org", org, vjt_domain::Role::Reporter, &hash).unwrap();
+        store.add_user("off@x.org", org, vjt_domain::Role::Reporter, &hash).unwrap();
+        store.set_user_disabled("off@x.org", true).unwrap();
+        let time = |email: &str, password: &str| {
+            let mut runs: Vec<f64> = (0..3)
+                .map(|i| {
+                    let started = std::time::Instant::now();
+                    let answer = sign_in(&store, email, password, &format!("10.0.0.{i}"));
+                    assert!(matches!(answer, Err(SignInError::Invalid)), "{email}: {answer:?}");
+                    started.elapsed().as_secs_f64()
+                })
+                .collect();
+            runs.sort_by(f64::total_cmp);
+            runs[1]
+        };
+        let times =
+            [time("known@x.org", "wrong one"), time("off@x.org", "the right passphrase"), time("nobody@x.org", "x")];
+        let (fastest, slowest) =
+            (times.iter().copied().fold(f64::MAX, f64::min), times.iter().copied().fold(0.0, f64::max));
+        assert!(fastest > slowest * 0.4, "answer times differ: {times:?} (known, disabled, unknown)");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

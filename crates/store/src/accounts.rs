@@ -29,6 +29,14 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Failed sign-ins counted for one e-mail address from one source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInAttempts {
+    pub failures: i64,
+    /// RFC 3339; sign-in from this source is refused until then.
+    pub blocked_until: Option<String>,
+}
+
 /// A session or API token, found by the hash of its token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -108,19 +116,72 @@ impl Store {
         })
     }
 
-    /// Records a failed sign-in; with `lock_until`, refuses sign-in until then.
-    pub fn record_failed_login(&self, user_id: i64, lock_until: Option<&str>) -> Result<(), StoreError> {
-        self.writer()?.execute(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-            &[lock_until.into(), Value::Int(user_id)],
+    /// Failed sign-ins for `email` from `source` (the client's address), if any are counted.
+    pub fn sign_in_attempts(&self, email: &str, source: &str) -> Result<Option<SignInAttempts>, StoreError> {
+        let row = self.reader()?.query_one(
+            "SELECT failures, blocked_until FROM sign_in_attempts WHERE email = $1 AND source = $2",
+            &[email.trim().to_lowercase().into(), source.into()],
         )?;
-        Ok(())
+        row.map(|r| Ok(SignInAttempts { failures: r.int(0)?, blocked_until: r.opt_text(1)?.map(str::to_string) }))
+            .transpose()
     }
 
-    pub fn record_good_login(&self, user_id: i64) -> Result<(), StoreError> {
-        self.writer()?
-            .execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", &[Value::Int(user_id)])?;
-        Ok(())
+    /// Counts one more failed sign-in for `email` from `source`, refusing further tries from
+    /// there until `blocked_until` (RFC 3339) when given, and bumps the account's own count when
+    /// the address belongs to one. Counts untouched for a day are forgotten here too, so that
+    /// guesses at made-up addresses cannot grow the table without end.
+    pub fn record_sign_in_failure(
+        &self,
+        email: &str,
+        source: &str,
+        blocked_until: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let email = email.trim().to_lowercase();
+        let at = now();
+        let stale = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        self.writer()?.transaction(|tx| {
+            tx.execute(
+                "INSERT INTO sign_in_attempts (email, source, failures, blocked_until, last_failure) \
+                 VALUES ($1, $2, 1, $3, $4) \
+                 ON CONFLICT (email, source) DO UPDATE SET failures = sign_in_attempts.failures + 1, \
+                 blocked_until = $3, last_failure = $4",
+                &[email.as_str().into(), source.into(), blocked_until.into(), at.as_str().into()],
+            )?;
+            tx.execute("UPDATE users SET failed_logins = failed_logins + 1 WHERE email = $1", &[email.as_str().into()])?;
+            tx.execute(
+                "DELETE FROM sign_in_attempts WHERE last_failure < $1 AND (blocked_until IS NULL OR blocked_until < $2)",
+                &[stale.as_str().into(), at.as_str().into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A good sign-in: the count for this source starts again.
+    pub fn record_good_login(&self, user_id: i64, source: &str) -> Result<(), StoreError> {
+        self.writer()?.transaction(|tx| {
+            tx.execute(
+                "DELETE FROM sign_in_attempts WHERE source = $1 AND email = (SELECT email FROM users WHERE id = $2)",
+                &[source.into(), Value::Int(user_id)],
+            )?;
+            tx.execute(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+                &[Value::Int(user_id)],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Lifts every sign-in block on a user, from every source. False if no user has the address.
+    pub fn unlock_user(&self, email: &str) -> Result<bool, StoreError> {
+        let email = email.trim().to_lowercase();
+        self.writer()?.transaction(|tx| {
+            tx.execute("DELETE FROM sign_in_attempts WHERE email = $1", &[email.as_str().into()])?;
+            let n = tx.execute(
+                "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE email = $1",
+                &[email.as_str().into()],
+            )?;
+            Ok(n > 0)
+        })
     }
 
     pub fn create_session(

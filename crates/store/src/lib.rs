@@ -29,7 +29,7 @@ mod releases;
 mod schema;
 mod sql;
 
-pub use accounts::{AuditEntry, Session, User};
+pub use accounts::{AuditEntry, Session, SignInAttempts, User};
 pub use codec::EncodedReport;
 pub use import::{ImportWriter, Saved};
 pub use releases::{FileInfo, NewRelease, ReleaseFile, StoredRelease, Withdrawal};

@@ -38,13 +38,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "newest_reports_first",
         sql: include_str!("../migrations/0014_newest_reports_first.sql"),
     },
+    Migration { version: 15, name: "sign_in_attempts", sql: include_str!("../migrations/0015_sign_in_attempts.sql") },
 ];
 
 /// Migrations that change nothing on SQLite.
 const POSTGRES_ONLY: &[i64] = &[12];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 14;
+pub const SCHEMA_VERSION: i64 = 15;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {

@@ -373,11 +373,24 @@ fn users_sessions_and_the_audit_log(store: &Store) {
     ));
     let u = store.user_by_email("AMINA@example.org").unwrap().unwrap();
     assert_eq!((u.id, u.role, u.disabled, u.organisation), (id, vjt_domain::Role::Reporter, false, o.id));
-    store.record_failed_login(id, Some("2030-01-01T00:00:00Z")).unwrap();
-    let u = store.user_by_email("amina@example.org").unwrap().unwrap();
-    assert_eq!((u.failed_logins, u.locked_until.as_deref()), (1, Some("2030-01-01T00:00:00Z")));
-    store.record_good_login(id).unwrap();
+    // Failures are counted per address and source; made-up addresses are counted the same way.
+    store.record_sign_in_failure("AMINA@example.org", "10.0.0.1", None).unwrap();
+    store.record_sign_in_failure("amina@example.org", "10.0.0.1", Some("2030-01-01T00:00:00Z")).unwrap();
+    store.record_sign_in_failure("amina@example.org", "10.0.0.2", None).unwrap();
+    store.record_sign_in_failure("ghost@example.org", "10.0.0.1", None).unwrap();
+    let here = store.sign_in_attempts("amina@example.org", "10.0.0.1").unwrap().unwrap();
+    assert_eq!((here.failures, here.blocked_until.as_deref()), (2, Some("2030-01-01T00:00:00Z")));
+    assert_eq!(store.sign_in_attempts("amina@example.org", "10.0.0.2").unwrap().unwrap().failures, 1);
+    assert_eq!(store.sign_in_attempts("ghost@example.org", "10.0.0.1").unwrap().unwrap().failures, 1);
+    assert_eq!(store.user_by_email("amina@example.org").unwrap().unwrap().failed_logins, 3);
+    // A good sign-in clears its own source only; unlocking clears them all.
+    store.record_good_login(id, "10.0.0.1").unwrap();
+    assert!(store.sign_in_attempts("amina@example.org", "10.0.0.1").unwrap().is_none());
+    assert!(store.sign_in_attempts("amina@example.org", "10.0.0.2").unwrap().is_some());
     assert_eq!(store.user_by_email("amina@example.org").unwrap().unwrap().failed_logins, 0);
+    assert!(store.unlock_user("Amina@example.org").unwrap());
+    assert!(store.sign_in_attempts("amina@example.org", "10.0.0.2").unwrap().is_none());
+    assert!(!store.unlock_user("nobody@example.org").unwrap());
 
     store.create_session("h1", id, "session", "csrf-1", "2030-01-01T00:00:00Z").unwrap();
     let s = store.session("h1").unwrap().unwrap();

@@ -18,7 +18,7 @@ use vjt_service::{policy, Scope};
 use vjt_store::{ReportQuery, Store};
 
 use crate::error::ApiError;
-use crate::session::ApiCaller;
+use crate::session::{ApiCaller, Source};
 use crate::state::ApiErrorOrFilter;
 use crate::AppState;
 
@@ -29,13 +29,17 @@ pub struct Credentials {
 }
 
 /// POST /api/v1/tokens: an API token for an e-mail and password (shown once).
-pub async fn create_token(State(state): State<AppState>, Json(c): Json<Credentials>) -> Result<Response, ApiError> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    Source(source): Source,
+    Json(c): Json<Credentials>,
+) -> Result<Response, ApiError> {
     let Some(_turn) = state.password_check_turn().await else {
         return Err(ApiError::unavailable("too many sign-ins at once"));
     };
     let result = state
         .blocking(move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
-            match accounts::sign_in(s, &c.email, &c.password) {
+            match accounts::sign_in(s, &c.email, &c.password, &source) {
                 Ok(user) => accounts::open_session(s, &user, "api", 90).map(|(token, _)| Ok(token)),
                 Err(SignInError::Store(e)) => Err(e),
                 Err(e) => Ok(Err(e)),
@@ -44,11 +48,16 @@ pub async fn create_token(State(state): State<AppState>, Json(c): Json<Credentia
         .await?;
     match result {
         Ok(token) => Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response()),
-        Err(SignInError::Locked) => Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "locked",
-            format!("too many failed sign-ins; try again in {} minutes", accounts::LOCK_MINUTES),
-        )),
+        Err(SignInError::Throttled { retry_after_secs }) => {
+            let mut res = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "locked",
+                format!("too many failed sign-ins from here; try again in {retry_after_secs} seconds"),
+            )
+            .into_response();
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+            Ok(res)
+        }
         Err(_) => {
             Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the e-mail or password is wrong"))
         }

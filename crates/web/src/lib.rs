@@ -157,6 +157,29 @@ pub fn init_logging() {
         tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_writer(std::io::stderr).try_init();
 }
 
+/// How long the server waits for a client before giving up on it. A phone on a slow line sends
+/// a request's header in well under these; a client that trickles bytes to hold connections
+/// open (slowloris) is cut off instead of tying the server up.
+#[derive(Debug, Clone, Copy)]
+pub struct Patience {
+    /// For a request's header, and for the next request on a kept-alive connection.
+    pub header: Duration,
+    /// Between two pieces of a request's body (an upload may take long, but must keep moving).
+    pub body_idle: Duration,
+    /// For the requests under way to finish once asked to stop.
+    pub shutdown: Duration,
+}
+
+impl Default for Patience {
+    fn default() -> Self {
+        Patience {
+            header: Duration::from_secs(20),
+            body_idle: Duration::from_secs(30),
+            shutdown: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Serves the platform until Ctrl-C or SIGTERM; requests under way are finished first.
 pub async fn serve(store: Store, bind: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
@@ -166,7 +189,56 @@ pub async fn serve(store: Store, bind: &str) -> std::io::Result<()> {
         let state = state.clone();
         async move { state.warm().await }
     });
-    axum::serve(listener, routes(state)).with_graceful_shutdown(shutdown()).await
+    serve_on(listener, state, Patience::default(), shutdown()).await;
+    Ok(())
+}
+
+/// Serves the application on `listener` until `stop` resolves, with the timeouts of `patience`.
+/// Each request carries the client's address ([`axum::extract::ConnectInfo`]).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    patience: Patience,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use tower::ServiceExt;
+    let app = routes(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(patience.body_idle));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, for example: wait rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+            let mut req = req.map(axum::body::Body::new);
+            req.extensions_mut().insert(axum::extract::ConnectInfo(remote));
+            app.clone().oneshot(req)
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(patience.header)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(patience.shutdown, graceful.shutdown()).await.is_err() {
+        tracing::warn!("stopped with requests still under way");
+    }
 }
 
 /// Resolves at Ctrl-C or SIGTERM (what `systemctl stop` and container runtimes send).

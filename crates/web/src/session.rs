@@ -92,3 +92,25 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
         Ok(PageLang(lang_of(&parts.headers)))
     }
 }
+
+/// Where a request comes from, as sign-in back-off counts it ([`vjt_service::accounts::source_of`]):
+/// the connection's address; behind a reverse proxy on the same machine (a loopback peer), the
+/// last address it puts in `X-Forwarded-For`. "local" when neither is known (tests).
+pub struct Source(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Source {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        use std::net::{IpAddr, SocketAddr};
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = || -> Option<IpAddr> {
+            let all = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+            all.flat_map(|v| v.split(',')).last()?.trim().parse().ok()
+        };
+        let ip = match peer {
+            Some(p) if p.is_loopback() => forwarded().or(Some(p)),
+            other => other,
+        };
+        Ok(Source(ip.map_or_else(|| "local".to_string(), vjt_service::accounts::source_of)))
+    }
+}

@@ -14,6 +14,11 @@ use vjt_store::Store;
 const PASSWORD: &str = "a long enough password";
 
 fn app(name: &str) -> Router {
+    vjt_web::app(store(name))
+}
+
+/// A network of three organisations and a round, with a coordinator, two reporters and a viewer.
+fn store(name: &str) -> Store {
     let dir = std::env::temp_dir().join(format!("vjt_web_{name}_{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -50,7 +55,7 @@ fn app(name: &str) -> Router {
     ] {
         s.add_user(email, o, role, &hash).unwrap();
     }
-    vjt_web::app(s)
+    s
 }
 
 struct Answer {
@@ -103,23 +108,47 @@ fn route() -> Value {
     })
 }
 
+/// A token request as it arrives from a client at `ip` (the server puts the connection's
+/// address on every request).
+async fn token_from(app: &Router, ip: &str, email: &str, password: &str) -> Answer {
+    let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+    let mut req = Request::post("/api/v1/tokens")
+        .header(header::HOST, "vjt.test")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "email": email, "password": password }).to_string()))
+        .unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    send(app, req).await
+}
+
 #[tokio::test]
-async fn tokens_are_issued_refused_and_locked() {
+async fn tokens_are_issued_refused_and_guessing_is_slowed_for_the_guesser_only() {
     let app = app("tokens");
-    let wrong =
-        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": "nope" }))).await;
+    let attacker = "203.0.113.9";
+    let wrong = token_from(&app, attacker, "a@x.org", "nope").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.json()["error"]["code"], "invalid_credentials");
-    let unknown =
-        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "ghost@x.org", "password": "nope" }))).await;
+    let unknown = token_from(&app, attacker, "ghost@x.org", "nope").await;
     assert_eq!(unknown.json()["error"]["code"], "invalid_credentials", "unknown addresses look the same");
-    for _ in 0..4 {
-        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": "nope" }))).await;
+    for _ in 0..3 {
+        assert_eq!(token_from(&app, attacker, "a@x.org", "nope").await.status, StatusCode::UNAUTHORIZED);
     }
-    let locked =
-        call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": PASSWORD }))).await;
-    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "after five failures even the right password waits");
+    let fifth = token_from(&app, attacker, "a@x.org", "nope").await;
+    assert_eq!(fifth.status, StatusCode::TOO_MANY_REQUESTS, "the fifth failure makes this source wait");
+    assert_eq!(fifth.headers[header::RETRY_AFTER], "30");
+    let locked = token_from(&app, attacker, "a@x.org", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "while waiting even the right password waits");
     assert_eq!(locked.json()["error"]["code"], "locked");
+    // The owner, elsewhere, is not locked out by the guesser.
+    let owner = token_from(&app, "198.51.100.20", "a@x.org", PASSWORD).await;
+    assert_eq!(owner.status, StatusCode::CREATED, "{}", owner.body);
+    // An address that has no account is slowed down exactly the same way.
+    for _ in 0..3 {
+        token_from(&app, attacker, "ghost@x.org", "nope").await;
+    }
+    let ghost = token_from(&app, attacker, "ghost@x.org", "nope").await;
+    assert_eq!((ghost.status, ghost.headers[header::RETRY_AFTER].to_str().unwrap()), (fifth.status, "30"));
+    assert_eq!(ghost.json()["error"], fifth.json()["error"]);
 
     let t = token(&app, "b@x.org").await;
     assert_eq!(call(&app, "GET", "/api/v1/reports", Some(&t), None).await.status, StatusCode::OK);
@@ -736,11 +765,11 @@ fn browser_journey_in_chromium() {
         eprintln!("skipped: Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
         return;
     }
-    let router = app("chromium");
     let port = free_port();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).unwrap();
-    runtime.spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let state = vjt_web::AppState::new(store("chromium"));
+    runtime.spawn(vjt_web::serve_on(listener, state, vjt_web::Patience::default(), std::future::pending()));
     let driver_port = free_port();
     let mut driver = std::process::Command::new("/usr/bin/chromedriver")
         .arg(format!("--port={driver_port}"))
@@ -1238,6 +1267,18 @@ async fn the_network_is_run_from_the_browser_each_role_within_its_bounds() {
         call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "a@x.org", "password": PASSWORD }))).await;
     assert_ne!(again.status, StatusCode::CREATED, "a disabled user cannot sign in");
 
+    // After someone guessed at b@x.org's password, the coordinator lifts the wait from the page.
+    for _ in 0..5 {
+        token_from(&app, "203.0.113.50", "b@x.org", "guess").await;
+    }
+    assert_eq!(token_from(&app, "203.0.113.50", "b@x.org", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    let page = get_page(&app, "/admin", &coord).await;
+    assert!(page.body.contains("Unlock (5 failed sign-ins)"), "the page offers to unlock");
+    let unlocked = post("/admin/users/state", format!("csrf={csrf}&email=b%40x.org&unlock=1"), &coord).await;
+    assert_eq!(unlocked.status, StatusCode::SEE_OTHER);
+    assert_eq!(token_from(&app, "203.0.113.50", "b@x.org", PASSWORD).await.status, StatusCode::CREATED);
+    assert!(!get_page(&app, "/admin", &coord).await.body.contains("Unlock (5 failed"), "b@x.org starts again");
+
     // Reporters and viewers have no administration at all.
     for who in ["b@x.org", "v@x.org"] {
         let (c, c_csrf) = sign_in_browser(&app, who).await;
@@ -1450,4 +1491,197 @@ async fn kiswahili_pages_show_no_english_sentence() {
             }
         }
     }
+}
+
+/// A running server on a free port, with the given patience, and the store behind it.
+fn running_server(name: &str, patience: vjt_web::Patience) -> (tokio::runtime::Runtime, u16, Store) {
+    let store = store(name);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0))).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let state = vjt_web::AppState::new(store.clone());
+    runtime.spawn(vjt_web::serve_on(listener, state, patience, std::future::pending()));
+    (runtime, port, store)
+}
+
+/// One request over a fresh connection; the status line and how long the answer took.
+fn raw_request(port: u16, request: &[u8]) -> (String, std::time::Duration) {
+    use std::io::{Read, Write};
+    let started = std::time::Instant::now();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    // The server may answer (and close) before a large body is all sent.
+    let _ = s.write_all(request);
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    (text.lines().next().unwrap_or("").to_string(), started.elapsed())
+}
+
+fn get_login(port: u16) -> (String, std::time::Duration) {
+    raw_request(port, b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+}
+
+/// Whether the server has closed the connection (rather than still waiting on it).
+fn closed_by_server(s: &mut std::net::TcpStream) -> bool {
+    use std::io::Read;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(3))).unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue, // an error page first, then the close
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return false
+            }
+            Err(_) => return true, // reset
+        }
+    }
+}
+
+#[test]
+fn clients_that_trickle_bytes_are_cut_off_and_others_are_served() {
+    use std::io::Write;
+    let patience = vjt_web::Patience {
+        header: std::time::Duration::from_secs(1),
+        body_idle: std::time::Duration::from_secs(1),
+        shutdown: std::time::Duration::from_secs(1),
+    };
+    let (_runtime, port, _store) = running_server("slow", patience);
+    // Slowloris: headers begun and never finished, on many connections.
+    let mut slow: Vec<std::net::TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1").unwrap();
+            s
+        })
+        .collect();
+    // A body that stops coming.
+    let mut trickle = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    trickle
+        .write_all(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nemail=a")
+        .unwrap();
+    // An idle kept-alive connection after one answer.
+    let mut idle = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    idle.write_all(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+
+    let (status, took) = get_login(port);
+    assert!(status.contains("200"), "{status}");
+    assert!(took < std::time::Duration::from_secs(2), "a normal request waited {took:?}");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    for (i, s) in slow.iter_mut().enumerate() {
+        assert!(closed_by_server(s), "slow header connection {i} is still open");
+    }
+    assert!(closed_by_server(&mut trickle), "the stalled body's connection is still open");
+    assert!(closed_by_server(&mut idle), "the idle connection is still open");
+}
+
+#[test]
+fn heavy_requests_from_signed_in_users_do_not_hold_up_others() {
+    let (runtime, port, store) = running_server("heavy", vjt_web::Patience::default());
+    let router = vjt_web::app(store);
+    let (reporter, csrf) = runtime.block_on(sign_in_browser(&router, "a@x.org"));
+    let (viewer, viewer_csrf) = runtime.block_on(sign_in_browser(&router, "v@x.org"));
+    // "Check places" with a transit box of ~1 MB of lines (once every line was resolved).
+    let lines = "Nairobi Kisumu Mombasa Eldoret\n".repeat(30_000);
+    let body = format!("action=check&origin=Kakamega&transit={}", lines.replace(' ', "+").replace('\n', "%0A"));
+    let check = format!(
+        "POST /reports/new?csrf={csrf} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {reporter}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    // A viewer's 8 MiB multipart upload with a 200 KB boundary (once parsed in full to find a token).
+    let boundary = "b".repeat(200_000);
+    let mut upload = format!(
+        "POST /import?csrf={viewer_csrf} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {viewer}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        8 << 20
+    )
+    .into_bytes();
+    upload.extend(std::iter::repeat_n(b'a', 8 << 20));
+    let attackers: Vec<_> = (0..2)
+        .flat_map(|_| [check.clone().into_bytes(), upload.clone()])
+        .map(|req| std::thread::spawn(move || (0..3).map(|_| raw_request(port, &req).0).collect::<Vec<_>>()))
+        .collect();
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..20 {
+        let (status, took) = get_login(port);
+        assert!(status.contains("200"), "{status}");
+        slowest = slowest.max(took);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let answers: Vec<String> = attackers.into_iter().flat_map(|a| a.join().unwrap()).collect();
+    assert!(slowest < std::time::Duration::from_secs(2), "GET /login waited {slowest:?} behind heavy requests");
+    assert!(answers.iter().any(|a| a.contains("200")), "the check itself is answered: {answers:?}");
+    assert!(answers.iter().any(|a| a.contains("404") || a.contains("413") || a.is_empty()), "{answers:?}");
+}
+
+#[tokio::test]
+async fn an_edit_changes_its_own_report_only_and_keeps_a_withheld_count() {
+    let app = app("edit_integrity");
+    let a = token(&app, "a@x.org").await;
+    // Two reports without a reference (a reference once decided which stored report an edit
+    // hit); the first, from the form, with a withheld count (the API takes whole numbers only).
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let fields = "round=Kenya+2020&origin=Kakamega&transit=Busia%0ANakuru&intended_destination=Nairobi&exploitation_types=domestic_servitude&victims=%3C5";
+    let made =
+        send(&app, form("/reports/new", &format!("csrf={csrf}&action=save&{fields}"), Some(&cookie), None)).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let location = made.headers[header::LOCATION].to_str().unwrap();
+    let one: i64 = location.trim_start_matches("/reports/").split('?').next().unwrap().parse().unwrap();
+    let two = call(&app, "POST", "/api/v1/reports", Some(&a), Some(route())).await.json()["id"].as_i64().unwrap();
+    let mut changed = route();
+    changed["victims"] = json!(30);
+    changed["origin"] = json!("Kisumu");
+    let put = call(&app, "PUT", &format!("/api/v1/reports/{two}"), Some(&a), Some(changed)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!((put.json()["id"].as_i64(), put.json()["victims"].as_i64()), (Some(two), Some(30)));
+    let first_now = call(&app, "GET", &format!("/api/v1/reports/{one}"), Some(&a), None).await.json();
+    assert_eq!(first_now["stops"][0]["text"], "Kakamega", "the other report is untouched: {first_now}");
+    assert_eq!(first_now["victims_below"], 5, "{first_now}");
+
+    // Saving the edit form as shown keeps the withheld count.
+    let page = get_page(&app, &format!("/reports/{one}"), &cookie).await;
+    let victims = page.body.split("id=\"victims\"").next().unwrap().rsplit('<').next().unwrap().to_string()
+        + page.body.split("id=\"victims\"").nth(1).unwrap().split('>').next().unwrap();
+    assert!(victims.contains("&lt;5") || victims.contains("&#60;5"), "the form shows the withheld count: {victims}");
+    assert!(!victims.contains("type=\"number\""), "a browser empties a number box holding <5: {victims}");
+    let body = format!("csrf={csrf}&action=save&{fields}");
+    let saved = send(&app, form(&format!("/reports/{one}"), &body, Some(&cookie), None)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = call(&app, "GET", &format!("/api/v1/reports/{one}"), Some(&a), None).await.json();
+    assert_eq!(after["victims_below"], 5, "{after}");
+
+    // Counts past the maximum are refused with a reason.
+    let mut huge = route();
+    huge["victims"] = json!(4_294_967_295u64);
+    let refused = call(&app, "POST", "/api/v1/reports", Some(&a), Some(huge)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("more than 100000 people"), "{}", refused.body);
+}
+
+#[tokio::test]
+async fn the_language_switch_goes_back_on_this_site_only_and_sign_out_clears_drafts() {
+    let app = app("redirects");
+    for (referer, back) in [
+        ("http://vjt.test/dashboard?round=Kenya+2020", "/dashboard?round=Kenya+2020"),
+        ("http://vjt.test/\\evil.example", "/"),
+        ("http://vjt.test//evil.example", "/"),
+        ("http://evil.example/vjt.test", "/"),
+        ("http://vjt.test.evil.example/x", "/"),
+    ] {
+        let req = Request::get("/lang/sw")
+            .header(header::HOST, "vjt.test")
+            .header(header::REFERER, referer)
+            .body(Body::empty())
+            .unwrap();
+        let a = send(&app, req).await;
+        assert_eq!(a.headers[header::LOCATION], back, "{referer}");
+    }
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let out = send(&app, form("/logout", &format!("csrf={csrf}"), Some(&cookie), None)).await;
+    assert_eq!(out.headers[header::LOCATION], "/login?signed_out=1");
+    assert_eq!(out.headers["clear-site-data"], "\"storage\"");
+    let page =
+        send(&app, Request::get("/login?signed_out=1").header(header::HOST, "vjt.test").body(Body::empty()).unwrap())
+            .await;
+    assert!(page.body.contains("data-clear-draft=\"all\"") && page.body.contains("/assets/form.js"));
 }

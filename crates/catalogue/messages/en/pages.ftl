@@ -18,7 +18,10 @@ signin-email = E-mail
 signin-password = Password
 signin-button = Sign in
 signin-wrong = The e-mail or password is wrong.
-signin-locked = Too many failed attempts: try again in 15 minutes.
+signin-locked = Too many failed attempts from here. Wait { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+} and try again, or ask your administrator to unlock your account.
 signin-signed-out = You have signed out. Drafts kept on this device were removed.
 
 error-not-found = Page not found
@@ -251,6 +254,11 @@ admin-done-round = The round was added.
 admin-done-user = The user was added; give them their password in person or by another channel.
 admin-done-disabled = The user was disabled; their sessions and tokens ended.
 admin-done-enabled = The user can sign in again.
+admin-done-unlocked = The user's failed sign-ins were forgotten; they can sign in from anywhere at once.
+admin-unlock = Unlock ({ $failures ->
+    [one] one failed sign-in
+   *[other] { $failures } failed sign-ins
+})
 admin-field-problem = { $field }: { $reason }
 admin-organisation-exists = an organisation named '{ $name }' already exists
 admin-round-exists = a round named '{ $name }' already exists

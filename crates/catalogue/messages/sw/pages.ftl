@@ -18,7 +18,10 @@ signin-email = Barua pepe
 signin-password = Nenosiri
 signin-button = Ingia
 signin-wrong = Barua pepe au nenosiri si sahihi.
-signin-locked = Majaribio mengi mno yameshindwa: jaribu tena baada ya dakika 15.
+signin-locked = Majaribio mengi mno yameshindwa kutoka hapa. Subiri { $minutes ->
+    [one] dakika moja
+   *[other] dakika { $minutes }
+} kisha ujaribu tena, au umwombe msimamizi wako afungue akaunti yako.
 signin-signed-out = Umetoka. Rasimu zilizohifadhiwa kwenye kifaa hiki zimeondolewa.
 
 error-not-found = Ukurasa haupatikani
@@ -245,6 +248,11 @@ admin-done-round = Awamu imeongezwa.
 admin-done-user = Mtumiaji ameongezwa; mpe nenosiri lake ana kwa ana au kwa njia nyingine.
 admin-done-disabled = Mtumiaji amezimwa; vikao na tokeni zake vimeisha.
 admin-done-enabled = Mtumiaji anaweza kuingia tena.
+admin-done-unlocked = Majaribio ya kuingia yaliyoshindwa yamesahaulika; mtumiaji anaweza kuingia kutoka popote mara moja.
+admin-unlock = Fungua ({ $failures ->
+    [one] jaribio moja lililoshindwa
+   *[other] majaribio { $failures } yaliyoshindwa
+})
 admin-field-problem = { $field }: { $reason }
 admin-organisation-exists = shirika linaloitwa '{ $name }' tayari lipo
 admin-round-exists = awamu inayoitwa '{ $name }' tayari ipo

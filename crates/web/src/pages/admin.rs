@@ -40,6 +40,8 @@ struct UserRow {
     organisation: String,
     role: &'static str,
     disabled: bool,
+    /// "Unlock (3 failed sign-ins)", offered when sign-ins failed since the last good one.
+    unlock: Option<String>,
     manageable: bool,
 }
 
@@ -77,7 +79,9 @@ pub async fn page(
     Query(q): Query<AdminQuery>,
 ) -> Result<Response, PageError> {
     let done = match q.done.as_deref() {
-        Some(d @ ("organisation" | "round" | "user" | "disabled" | "enabled")) => Some(format!("admin-done-{d}")),
+        Some(d @ ("organisation" | "round" | "user" | "disabled" | "enabled" | "unlocked")) => {
+            Some(format!("admin-done-{d}"))
+        }
         _ => None,
     };
     show(&state, &session, lang, done.as_deref(), None, StatusCode::OK).await
@@ -126,6 +130,8 @@ async fn show(
                 organisation: names.get(&u.organisation).cloned().unwrap_or_default(),
                 role: u.role.label(lang),
                 disabled: u.disabled,
+                unlock: (u.failed_logins > 0)
+                    .then(|| crate::words::Words::new(lang).f("admin-unlock", &[("failures", u.failed_logins.into())])),
                 // Nobody disables themselves, and an organisation's administrator cannot touch
                 // roles they could not grant.
                 manageable: u.id != caller.user_id && policy::can_grant(caller, u.role),
@@ -305,16 +311,21 @@ pub async fn add_user(
 #[derive(Deserialize)]
 pub struct UserStateForm {
     email: String,
+    #[serde(default)]
     disabled: String,
+    /// "1": lift every sign-in wait on the user instead (after someone guessed at it).
+    #[serde(default)]
+    unlock: String,
 }
 
-/// POST /admin/users/state: disable or enable a user.
+/// POST /admin/users/state: disable, enable or unlock a user.
 pub async fn set_user_state(
     State(state): State<AppState>,
     session: SignedIn,
     Form(f): Form<UserStateForm>,
 ) -> Result<Response, PageError> {
     let disabled = f.disabled == "1";
+    let unlock = f.unlock == "1";
     let caller = session.caller.clone();
     let changed = state
         .blocking(move |s| -> Result<bool, StoreError> {
@@ -325,6 +336,11 @@ pub async fn set_user_state(
             {
                 return Ok(false);
             }
+            if unlock {
+                vjt_service::accounts::unlock(s, &u.email)?;
+                s.audit(Some(caller.user_id), "user_unlocked", &u.email)?;
+                return Ok(true);
+            }
             s.set_user_disabled(&u.email, disabled)?;
             s.audit(Some(caller.user_id), if disabled { "user_disabled" } else { "user_enabled" }, &u.email)?;
             Ok(true)
@@ -334,5 +350,9 @@ pub async fn set_user_state(
         // Users the caller may not manage are not theirs to know about.
         return Err(PageError::NotFound);
     }
-    Ok(see_other(if disabled { "/admin?done=disabled" } else { "/admin?done=enabled" }))
+    Ok(see_other(match (unlock, disabled) {
+        (true, _) => "/admin?done=unlocked",
+        (false, true) => "/admin?done=disabled",
+        (false, false) => "/admin?done=enabled",
+    }))
 }

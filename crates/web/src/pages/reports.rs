@@ -175,6 +175,10 @@ pub fn describe_place(w: &Words, s: &vjt_gazetteer::PlaceSummary) -> String {
 
 /// Where a place resolves, shown under its field.
 fn place_note(w: &Words, resolver: &Resolver<'_>, text: &str) -> PlaceNote {
+    // Longer than any place name: not worth the resolver's time (saving explains the problem).
+    if text.chars().count() > vjt_domain::StopText::MAX_CHARS {
+        return PlaceNote { text: w.t("form-place-unknown"), found: false };
+    }
     let g = resolver.gazetteer();
     let r = resolver.resolve(text, &Context::default());
     match (r.status, r.best) {
@@ -269,10 +273,13 @@ fn field_view(
     };
     let notes = match (resolver, f.kind()) {
         (Some(r), FieldKind::Place) if !value.trim().is_empty() => vec![place_note(w, r, &value)],
+        // No more lines than a journey may hold (and one over, so the form can say so): a
+        // request of a million lines must not keep the resolver busy.
         (Some(r), FieldKind::Places) => value
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
+            .take(vjt_domain::Journey::MAX_TRANSITS + 1)
             .map(|l| {
                 let note = place_note(w, r, l);
                 PlaceNote { text: format!("{l} {}", note.text), found: note.found }

@@ -12,8 +12,10 @@ use vjt_service::accounts::{self, SignInError};
 
 use super::{render_with, see_other, Layout};
 use crate::error::PageError;
-use crate::session::{PageLang, Session, LANG_COOKIE, SESSION_COOKIE};
+use crate::session::{PageLang, Session, Source, LANG_COOKIE, SESSION_COOKIE};
+use crate::words::Words;
 use crate::AppState;
+use vjt_domain::Arg;
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -24,7 +26,7 @@ struct SignInPage {
     signed_out: bool,
 }
 
-fn page(lang: Lang, error: Option<&str>, email: &str, signed_out: bool) -> SignInPage {
+fn page(lang: Lang, error: Option<String>, email: &str, signed_out: bool) -> SignInPage {
     let mut layout = Layout::new(lang, None, "signin-title", "/login");
     layout.narrow = true;
     if signed_out {
@@ -32,8 +34,7 @@ fn page(lang: Lang, error: Option<&str>, email: &str, signed_out: bool) -> SignI
         layout.script = true;
         layout.clear_draft = Some("all".into());
     }
-    let words = crate::words::Words::new(lang);
-    SignInPage { layout, error: error.map(|k| words.t(k)), email: email.to_string(), signed_out }
+    SignInPage { layout, error, email: email.to_string(), signed_out }
 }
 
 #[derive(Deserialize)]
@@ -64,6 +65,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     headers: HeaderMap,
+    Source(source): Source,
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
@@ -73,7 +75,7 @@ pub async fn sign_in(
     };
     let result = state
         .blocking(move |s| -> Result<Result<(String, String), SignInError>, vjt_store::StoreError> {
-            match accounts::sign_in(s, &form.email, &form.password) {
+            match accounts::sign_in(s, &form.email, &form.password, &source) {
                 Ok(user) => accounts::open_session(s, &user, "session", 1).map(Ok),
                 Err(SignInError::Store(e)) => Err(e),
                 Err(e) => Ok(Err(e)),
@@ -91,10 +93,17 @@ pub async fn sign_in(
                 .build();
             Ok((jar.add(cookie), see_other("/")).into_response())
         }
-        Err(SignInError::Locked) => {
-            render_with(StatusCode::TOO_MANY_REQUESTS, &page(lang, Some("signin-locked"), &email, false))
+        Err(SignInError::Throttled { retry_after_secs }) => {
+            let minutes = (retry_after_secs + 59) / 60;
+            let said = Words::new(lang).f("signin-locked", &[("minutes", Arg::from(minutes))]);
+            let mut res = render_with(StatusCode::TOO_MANY_REQUESTS, &page(lang, Some(said), &email, false))?;
+            res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after_secs));
+            Ok(res)
         }
-        Err(_) => render_with(StatusCode::UNAUTHORIZED, &page(lang, Some("signin-wrong"), &email, false)),
+        Err(_) => {
+            let said = Words::new(lang).t("signin-wrong");
+            render_with(StatusCode::UNAUTHORIZED, &page(lang, Some(said), &email, false))
+        }
     }
 }
 
@@ -111,7 +120,11 @@ pub async fn sign_out(State(state): State<AppState>, session: Option<Session>, j
         }
     }
     let gone = Cookie::build((SESSION_COOKIE, "")).path("/").http_only(true).same_site(SameSite::Strict).build();
-    (jar.remove(gone), see_other("/login?signed_out=1")).into_response()
+    let mut res = (jar.remove(gone), see_other("/login?signed_out=1")).into_response();
+    // Route drafts kept on the device may hold unscreened notes: the browser drops them now,
+    // and the sign-in page's script does the same where this header is not understood.
+    res.headers_mut().insert("clear-site-data", header::HeaderValue::from_static("\"storage\""));
+    res
 }
 
 /// GET /lang/{en|sw}: remembers the language and goes back to the page it came from, on this
