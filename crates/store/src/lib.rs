@@ -177,6 +177,28 @@ pub struct ReportQuery {
     pub organisation: Option<OrganisationId>,
 }
 
+/// A page of the review queue: reports waiting for a decision, oldest first, filtered.
+#[derive(Debug, Clone, Default)]
+pub struct WaitingQuery {
+    pub organisation: Option<OrganisationId>,
+    pub round: Option<RoundId>,
+    /// `submitted` or `needs_review` only (others never wait); both when None.
+    pub status: Option<ReviewStatus>,
+    /// The page starts after this report.
+    pub after: Option<RouteReportId>,
+    pub limit: u32,
+}
+
+/// One page of the review queue.
+#[derive(Debug, Clone)]
+pub struct WaitingPage {
+    pub reports: Vec<StoredReport>,
+    /// Waiting reports that match the filters, on every page.
+    pub total: u64,
+    /// Of those, how many come before this page.
+    pub before: u64,
+}
+
 /// What changed in the data since a version: see [`Store::changes_since`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataChanges {
@@ -446,20 +468,41 @@ impl Store {
 
     /// Reports waiting for the coordinator's review (submitted, or sent back for review), oldest
     /// first, up to `limit`, with how many wait in all.
-    pub fn waiting_reports(&self, limit: u32) -> Result<(Vec<StoredReport>, u64), StoreError> {
+    pub fn waiting_reports(&self, q: &WaitingQuery) -> Result<WaitingPage, StoreError> {
+        use crate::sql::Value;
         let mut conn = self.reader()?;
-        let total = conn
-            .query_one("SELECT COUNT(*) FROM reports WHERE status IN ('submitted', 'needs_review')", &[])?
-            .map(|r| r.int(0))
+        // One statement for every combination of filters (a filter left out is NULL).
+        let filters = [
+            q.status.map_or(Value::Null, |s| s.to_string().into()),
+            q.organisation.map_or(Value::Null, |o| o.0.into()),
+            q.round.map_or(Value::Null, |r| r.0.into()),
+        ];
+        let mut args = filters.to_vec();
+        args.push(q.after.map_or(0, |a| a.0).into());
+        // How many match in all, and how many come before this page.
+        let (total, before) = conn
+            .query_one(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN id <= $4 THEN 1 ELSE 0 END), 0) FROM reports \
+                 WHERE status IN ('submitted', 'needs_review') \
+                 AND (CAST($1 AS TEXT) IS NULL OR status = $1) \
+                 AND (CAST($2 AS BIGINT) IS NULL OR organisation_id = $2) \
+                 AND (CAST($3 AS BIGINT) IS NULL OR round_id = $3)",
+                &args,
+            )?
+            .map(|r| Ok::<_, StoreError>((r.int(0)?, r.int(1)?)))
             .transpose()?
-            .unwrap_or(0);
+            .unwrap_or((0, 0));
+        args.push(i64::from(q.limit).into());
         let rows = conn.query(
             concat!(
                 "SELECT ",
                 codec_columns!(),
-                " FROM reports WHERE status IN ('submitted', 'needs_review') ORDER BY id LIMIT $1"
+                " FROM reports WHERE status IN ('submitted', 'needs_review') \
+                 AND (CAST($1 AS TEXT) IS NULL OR status = $1) \
+                 AND (CAST($2 AS BIGINT) IS NULL OR organisation_id = $2) \
+                 AND (CAST($3 AS BIGINT) IS NULL OR round_id = $3) AND id > $4 ORDER BY id LIMIT $5"
             ),
-            &[i64::from(limit).into()],
+            &args,
         )?;
         let mut reports = Vec::with_capacity(rows.len());
         for row in rows {
@@ -470,7 +513,7 @@ impl Store {
             )?;
             reports.extend(codec::assemble(vec![row], stops)?);
         }
-        Ok((reports, total as u64))
+        Ok(WaitingPage { reports, total: total as u64, before: before as u64 })
     }
 
     /// Up to `limit` reports with ids before `before` (or the newest), newest first: a page of a
@@ -703,7 +746,23 @@ impl Store {
 
     /// Records the coordinator's review decision. Returns false when no such report exists.
     pub fn set_status(&self, id: RouteReportId, status: ReviewStatus) -> Result<bool, StoreError> {
+        self.decide(id, status, None, "review")
+    }
+
+    /// A review decision, with the reason the reporter will read (a rejection's) and who made
+    /// it (`source`, shown in the report's history). False if there is no such report.
+    pub fn decide(
+        &self,
+        id: RouteReportId,
+        status: ReviewStatus,
+        reason: Option<&str>,
+        source: &str,
+    ) -> Result<bool, StoreError> {
         let stamp = now();
+        let change = match reason.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(r) => format!("status: {status}\n{r}"),
+            None => format!("status: {status}"),
+        };
         self.writer()?.transaction(|tx| {
             let changed = tx.execute(
                 "UPDATE reports SET status = $1, updated_at = $2 WHERE id = $3",
@@ -713,7 +772,7 @@ impl Store {
             if changed > 0 {
                 tx.execute(
                     "INSERT INTO report_changes (report_id, changed_at, change, source, previous_fingerprint) VALUES ($1, $2, $3, $4, $5)",
-                    &[id.0.into(), stamp.as_str().into(), format!("status: {status}").into(), "review".into(), crate::sql::Value::Null],
+                    &[id.0.into(), stamp.as_str().into(), change.as_str().into(), source.into(), crate::sql::Value::Null],
                 )?;
             }
             tx.data_changed(Touched::Reports(&[id.0]))?;

@@ -283,6 +283,38 @@ fn review_status_and_delete(store: &Store) {
     assert!(store.delete_report(ids[1]).unwrap());
     assert!(!store.delete_report(ids[1]).unwrap());
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
+
+    // The review queue: every waiting report reachable page by page, filters counted.
+    let b = org(store, "B");
+    let batch: Vec<_> =
+        (0..7).map(|i| report(if i % 2 == 0 { &o } else { &b }, &r, Some(&format!("W{i}")), 3)).collect();
+    let waiting = store.save_reports(&batch).unwrap().ids;
+    assert!(store.decide(waiting[6], ReviewStatus::NeedsReview, None, "review by c@x.org").unwrap());
+    let mut seen = Vec::new();
+    let mut q = vjt_store::WaitingQuery { limit: 3, ..Default::default() };
+    loop {
+        let page = store.waiting_reports(&q).unwrap();
+        assert_eq!((page.total, page.before), (7, seen.len() as u64));
+        let Some(last) = page.reports.last() else { break };
+        q.after = Some(last.id);
+        seen.extend(page.reports.iter().map(|s| s.id));
+    }
+    assert_eq!(seen, waiting, "oldest first, each once");
+    let q = vjt_store::WaitingQuery { organisation: Some(b.id), limit: 10, ..Default::default() };
+    let page = store.waiting_reports(&q).unwrap();
+    assert_eq!((page.total, page.reports.len()), (3, 3));
+    let q = vjt_store::WaitingQuery { status: Some(ReviewStatus::NeedsReview), limit: 10, ..Default::default() };
+    assert_eq!(store.waiting_reports(&q).unwrap().reports.iter().map(|s| s.id).collect::<Vec<_>>(), [waiting[6]]);
+    // A rejection carries its reason and who decided, into the report's history.
+    assert!(store
+        .decide(waiting[0], ReviewStatus::Rejected, Some("Origin is the county, not the village"), "review by c@x.org")
+        .unwrap());
+    let (_, change, source) = store.report_changes(waiting[0]).unwrap().pop().unwrap();
+    assert_eq!(
+        (change.as_str(), source.as_str()),
+        ("status: rejected\nOrigin is the county, not the village", "review by c@x.org")
+    );
+    assert_eq!(store.waiting_reports(&vjt_store::WaitingQuery { limit: 10, ..Default::default() }).unwrap().total, 6);
 }
 
 fn the_demo_dataset_loads_whole(store: &Store) {

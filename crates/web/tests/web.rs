@@ -765,6 +765,7 @@ fn browser_journey_in_chromium() {
         eprintln!("skipped: Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
         return;
     }
+    let _turn = timed_turn();
     let port = free_port();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).unwrap();
@@ -1493,6 +1494,14 @@ async fn kiswahili_pages_show_no_english_sentence() {
     }
 }
 
+/// Tests that time a real server, and the browser test (the heaviest), take turns: their
+/// figures should measure vjt, not the other tests sharing the machine.
+static TIMED: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn timed_turn() -> std::sync::MutexGuard<'static, ()> {
+    TIMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A running server on a free port, with the given patience, and the store behind it.
 fn running_server(name: &str, patience: vjt_web::Patience) -> (tokio::runtime::Runtime, u16, Store) {
     let store = store(name);
@@ -1542,6 +1551,7 @@ fn closed_by_server(s: &mut std::net::TcpStream) -> bool {
 #[test]
 fn clients_that_trickle_bytes_are_cut_off_and_others_are_served() {
     use std::io::Write;
+    let _turn = timed_turn();
     let patience = vjt_web::Patience {
         header: std::time::Duration::from_secs(1),
         body_idle: std::time::Duration::from_secs(1),
@@ -1578,6 +1588,7 @@ fn clients_that_trickle_bytes_are_cut_off_and_others_are_served() {
 
 #[test]
 fn heavy_requests_from_signed_in_users_do_not_hold_up_others() {
+    let _turn = timed_turn();
     let (runtime, port, store) = running_server("heavy", vjt_web::Patience::default());
     let router = vjt_web::app(store);
     let (reporter, csrf) = runtime.block_on(sign_in_browser(&router, "a@x.org"));
@@ -1609,6 +1620,7 @@ fn heavy_requests_from_signed_in_users_do_not_hold_up_others() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let answers: Vec<String> = attackers.into_iter().flat_map(|a| a.join().unwrap()).collect();
+    eprintln!("slowest GET /login behind heavy requests: {slowest:?}");
     assert!(slowest < std::time::Duration::from_secs(2), "GET /login waited {slowest:?} behind heavy requests");
     assert!(answers.iter().any(|a| a.contains("200")), "the check itself is answered: {answers:?}");
     assert!(answers.iter().any(|a| a.contains("404") || a.contains("413") || a.is_empty()), "{answers:?}");
@@ -1684,4 +1696,68 @@ async fn the_language_switch_goes_back_on_this_site_only_and_sign_out_clears_dra
         send(&app, Request::get("/login?signed_out=1").header(header::HOST, "vjt.test").body(Body::empty()).unwrap())
             .await;
     assert!(page.body.contains("data-clear-draft=\"all\"") && page.body.contains("/assets/form.js"));
+}
+
+#[tokio::test]
+async fn the_review_queue_reaches_every_waiting_report_and_a_rejection_says_why() {
+    let store = store("queue");
+    let orgs: Vec<_> = store.organisations().unwrap().iter().map(|o| o.id).collect();
+    let (org_a, org_b) = (orgs[0], orgs[1]);
+    let round = store.rounds().unwrap()[0].id;
+    let mut reports = vjt_demo::reports(&[org_a, org_b], &[round], 230, 7);
+    for r in &mut reports {
+        r.set_status(vjt_domain::ReviewStatus::Submitted);
+    }
+    let ids = store.save_reports(&reports).unwrap().ids;
+    let total = ids.len();
+    assert!(total > 200, "more than the old page of 200: {total}");
+    let app = vjt_web::app(store.clone());
+    let (coord, csrf) = sign_in_browser(&app, "coord@x.org").await;
+
+    // Page by page, oldest first, to the last waiting report.
+    let mut uri = "/review".to_string();
+    let mut seen = 0;
+    let mut pages = 0;
+    loop {
+        let page = get_page(&app, &uri, &coord).await;
+        assert_eq!(page.status, StatusCode::OK);
+        pages += 1;
+        let start = seen + 1;
+        seen += page.body.matches("<tr id=\"r").count();
+        assert!(page.body.contains(&format!("Showing {start}–{seen} of {total}, oldest first.")), "{uri}");
+        let Some(next) = page.body.split("&amp;after=").nth(1).map(|rest| rest.split('#').next().unwrap().to_string())
+        else {
+            break;
+        };
+        uri = format!("/review?after={next}");
+    }
+    assert_eq!((seen, pages), (total, total.div_ceil(50)));
+    assert!(get_page(&app, &uri, &coord).await.body.contains(&format!("href=\"/reports/{}\"", ids[total - 1].0)));
+
+    // Filtered by organisation, the count says so.
+    let only_b = reports.iter().filter(|r| r.organisation == org_b).count();
+    let page = get_page(&app, &format!("/review?org={}", org_b.0), &coord).await;
+    assert!(page.body.contains(&format!("{only_b} reports wait for review")), "{only_b}");
+
+    // Rejecting needs a reason; the decision returns to the same page, and the reporter reads it.
+    let target = ids[120].0;
+    let post = |body: String| send(&app, form(&format!("/review/reports/{target}"), &body, Some(&coord), None));
+    let refused = post(format!("csrf={csrf}&decision=rejected&reason=+&after=100")).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("Say why the report is rejected"));
+    let done =
+        post(format!("csrf={csrf}&decision=rejected&reason=Origin+is+a+village%2C+give+its+county&after=100")).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.headers[header::LOCATION], format!("/review?after=100&done=rejected&report={target}#queue"));
+    let back = get_page(&app, &format!("/review?after=100&done=rejected&report={target}"), &coord).await;
+    assert!(back.body.contains(&format!("Report #{target} was rejected")));
+    assert!(back.body.contains(&format!("Showing 101–150 of {}", total - 1)));
+    let owner = if reports[120].organisation == org_a { "a@x.org" } else { "b@x.org" };
+    let (reporter, _) = sign_in_browser(&app, owner).await;
+    let seen_by_reporter = get_page(&app, &format!("/reports/{target}"), &reporter).await;
+    assert!(
+        seen_by_reporter.body.contains("review: Rejected. Reason: Origin is a village, give its county")
+            && seen_by_reporter.body.contains("review by coord@x.org"),
+        "the reporter sees why, and who decided"
+    );
 }

@@ -163,7 +163,22 @@ review-waiting = { $n ->
         [one] 1 report waits for review.
        *[other] { $n } reports wait for review.
     }
-review-showing-oldest = The oldest { $n } are shown.
+review-showing = Showing { $from }–{ $to } of { $total }, oldest first.
+review-next = Next { $n } reports
+review-first = Back to the oldest
+review-filter = Show
+review-organisation = Organisation
+review-round = Round
+review-any-organisation = Every organisation
+review-any-round = Every round
+review-any-status = Waiting (submitted or needing review)
+review-reason = Reason for rejecting (the reporter reads it)
+review-reason-needed = Say why the report is rejected: the reporter reads the reason and can fix the report.
+review-details = { $org }, { $round }; { $victims } people
+review-unknown-count = people not estimated
+review-done-verified = Report #{ $id } was verified.
+review-done-rejected = Report #{ $id } was rejected; its reporter sees your reason.
+history-status-reason = review: { $status }. Reason: { $reason }
 review-nothing = Nothing to review: every report has been verified or rejected.
 review-decision = Decision
 review-verify = Verify

@@ -157,7 +157,22 @@ review-waiting = { $n ->
         [one] Ripoti 1 inasubiri ukaguzi.
        *[other] Ripoti { $n } zinasubiri ukaguzi.
     }
-review-showing-oldest = Za zamani zaidi { $n } zinaonyeshwa.
+review-showing = Zinaonyeshwa { $from }–{ $to } kati ya { $total }, za zamani kwanza.
+review-next = Ripoti { $n } zinazofuata
+review-first = Rudi kwa za zamani zaidi
+review-filter = Onyesha
+review-organisation = Shirika
+review-round = Awamu
+review-any-organisation = Kila shirika
+review-any-round = Kila awamu
+review-any-status = Zinazosubiri (zilizotumwa au zinazohitaji ukaguzi)
+review-reason = Sababu ya kukataa (mwandishi ataisoma)
+review-reason-needed = Eleza kwa nini ripoti imekataliwa: mwandishi husoma sababu na anaweza kurekebisha ripoti.
+review-details = { $org }, { $round }; watu { $victims }
+review-unknown-count = idadi ya watu haikukadiriwa
+review-done-verified = Ripoti #{ $id } imethibitishwa.
+review-done-rejected = Ripoti #{ $id } imekataliwa; mwandishi wake ataona sababu yako.
+history-status-reason = ukaguzi: { $status }. Sababu: { $reason }
 review-nothing = Hakuna cha kukagua: kila ripoti imethibitishwa au kukataliwa.
 review-decision = Uamuzi
 review-verify = Thibitisha

@@ -378,15 +378,22 @@ async fn post_route(
         Target::Edit(id) => w.f("form-edit-title", &[("id", Arg::from(id.0))]),
     };
     let current = if target == Target::New { "/reports/new" } else { "" };
-    let again = |values: &Values, problems: &[FieldProblem], resolver: &Resolver<'_>, status: StatusCode| {
-        let form = route_form(w, target, &session, &rounds, values, problems, Some(resolver));
-        let mut layout = Layout::titled(lang, Some(&session), title.clone(), current);
-        layout.script = true;
-        render_with(status, &RoutePage { layout, form })
-    };
     let resolver = state.blocking(vjt_service::places::resolver).await?;
+    // The form shown again, with how its places resolve: resolver work, done on the blocking
+    // pool so that a long list of places does not hold up other requests.
+    let again = |values: Values, problems: Vec<FieldProblem>, status: StatusCode| {
+        let session = SignedIn(session.0.clone());
+        let rounds = rounds.clone();
+        let title = title.clone();
+        state.blocking(move |_| {
+            let form = route_form(w, target, &session, &rounds, &values, &problems, Some(&resolver));
+            let mut layout = Layout::titled(lang, Some(&session), title, current);
+            layout.script = true;
+            render_with(status, &RoutePage { layout, form })
+        })
+    };
     if values.one("action") != "save" {
-        return again(&values, &[], &resolver, StatusCode::OK);
+        return again(values, Vec::new(), StatusCode::OK).await;
     }
     let caller = session.caller.clone();
     let owned: Vec<(String, String)> =
@@ -404,7 +411,7 @@ async fn post_route(
             let which = if target == Target::New { "new" } else { "edit" };
             Ok(see_other(&format!("/reports/{}?saved={which}{screened}", done.id.0)))
         }
-        Err(SubmitError::Invalid(problems)) => again(&values, &problems, &resolver, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(SubmitError::Invalid(problems)) => again(values, problems, StatusCode::UNPROCESSABLE_ENTITY).await,
         Err(SubmitError::NotFound | SubmitError::Forbidden) => Err(PageError::NotFound),
         Err(SubmitError::Store(e)) => Err(e.into()),
     }
@@ -562,10 +569,20 @@ pub async fn show(
 /// A history entry ("created", "updated", "status: verified") in words.
 fn history_words(w: &Words, what: &str) -> String {
     match what.strip_prefix("status: ") {
-        Some(code) => match vjt_domain::ReviewStatus::parse(code) {
-            Ok(s) => w.f("history-status", &[("status", Arg::Text(s.label(w.lang).to_string()))]),
-            Err(_) => what.to_string(),
-        },
+        // A decision, with the reviewer's reason on the next line when there is one.
+        Some(decision) => {
+            let (code, reason) = decision.split_once('\n').unwrap_or((decision, ""));
+            match vjt_domain::ReviewStatus::parse(code) {
+                Ok(s) if reason.is_empty() => {
+                    w.f("history-status", &[("status", Arg::Text(s.label(w.lang).to_string()))])
+                }
+                Ok(s) => w.f(
+                    "history-status-reason",
+                    &[("status", Arg::Text(s.label(w.lang).to_string())), ("reason", Arg::Text(reason.to_string()))],
+                ),
+                Err(_) => what.to_string(),
+            }
+        }
         None => match what {
             "created" => w.t("history-created"),
             "updated" => w.t("history-updated"),

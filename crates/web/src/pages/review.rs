@@ -2,7 +2,7 @@
 //! decide, and routes reported by several organisations to confirm or split.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use vjt_domain::{Arg, Lang, Message, ReviewStatus, RouteReportId, Vocabulary};
@@ -20,7 +20,17 @@ use crate::AppState;
 struct Waiting {
     id: i64,
     route: String,
+    details: String,
+    kinds: String,
     status: String,
+    sent: String,
+}
+
+/// One choice of a filter's drop-down.
+struct FilterChoice {
+    value: String,
+    label: String,
+    chosen: bool,
 }
 
 struct Guess {
@@ -47,21 +57,87 @@ struct ReviewPage {
     csrf: String,
     waiting: Vec<Waiting>,
     waiting_total: u64,
+    /// "Showing 51–100 of 226, oldest first."
+    showing: String,
+    /// The filters as a query string (kept across pages and decisions).
+    filters: String,
+    organisations: Vec<FilterChoice>,
+    rounds: Vec<FilterChoice>,
+    statuses: Vec<FilterChoice>,
+    next: Option<(i64, String)>,
+    /// Where this page starts (none: the oldest).
+    after: Option<i64>,
+    done: Option<String>,
     unresolved: Vec<Unresolved>,
     unresolved_total: usize,
     clusters: Vec<Cluster>,
 }
 
-const SHOWN: u32 = 200;
+/// Reports on one page of the queue.
+const PAGE: u32 = 50;
 
-/// GET /review
+/// The queue's filters and page, from the address. Anything unreadable counts as "not given",
+/// so a stale or hand-edited address still shows a queue.
+#[derive(Deserialize, Default, Clone)]
+pub struct QueueFilters {
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    round: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    after: String,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    report: String,
+}
+
+impl QueueFilters {
+    fn query(&self) -> vjt_store::WaitingQuery {
+        let id = |v: &str| v.parse::<i64>().ok();
+        vjt_store::WaitingQuery {
+            organisation: id(&self.org).map(vjt_domain::OrganisationId),
+            round: id(&self.round).map(vjt_domain::RoundId),
+            status: ReviewStatus::parse(&self.status)
+                .ok()
+                .filter(|s| matches!(s, ReviewStatus::Submitted | ReviewStatus::NeedsReview)),
+            after: id(&self.after).map(RouteReportId),
+            limit: PAGE,
+        }
+    }
+
+    /// The filters (not the page) as a query string rebuilt from parsed values: safe to put
+    /// back into an address.
+    fn as_query(q: &vjt_store::WaitingQuery) -> String {
+        let mut parts = Vec::new();
+        if let Some(o) = q.organisation {
+            parts.push(format!("org={}", o.0));
+        }
+        if let Some(r) = q.round {
+            parts.push(format!("round={}", r.0));
+        }
+        if let Some(s) = q.status {
+            parts.push(format!("status={}", s.code()));
+        }
+        parts.join("&")
+    }
+}
+
+/// GET /review?org=&round=&status=&after=
 pub async fn queue(
     State(state): State<AppState>,
     session: SignedIn,
     PageLang(lang): PageLang,
+    Query(f): Query<QueueFilters>,
 ) -> Result<Response, PageError> {
-    let ((reports, waiting_total), unresolved) = state
-        .blocking(|s| -> Result<_, vjt_store::StoreError> { Ok((s.waiting_reports(SHOWN)?, s.unresolved_places()?)) })
+    let q = f.query();
+    let query = q.clone();
+    let (page, unresolved, organisations, rounds) = state
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> {
+            Ok((s.waiting_reports(&query)?, s.unresolved_places()?, s.organisations()?, s.rounds()?))
+        })
         .await?;
     let analysis = match state.analysis(Scope::All, Filters::default()).await {
         Ok(a) => a,
@@ -69,14 +145,76 @@ pub async fn queue(
         Err(ApiErrorOrFilter::Server(e)) => return Ok(e.into_response()),
     };
     let w = Words::new(lang);
-    let waiting = reports
+    let org_name: std::collections::HashMap<i64, String> =
+        organisations.iter().map(|o| (o.id.0, o.name.to_string())).collect();
+    let round_name: std::collections::HashMap<i64, String> =
+        rounds.iter().map(|r| (r.id.0, r.name.to_string())).collect();
+    let waiting_total = page.total;
+    let waiting: Vec<Waiting> = page
+        .reports
         .iter()
-        .map(|r| Waiting {
-            id: r.id.0,
-            route: r.report.journey.stops().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>().join(" → "),
-            status: r.report.status.label(lang).to_string(),
+        .map(|r| {
+            let victims = match (r.report.victims, r.report.victims_below) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(b)) => format!("<{b}"),
+                (None, None) => w.t("review-unknown-count"),
+            };
+            Waiting {
+                id: r.id.0,
+                route: r.report.journey.stops().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>().join(" → "),
+                details: w.f(
+                    "review-details",
+                    &[
+                        ("org", Arg::Text(org_name.get(&r.report.organisation.0).cloned().unwrap_or_default())),
+                        ("round", Arg::Text(round_name.get(&r.report.round.0).cloned().unwrap_or_default())),
+                        ("victims", Arg::Text(victims)),
+                    ],
+                ),
+                kinds: r.report.exploitation_types.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join(", "),
+                status: r.report.status.label(lang).to_string(),
+                sent: r.created_at.format("%Y-%m-%d").to_string(),
+            }
         })
         .collect();
+    let first = page.before + 1;
+    let shown = waiting.len() as u64;
+    let showing = w.f(
+        "review-showing",
+        &[
+            ("from", Arg::from(if shown == 0 { 0 } else { first })),
+            ("to", Arg::from(first + shown - u64::from(shown > 0))),
+            ("total", Arg::from(waiting_total)),
+        ],
+    );
+    let filters = QueueFilters::as_query(&q);
+    let left = waiting_total.saturating_sub(first + shown - 1);
+    let next = (shown == u64::from(PAGE) && left > 0)
+        .then(|| waiting.last().map(|r| (r.id, w.n("review-next", left.min(u64::from(PAGE))))))
+        .flatten();
+    let choose = |value: String, label: String, chosen: bool| FilterChoice { value, label, chosen };
+    let organisations =
+        std::iter::once(choose(String::new(), w.t("review-any-organisation"), q.organisation.is_none()))
+            .chain(
+                organisations
+                    .iter()
+                    .map(|o| choose(o.id.0.to_string(), o.name.to_string(), q.organisation == Some(o.id))),
+            )
+            .collect();
+    let rounds = std::iter::once(choose(String::new(), w.t("review-any-round"), q.round.is_none()))
+        .chain(rounds.iter().rev().map(|r| choose(r.id.0.to_string(), r.name.to_string(), q.round == Some(r.id))))
+        .collect();
+    let statuses = std::iter::once(choose(String::new(), w.t("review-any-status"), q.status.is_none()))
+        .chain(
+            [ReviewStatus::Submitted, ReviewStatus::NeedsReview]
+                .into_iter()
+                .map(|s| choose(s.code().to_string(), s.label(lang).to_string(), q.status == Some(s))),
+        )
+        .collect();
+    let done = match (f.done.as_str(), f.report.parse::<i64>()) {
+        ("verified", Ok(id)) => Some(w.f("review-done-verified", &[("id", Arg::from(id))])),
+        ("rejected", Ok(id)) => Some(w.f("review-done-rejected", &[("id", Arg::from(id))])),
+        _ => None,
+    };
     let resolver = state.blocking(vjt_service::places::resolver).await?;
     let g = Gazetteer::embedded();
     let unresolved_total = unresolved.len();
@@ -119,6 +257,14 @@ pub async fn queue(
         csrf: session.csrf.clone(),
         waiting,
         waiting_total,
+        showing,
+        filters,
+        organisations,
+        rounds,
+        statuses,
+        next,
+        after: q.after.map(|a| a.0),
+        done,
         unresolved,
         unresolved_total,
         clusters,
@@ -129,6 +275,12 @@ pub async fn queue(
 #[derive(Deserialize)]
 pub struct Decision {
     decision: String,
+    /// Why a report is rejected: the reporter reads it in the report's history.
+    #[serde(default)]
+    reason: String,
+    /// The queue's filters and page, to come back to the same place.
+    #[serde(flatten)]
+    back: QueueFilters,
 }
 
 fn bad(lang: Lang, key: &'static str) -> PageError {
@@ -136,7 +288,11 @@ fn bad(lang: Lang, key: &'static str) -> PageError {
     PageError::BadRequest(Message::new(key))
 }
 
-/// POST /review/reports/{id}: verify or reject.
+/// The longest reason kept.
+const MAX_REASON_CHARS: usize = 500;
+
+/// POST /review/reports/{id}: verify, or reject with a reason; back to the same page of the
+/// queue.
 pub async fn decide_report(
     State(state): State<AppState>,
     session: SignedIn,
@@ -149,10 +305,17 @@ pub async fn decide_report(
         "rejected" => ReviewStatus::Rejected,
         _ => return Err(bad(lang, "review-bad-decision")),
     };
+    // The reason goes to the reporter and into the history: screened like any free text.
+    let reason: String = vjt_domain::screen::screen(d.reason.trim()).0.chars().take(MAX_REASON_CHARS).collect();
+    if status == ReviewStatus::Rejected && reason.trim().is_empty() {
+        return Err(bad(lang, "review-reason-needed"));
+    }
     let user = session.caller.user_id;
+    let source = format!("review by {}", session.caller.email);
     let found = state
         .blocking(move |s| -> Result<bool, vjt_store::StoreError> {
-            let ok = s.set_status(RouteReportId(id), status)?;
+            let reason = (status == ReviewStatus::Rejected).then_some(reason.as_str());
+            let ok = s.decide(RouteReportId(id), status, reason, &source)?;
             if ok {
                 s.audit(Some(user), "report_reviewed", &format!("{id} {}", status.code()))?;
             }
@@ -163,7 +326,11 @@ pub async fn decide_report(
         return Err(PageError::NotFound);
     }
     state.forget_analyses();
-    Ok(see_other("/review"))
+    let q = d.back.query();
+    let mut back: Vec<String> = Some(QueueFilters::as_query(&q)).filter(|f| !f.is_empty()).into_iter().collect();
+    back.extend(q.after.map(|a| format!("after={}", a.0)));
+    back.push(format!("done={}&report={id}", status.code()));
+    Ok(see_other(&format!("/review?{}#queue", back.join("&"))))
 }
 
 #[derive(Deserialize)]
