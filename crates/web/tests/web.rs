@@ -708,6 +708,11 @@ mod webdriver {
             }
             false
         }
+        /// Runs a script that calls its last argument when done; its value.
+        pub fn execute_async(&self, script: &str) -> Value {
+            self.call("POST", "/timeouts", Some(json!({ "script": 120_000 })));
+            self.call("POST", "/execute/async", Some(json!({ "script": script, "args": [] })))["value"].clone()
+        }
         pub fn forget_cookies(&self) {
             self.call("DELETE", "/cookie", None);
         }
@@ -745,6 +750,114 @@ mod webdriver {
         }
         out
     }
+}
+
+/// axe-core's script, from `npm install --prefix target/axe axe-core@4` (what `.ci/run` does),
+/// or the file VJT_AXE names.
+fn axe_script() -> Option<String> {
+    let path = std::env::var_os("VJT_AXE").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/axe/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(path).ok()
+}
+
+/// The serious and critical accessibility violations axe-core finds on the page shown.
+fn axe_violations(browser: &webdriver::Browser, axe: &str) -> Vec<String> {
+    // axe's source goes in the script itself: the page's Content-Security-Policy forbids eval.
+    let script = format!(
+        "{axe}\n;var done = arguments[arguments.length - 1];\
+         axe.run(document, {{ resultTypes: ['violations'] }}).then(function (r) {{\
+           done(r.violations.filter(function (v) {{ return v.impact === 'serious' || v.impact === 'critical'; }})\
+             .map(function (v) {{ return v.impact + ' ' + v.id + ': ' + v.help + ' at ' +\
+               v.nodes.slice(0, 3).map(function (n) {{ return n.target.join(' '); }}).join(', '); }}));\
+         }}, function (e) {{ done(['axe failed: ' + e]); }});"
+    );
+    let found = browser.execute_async(&script);
+    found.as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// Every page, as each role sees it, in English and Kiswahili: no serious or critical violation
+/// by axe-core's rules (WCAG 2.x A and AA, and its best practices).
+#[test]
+fn every_page_passes_axe_core() {
+    let (Some(axe), true) = (axe_script(), std::path::Path::new("/usr/bin/chromedriver").exists()) else {
+        assert!(
+            std::env::var_os("VJT_REQUIRE_BROWSER").is_none(),
+            "VJT_REQUIRE_BROWSER is set but axe-core or Chromium is missing (npm install --prefix target/axe axe-core@4)"
+        );
+        eprintln!("skipped: axe-core or Chromium is not installed");
+        return;
+    };
+    let _turn = timed_turn();
+    let store = store("axe");
+    let orgs: Vec<_> = store.organisations().unwrap().iter().map(|o| o.id).collect();
+    let round = store.rounds().unwrap()[0].id;
+    let ids = store.save_reports(&vjt_demo::reports(&orgs[..2], &[round], 40, 3)).unwrap().ids;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0))).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let state = vjt_web::AppState::new(store.clone());
+    runtime.spawn(vjt_web::serve_on(listener, state, vjt_web::Patience::default(), std::future::pending()));
+    let driver_port = free_port();
+    let mut driver = std::process::Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={driver_port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let profile = std::env::temp_dir().join(format!("vjt_axe_{}", std::process::id()));
+    let report = ids[0].0;
+    let result = std::panic::catch_unwind(|| {
+        let browser = webdriver::Browser::start(driver_port, profile.to_str().unwrap());
+        let base = format!("http://127.0.0.1:{port}");
+        let mut found = Vec::new();
+        let mut check = |what: &str| {
+            for v in axe_violations(&browser, &axe) {
+                found.push(format!("{what}: {v}"));
+            }
+        };
+        browser.go(&format!("{base}/login"));
+        check("/login");
+        // The check can fail: an image without a text alternative is a critical violation.
+        browser.execute_async("var img = document.createElement('img'); img.src = 'data:,'; document.body.appendChild(img); arguments[0](1);");
+        let planted = axe_violations(&browser, &axe);
+        assert!(planted.iter().any(|v| v.contains("image-alt")), "axe-core did not run: {planted:?}");
+        let pages: [(&str, &[&str]); 3] = [
+            (
+                "coord@x.org",
+                &["/dashboard", "/dashboard/county/KE-30", "/review", "/import", "/admin", "/releases", "/reports"],
+            ),
+            ("a@x.org", &["/reports", "/reports/new", "/report"]),
+            ("v@x.org", &["/releases"]),
+        ];
+        for (email, uris) in pages {
+            browser.forget_cookies();
+            browser.go(&format!("{base}/login"));
+            browser.type_into("#email", email);
+            browser.type_into("#password", PASSWORD);
+            browser.click("form button");
+            assert!(browser.wait_gone("id=\"password\""), "{email} signs in");
+            for lang in ["en", "sw"] {
+                for uri in uris.iter() {
+                    let uri = if *uri == "/report" { format!("/reports/{report}") } else { uri.to_string() };
+                    browser.go(&format!("{base}/lang/{lang}"));
+                    browser.go(&format!("{base}{uri}"));
+                    check(&format!("{email} {lang} {uri}"));
+                }
+            }
+        }
+        found
+    });
+    let _ = driver.kill();
+    let _ = std::fs::remove_dir_all(&profile);
+    let found = result.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    assert!(found.is_empty(), "axe-core found {} serious or critical violations:\n{}", found.len(), found.join("\n"));
 }
 
 fn free_port() -> u16 {
