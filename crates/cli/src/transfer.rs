@@ -31,6 +31,10 @@ pub struct ImportArgs {
     /// Import nothing from a file if any of its rows is invalid.
     #[arg(long)]
     strict: bool,
+    /// You have checked the notes that were refused because a word looks like a person's name,
+    /// and those words are not names: import them as they are.
+    #[arg(long)]
+    names_checked: bool,
     /// Where to write rejected rows (default: NAME.rejects.csv beside each input).
     #[arg(long)]
     rejects: Option<PathBuf>,
@@ -141,6 +145,7 @@ pub fn import(db: &str, args: ImportArgs) -> Result<()> {
         strict: args.strict,
         rejects: args.rejects.clone(),
         home_country: None,
+        names_checked: args.names_checked,
     };
     let mut reports = Vec::new();
     for (table, repeats) in inputs {

@@ -197,6 +197,9 @@ pub struct ReportFields<'a> {
     pub source: Cow<'a, str>,
     pub confidence: Cow<'a, str>,
     pub notes: Cow<'a, str>,
+    /// The person has confirmed that the words flagged as possible names in the notes are not
+    /// names of people (see [`crate::screen::names_in`]). Not stored.
+    pub names_checked: bool,
 }
 
 /// What a report's fields need from outside themselves.
@@ -485,6 +488,11 @@ impl ReportFields<'_> {
                 if !found.is_empty() {
                     redactions.push((Field::Notes, found));
                 }
+                let names = if self.names_checked { Vec::new() } else { crate::screen::names_in(&text) };
+                if !names.is_empty() {
+                    let names = crate::text::shown(&names.join(" "));
+                    p.add(Field::Notes, raw, Message::new("cell-notes-names").with("names", Arg::Text(names)));
+                }
                 Notes::parse(&text)
                     .map_err(|e| {
                         p.add(Field::Notes, "", Message::new("cell-notes-refused").with("reason", e.message()))
@@ -575,6 +583,7 @@ impl ReportFields<'static> {
                 report.confidence.code()
             }),
             notes: text(report.notes.as_ref().map(ToString::to_string)),
+            names_checked: false,
         }
     }
 }

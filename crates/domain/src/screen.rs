@@ -149,6 +149,257 @@ pub fn personal_in_reference(text: &str) -> bool {
     })
 }
 
+/// Given names and surnames common in Kenya and its neighbours, compiled by the project from
+/// public lists of frequent names: a capitalised word in notes that is one of these is most likely
+/// a person. Lower case, without accents.
+const COMMON_NAMES: &[&str] = &[
+    // Given names
+    "abdi",
+    "abdullahi",
+    "achieng",
+    "adhiambo",
+    "agnes",
+    "aisha",
+    "akinyi",
+    "ali",
+    "alice",
+    "amina",
+    "ann",
+    "anne",
+    "atieno",
+    "awino",
+    "baraka",
+    "beatrice",
+    "brian",
+    "caroline",
+    "catherine",
+    "charles",
+    "chebet",
+    "chepkoech",
+    "cherono",
+    "christine",
+    "cynthia",
+    "daniel",
+    "david",
+    "dennis",
+    "esther",
+    "eunice",
+    "faith",
+    "fatuma",
+    "florence",
+    "francis",
+    "george",
+    "grace",
+    "halima",
+    "hassan",
+    "hussein",
+    "ibrahim",
+    "irene",
+    "isaac",
+    "jackline",
+    "james",
+    "jane",
+    "janet",
+    "jepchirchir",
+    "jeptoo",
+    "jerop",
+    "joan",
+    "john",
+    "joseph",
+    "joyce",
+    "judith",
+    "juma",
+    "kevin",
+    "lilian",
+    "lucy",
+    "margaret",
+    "mary",
+    "mercy",
+    "michael",
+    "moraa",
+    "mohamed",
+    "mohammed",
+    "moses",
+    "mumbua",
+    "mwajuma",
+    "mwanaisha",
+    "mwende",
+    "nafula",
+    "naliaka",
+    "nanjala",
+    "nduku",
+    "nekesa",
+    "nyambura",
+    "nyokabi",
+    "omar",
+    "patrick",
+    "paul",
+    "peter",
+    "phyllis",
+    "purity",
+    "rachel",
+    "rose",
+    "ruth",
+    "salim",
+    "samuel",
+    "sarah",
+    "stephen",
+    "susan",
+    "wairimu",
+    "wambui",
+    "wangari",
+    "wangui",
+    "wanjiku",
+    "wanjiru",
+    "wanza",
+    "zawadi",
+    "zainabu",
+    "zuhura",
+    "kemunto",
+    "kwamboka",
+    "nyaboke",
+    "bosibori",
+    "auma",
+    "anyango",
+    "apiyo",
+    "awuor",
+    "nasimiyu",
+    // Surnames
+    "barasa",
+    "cheruiyot",
+    "chege",
+    "gitau",
+    "kamau",
+    "kariuki",
+    "karanja",
+    "kimani",
+    "kinyua",
+    "kiprop",
+    "kiplagat",
+    "kipkemboi",
+    "kiptoo",
+    "kirui",
+    "koech",
+    "langat",
+    "macharia",
+    "maina",
+    "makori",
+    "mburu",
+    "momanyi",
+    "mugo",
+    "muriuki",
+    "musyoka",
+    "mutai",
+    "mutua",
+    "mwangi",
+    "mwaura",
+    "ndungu",
+    "njoroge",
+    "njuguna",
+    "nyaga",
+    "obiero",
+    "ochieng",
+    "odhiambo",
+    "odongo",
+    "oduor",
+    "okello",
+    "omondi",
+    "onyango",
+    "otieno",
+    "ouma",
+    "owino",
+    "rotich",
+    "ruto",
+    "simiyu",
+    "wafula",
+    "wanyama",
+    "wekesa",
+    "wambua",
+    "waweru",
+    "kiplimo",
+    "kibet",
+    "ngugi",
+    "nyongesa",
+];
+
+/// Words before a person's name: titles and forms of address in English and Kiswahili.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "mzee", "bw", "bwana", "bi", "bibi", "mama", "baba", "auntie", "aunt", "uncle",
+    "pastor", "sister", "brother", "madam", "sheikh", "mwalimu", "shangazi", "mjomba",
+];
+
+/// Words that say the next word names a person: who they are in the story, or "named".
+const PERSON_WORDS: &[&str] = &[
+    "survivor",
+    "victim",
+    "girl",
+    "boy",
+    "woman",
+    "man",
+    "child",
+    "mother",
+    "father",
+    "daughter",
+    "son",
+    "wife",
+    "husband",
+    "friend",
+    "recruiter",
+    "agent",
+    "employer",
+    "broker",
+    "named",
+    "called",
+    "mwathiriwa",
+    "msichana",
+    "mvulana",
+    "mwanamke",
+    "mwanamume",
+    "mtoto",
+    "mama",
+    "aitwaye",
+    "anaitwa",
+    "anayeitwa",
+    "jina",
+];
+
+/// Words in notes that look like the name of a person ("Survivor Mary Wanjiku", "Bi. Zawadi",
+/// "recruiter called Otieno"): each as written, in order, once. Names cannot be recognised with
+/// certainty; a person confirms what is flagged, or removes it.
+pub fn names_in(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}' || c == '.'))
+        .map(|w| w.strip_suffix("'s").or_else(|| w.strip_suffix("\u{2019}s")).unwrap_or(w))
+        .map(|w| w.trim_matches(|c| c == '.' || c == '\'' || c == '\u{2019}'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 1;
+    let key = |w: &str| crate::text::fold(w);
+    let mut found: Vec<String> = Vec::new();
+    let mut add = |w: &str| {
+        if !found.iter().any(|f| f == w) {
+            found.push(w.to_string());
+        }
+    };
+    for (i, w) in words.iter().enumerate() {
+        let k = key(w);
+        let after_cue = i > 0 && {
+            let before = key(words[i - 1]);
+            TITLES.contains(&before.as_str()) || PERSON_WORDS.contains(&before.as_str())
+        };
+        if capitalised(w) && (after_cue || COMMON_NAMES.contains(&k.as_str())) {
+            add(w);
+            // A surname after a flagged given name belongs to the same person.
+            if let Some(next) = words.get(i + 1).filter(|n| capitalised(n)) {
+                if !TITLES.contains(&key(next).as_str()) {
+                    add(next);
+                }
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +463,17 @@ mod tests {
             assert_eq!(out, text);
             assert!(found.is_empty(), "{text}: {found:?}");
         }
+    }
+
+    #[test]
+    fn names_of_people_in_notes_are_flagged_and_places_are_not() {
+        assert_eq!(names_in("Survivor Mary Wanjiku was taken to Busia"), ["Mary", "Wanjiku"]);
+        assert_eq!(names_in("recruited by Bi. Zawadi at the stage"), ["Zawadi"]);
+        assert_eq!(names_in("the recruiter called Otieno promised work"), ["Otieno"]);
+        assert_eq!(names_in("msichana anaitwa Akinyi alipelekwa Mombasa"), ["Akinyi"]);
+        assert_eq!(names_in("mama Kemunto's daughter"), ["Kemunto"]);
+        assert!(names_in("Girls from Kakamega travelled by bus through Busia to Nairobi").is_empty());
+        assert!(names_in("Recruited on Facebook; promised hotel work in Riyadh, Saudi Arabia").is_empty());
+        assert!(names_in("grace period of two weeks, then moved to Eldoret").is_empty(), "lower case is a word");
     }
 }

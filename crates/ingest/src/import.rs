@@ -120,6 +120,9 @@ pub struct ImportOptions {
     pub rejects: Option<PathBuf>,
     /// The deployment's country, for place resolution ties.
     pub home_country: Option<String>,
+    /// Rows whose notes hold words that look like names of people are refused unless the
+    /// person importing has checked that they are not (`--names-checked`).
+    pub names_checked: bool,
 }
 
 /// What importing one file did.
@@ -419,6 +422,7 @@ pub fn import_file(
         default_org: options.org,
         default_round: options.round,
         space_separated_choices: matches!(format, Format::Kobo | Format::Odk),
+        names_checked: options.names_checked,
     };
     // KoBo/ODK: the submission's own id, and the key that joins the transit repeat group.
     // What stays the same when a submission is edited on the platform: ODK Central's KEY, KoBo's

@@ -171,6 +171,8 @@ pub struct RowContext<'a> {
     pub default_round: Option<RoundId>,
     /// KoBo/ODK exports separate select_multiple codes with spaces.
     pub space_separated_choices: bool,
+    /// The importer has checked that words flagged as possible names in notes are not names.
+    pub names_checked: bool,
 }
 
 /// The items of a list cell: `;`-separated (also `,` or `|`). KoBo and ODK separate
@@ -279,6 +281,7 @@ pub fn parse_row(
         source: Cow::Borrowed(get(Field::Source)),
         confidence: Cow::Borrowed(get(Field::Confidence)),
         notes: Cow::Borrowed(get(Field::Notes)),
+        names_checked: ctx.names_checked,
     };
     let field_ctx = FieldContext {
         organisations: ctx.organisations,

@@ -1148,6 +1148,23 @@ fn hostile_files_are_refused_within_budgets_with_a_plain_message() {
 }
 
 #[test]
+fn rows_with_names_in_notes_are_refused_unless_checked() {
+    let dir = Scratch::new("names");
+    let s = store(&dir);
+    let csv = format!(
+        "{HEADER}r1,HAART Kenya,Kenya 2020,Kakamega,,Nairobi,,domestic servitude,bus,3,,,,Survivor Mary Wanjiku from Kakamega\n\
+         r2,HAART Kenya,Kenya 2020,Kisumu,,Nairobi,,domestic servitude,bus,4,,,,Recruited through a church group\n"
+    );
+    let file = dir.file("names.csv", csv);
+    let first = run(&s, std::slice::from_ref(&file), &ImportOptions::default());
+    assert_eq!((first[0].imported, first[0].rejected), (1, 1));
+    let problem = first[0].problems[0].to_string();
+    assert!(problem.contains("row 2") && problem.contains("'Mary Wanjiku' may be the name of a person"), "{problem}");
+    let checked = run(&s, &[file], &ImportOptions { names_checked: true, ..Default::default() });
+    assert_eq!((checked[0].imported, checked[0].rejected), (1, 0), "the other row is already in");
+}
+
+#[test]
 fn a_damaged_utf8_file_stays_utf8() {
     let mut bytes = "origin,notes\nMüranga,café\nKisii,\u{e9}t\u{e9}\n".as_bytes().to_vec();
     bytes.push(0xff); // one bad byte

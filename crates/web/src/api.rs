@@ -203,6 +203,10 @@ pub struct ReportInput {
     pub confidence: Option<String>,
     /// Free text about the route; never about a person (screened for personal data).
     pub notes: Option<String>,
+    /// True once the sender has checked that words the notes' screen flags as possible names of
+    /// people are not names (a report with such words is refused until then).
+    #[serde(default)]
+    pub names_checked: bool,
 }
 
 impl ReportInput {
@@ -252,6 +256,7 @@ impl ReportInput {
             source: text(&self.source),
             confidence: text(&self.confidence),
             notes: text(&self.notes),
+            names_checked: self.names_checked,
         }
     }
 }

@@ -855,6 +855,7 @@ fn every_page_passes_axe_core() {
         found
     });
     let _ = driver.kill();
+    let _ = driver.wait();
     let _ = std::fs::remove_dir_all(&profile);
     let found = result.unwrap_or_else(|e| std::panic::resume_unwind(e));
     assert!(found.is_empty(), "axe-core found {} serious or critical violations:\n{}", found.len(), found.join("\n"));
@@ -1873,4 +1874,59 @@ async fn the_review_queue_reaches_every_waiting_report_and_a_rejection_says_why(
             && seen_by_reporter.body.contains("review by coord@x.org"),
         "the reporter sees why, and who decided"
     );
+}
+
+#[tokio::test]
+async fn names_in_notes_are_flagged_until_removed_or_confirmed() {
+    let app = app("names");
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let fields = "round=Kenya+2020&origin=Kakamega&intended_destination=Nairobi&exploitation_types=domestic_servitude";
+    let notes = "notes=Survivor+Mary+Wanjiku+was+recruited+at+the+stage";
+    let flagged =
+        send(&app, form("/reports/new", &format!("csrf={csrf}&action=save&{fields}&{notes}"), Some(&cookie), None))
+            .await;
+    assert_eq!(flagged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        flagged.body.contains("&#39;Mary Wanjiku&#39; may be the name of a person")
+            || flagged.body.contains("'Mary Wanjiku' may be the name of a person"),
+        "the words are named"
+    );
+    assert!(flagged.body.contains("name=\"names_checked\""), "the form offers the confirmation");
+    let sw = format!("{cookie}; vjt_lang=sw");
+    let flagged_sw =
+        send(&app, form("/reports/new", &format!("csrf={csrf}&action=save&{fields}&{notes}"), Some(&sw), None)).await;
+    assert!(flagged_sw.body.contains("huenda ni jina la mtu"));
+    // Removing the name saves; so does confirming that a flagged word is not a name.
+    let clean = send(
+        &app,
+        form(
+            "/reports/new",
+            &format!("csrf={csrf}&action=save&{fields}&notes=A+survivor+was+recruited+at+the+stage"),
+            Some(&cookie),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(clean.status, StatusCode::SEE_OTHER, "{}", clean.body);
+    let confirmed = send(
+        &app,
+        form(
+            "/reports/new",
+            &format!("csrf={csrf}&action=save&{fields}&notes=Met+at+Grace+Hotel&names_checked=1"),
+            Some(&cookie),
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+
+    // The API the same way.
+    let t = token(&app, "a@x.org").await;
+    let mut named = route();
+    named["notes"] = json!("recruiter called Otieno promised hotel work");
+    let refused = call(&app, "POST", "/api/v1/reports", Some(&t), Some(named.clone())).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["error"]["details"][0]["field"], "notes", "{}", refused.body);
+    named["names_checked"] = json!(true);
+    assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&t), Some(named)).await.status, StatusCode::CREATED);
 }

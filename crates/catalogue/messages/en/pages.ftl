@@ -111,6 +111,7 @@ county-to-here = Routes ending here
 county-places = Places in the county
 
 form-new-title = New route
+form-names-checked = I have checked: the words flagged in the notes are not names of people.
 form-edit-title = Route #{ $id }
 form-group-route = The route
 form-group-what = What happened
@@ -209,6 +210,7 @@ import-intro = CSV or Excel files in the import template's layout, KoBoToolbox o
 import-files = Files
 import-organisation = Organisation, for rows without one
 import-round = Round, for rows without one
+import-names-checked = I have checked the notes refused for possible names of people: those words are not names.
 import-from-file = — from the file —
 import-check = Check the files
 import-nothing-written = Checked; nothing has been written yet.

@@ -38,6 +38,7 @@ cell-count-not-number = is not a whole number; give a number such as 12, or leav
 cell-month = is not a month; write YYYY-MM (for example 2020-03) or YYYY-MM-DD
 cell-place-refused = cannot be used as a place: { $reason }
 cell-notes-refused = cannot be stored: { $reason }
+cell-notes-names = '{ $names }' may be the name of a person. Names of survivors, or of anyone else, must never be written here: remove it. If it is not a person's name, say so (the box under the notes, or --names-checked when importing).
 cell-duplicate-reference = is used again (first on row { $first }); each report of an organisation needs its own reference
 cell-unodc-count = is not a count of victims
 cell-unknown-country-code = is not a country code vjt knows

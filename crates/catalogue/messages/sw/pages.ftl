@@ -108,6 +108,7 @@ county-to-here = Njia zinazoishia hapa
 county-places = Maeneo ndani ya kaunti
 
 form-new-title = Njia mpya
+form-names-checked = Nimekagua: maneno yaliyoonyeshwa kwenye maelezo si majina ya watu.
 form-edit-title = Njia #{ $id }
 form-group-route = Njia
 form-group-what = Kilichotokea
@@ -203,6 +204,7 @@ import-intro = Mafaili ya CSV au Excel katika mpangilio wa kiolezo, mauzo ya KoB
 import-files = Mafaili
 import-organisation = Shirika, kwa safu zisizo na shirika
 import-round = Awamu, kwa safu zisizo na awamu
+import-names-checked = Nimekagua maelezo yaliyokataliwa kwa kuwa na majina ya watu yanayowezekana: maneno hayo si majina.
 import-from-file = — kutoka kwenye faili —
 import-check = Kagua mafaili
 import-nothing-written = Imekaguliwa; hakuna kilichohifadhiwa bado.

@@ -38,6 +38,7 @@ cell-count-not-number = si namba kamili; toa namba kama 12, au acha wazi ikiwa h
 cell-month = si mwezi; andika YYYY-MM (kwa mfano 2020-03) au YYYY-MM-DD
 cell-place-refused = haiwezi kutumika kama mahali: { $reason }
 cell-notes-refused = haiwezi kuhifadhiwa: { $reason }
+cell-notes-names = '{ $names }' huenda ni jina la mtu. Majina ya manusura, au ya mtu yeyote, hayapaswi kuandikwa hapa: liondoe. Ikiwa si jina la mtu, sema hivyo (kisanduku chini ya maelezo, au --names-checked unapoingiza).
 cell-duplicate-reference = imetumika tena (mara ya kwanza kwenye safu { $first }); kila ripoti ya shirika inahitaji namba yake ya kumbukumbu
 cell-unodc-count = si idadi ya waathiriwa
 cell-unknown-country-code = si msimbo wa nchi unaojulikana na vjt

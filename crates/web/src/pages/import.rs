@@ -109,6 +109,9 @@ pub async fn form(
 struct Choices {
     organisation: Option<String>,
     round: Option<String>,
+    /// Words flagged as possible names in notes have been checked and are not names.
+    #[serde(default)]
+    names_checked: bool,
 }
 
 fn run_import(
@@ -151,7 +154,8 @@ fn run_import(
     files.sort();
     let inputs = vjt_ingest::open_inputs(&files).map_err(|e| ImportFailure::Refused(e.message()))?;
     let resolver = vjt_service::places::resolver(s)?;
-    let options = ImportOptions { org, round, dry_run, ..ImportOptions::default() };
+    let options =
+        ImportOptions { org, round, dry_run, names_checked: choices.names_checked, ..ImportOptions::default() };
     let mut reports = Vec::new();
     for (table, repeats) in inputs {
         let report =
@@ -305,6 +309,9 @@ async fn receive(mut multipart: Multipart, dir: &FsPath) -> Result<(Choices, usi
                         choices.round = Some(text);
                     }
                 }
+            }
+            ("names_checked", None) => {
+                choices.names_checked = field.text().await.map_err(|_| Message::new("import-upload-broken"))? == "1";
             }
             // Anything else is drained, not kept.
             _ => while field.chunk().await.map_err(|_| Message::new("import-upload-broken"))?.is_some() {},

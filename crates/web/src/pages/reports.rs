@@ -87,6 +87,7 @@ impl Values {
             source: text(Field::Source),
             confidence: text(Field::Confidence),
             notes: text(Field::Notes),
+            names_checked: self.one("names_checked") == "1",
         }
     }
 }
@@ -116,6 +117,8 @@ pub struct FieldView {
     options: Vec<OptionView>,
     errors: Vec<String>,
     notes: Vec<PlaceNote>,
+    /// The notes hold words that may be names: offer "these are not names of people".
+    confirm_names: bool,
 }
 
 pub struct Group {
@@ -204,11 +207,19 @@ pub fn route_form(
     for p in problems {
         errors.entry(p.field).or_default().push(p.text(lang));
     }
+    let confirm_names = problems.iter().any(|p| p.message.key == "cell-notes-names");
     let groups = GROUPS
         .iter()
         .map(|(legend, fields)| Group {
             legend: w.t(legend),
-            fields: fields.iter().map(|f| field_view(&w, *f, rounds, values, &errors, resolver)).collect(),
+            fields: fields
+                .iter()
+                .map(|f| {
+                    let mut view = field_view(&w, *f, rounds, values, &errors, resolver);
+                    view.confirm_names = confirm_names && *f == Field::Notes;
+                    view
+                })
+                .collect(),
         })
         .collect();
     let summary = problems
@@ -297,6 +308,7 @@ fn field_view(
         options,
         errors: errors.get(&f).cloned().unwrap_or_default(),
         notes,
+        confirm_names: false,
     }
 }
 
