@@ -1930,3 +1930,27 @@ async fn names_in_notes_are_flagged_until_removed_or_confirmed() {
     named["names_checked"] = json!(true);
     assert_eq!(call(&app, "POST", "/api/v1/reports", Some(&t), Some(named)).await.status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn an_unknown_place_is_decided_by_typing_any_place() {
+    let app = app("place_search");
+    let t = token(&app, "a@x.org").await;
+    let mut r = route();
+    r["origin"] = json!("Kwa Mzee stage");
+    let id = call(&app, "POST", "/api/v1/reports", Some(&t), Some(r)).await.json()["id"].as_i64().unwrap();
+    let (coord, csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let queue = get_page(&app, "/review", &coord).await;
+    assert!(
+        queue.body.contains("Kwa Mzee stage") && queue.body.contains("name=\"search\""),
+        "every name gets a search box"
+    );
+    let post = |body: String| send(&app, form("/review/places", &body, Some(&coord), None));
+    let nothing = post(format!("csrf={csrf}&text=Kwa+Mzee+stage&search=Qqxzzyv")).await;
+    assert_eq!(nothing.status, StatusCode::BAD_REQUEST);
+    assert!(nothing.body.contains("No place matches"), "{}", nothing.body);
+    let decided = post(format!("csrf={csrf}&text=Kwa+Mzee+stage&search=Kakamega")).await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let now = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&t), None).await.json();
+    assert_eq!(now["stops"][0]["place"]["name"], "Kakamega", "{now}");
+    assert!(!get_page(&app, "/review", &coord).await.body.contains("<td>Kwa Mzee stage</td>"));
+}

@@ -143,8 +143,9 @@ async fn show(
             .filter(|o| policy::can_manage_users_of(caller, o.id))
             .map(|o| o.name.to_string())
             .collect(),
-        // The least powerful role first: what a new user gets unless someone chooses more.
-        roles: [Role::Reporter, Role::OrgAdmin, Role::Viewer, Role::Coordinator]
+        // The least powerful role first (a viewer sees releases only): what a new user gets
+        // unless someone chooses more.
+        roles: [Role::Viewer, Role::Reporter, Role::OrgAdmin, Role::Coordinator]
             .into_iter()
             .filter(|r| policy::can_grant(caller, *r))
             .map(|r| Choice { code: r.code(), label: r.label(lang) })

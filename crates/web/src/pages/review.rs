@@ -336,7 +336,12 @@ pub async fn decide_report(
 #[derive(Deserialize)]
 pub struct PlaceDecision {
     text: String,
+    /// One of the guesses offered.
+    #[serde(default)]
     place: String,
+    /// Or a place the coordinator typed, found in the whole gazetteer; it wins over the guess.
+    #[serde(default)]
+    search: String,
 }
 
 /// POST /review/places: "this text means that place", applied at once to every stop with it.
@@ -346,23 +351,55 @@ pub async fn decide_place(
     PageLang(lang): PageLang,
     Form(d): Form<PlaceDecision>,
 ) -> Result<Response, PageError> {
-    if Gazetteer::embedded().by_id(&d.place).is_none() {
-        return Err(PageError::BadRequest(
-            Message::new("review-no-such-place").with("place", Arg::Text(d.place.chars().take(80).collect())),
-        ));
-    }
     if d.text.trim().is_empty() {
         return Err(bad(lang, "review-bad-decision"));
     }
+    let g = Gazetteer::embedded();
+    let search: String = d.search.trim().chars().take(vjt_domain::StopText::MAX_CHARS).collect();
+    let place = if search.is_empty() {
+        g.by_id(&d.place).map(|ix| g.summary(ix).id.clone()).ok_or_else(|| {
+            PageError::BadRequest(
+                Message::new("review-no-such-place").with("place", Arg::Text(vjt_domain::text::shown(&d.place))),
+            )
+        })?
+    } else {
+        // Any place of the gazetteer, as the resolver reads a typed name (the network's own
+        // aliases included); when it cannot tell, the nearest names are offered instead.
+        let resolver = state.blocking(vjt_service::places::resolver).await?;
+        let found = resolver.resolve(&search, &vjt_gazetteer::Context::default());
+        match found.resolved() {
+            Some(ix) => g.summary(ix).id.clone(),
+            None => {
+                let w = Words::new(lang);
+                let nearest: Vec<String> = resolver
+                    .suggest(&search)
+                    .iter()
+                    .take(5)
+                    .map(|m| {
+                        let p = g.summary(m.place);
+                        let county = p.county.map(|c| format!(", {}", c.name)).unwrap_or_default();
+                        format!("{}{county} ({})", p.name, w.t(&format!("place-kind-{}", p.kind.code())))
+                    })
+                    .collect();
+                return Err(PageError::BadRequest(
+                    Message::new("review-search-not-found")
+                        .with("search", Arg::Text(vjt_domain::text::shown(&search)))
+                        .with("nearest", Arg::Text(nearest.join("; "))),
+                ));
+            }
+        }
+    };
     let user = session.caller.user_id;
+    let text = d.text.clone();
+    let chosen = place.clone();
     state
         .blocking(move |s| -> Result<(), vjt_store::StoreError> {
-            s.set_place_alias(&d.text, &vjt_domain::PlaceId(d.place.clone()))?;
-            s.audit(Some(user), "place_alias", &format!("{} = {}", d.text, d.place))
+            s.set_place_alias(&text, &vjt_domain::PlaceId(chosen.clone()))?;
+            s.audit(Some(user), "place_alias", &format!("{text} = {chosen}"))
         })
         .await?;
     state.forget_analyses();
-    Ok(see_other("/review"))
+    Ok(see_other("/review#places"))
 }
 
 #[derive(Deserialize)]
