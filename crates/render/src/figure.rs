@@ -119,14 +119,46 @@ pub fn band_colour(band: &str) -> Colour {
 pub const FALL: Colour = Colour(230, 97, 1);
 pub const RISE: Colour = Colour(49, 130, 189);
 
-/// The colour for a value on a 0..=max scale.
-pub fn scale_colour(value: f64, max: f64) -> Colour {
-    if value <= 0.0 || max <= 0.0 {
-        return Colour::LIGHT;
+/// The step of the sequential scale that a count falls in, 0..=max: step `i` holds the counts
+/// above `max·i/n` up to `max·(i+1)/n`. `None` for nothing (drawn as "no reports"). The legends
+/// name the same steps ([`scale_steps`]), so a colour always matches its legend.
+pub fn scale_step(value: u64, max: u64) -> Option<usize> {
+    if value == 0 || max == 0 {
+        return None;
     }
-    let t = (value / max).clamp(0.0, 1.0);
-    let i = ((t * (SEQUENTIAL.len() - 1) as f64).ceil() as usize).min(SEQUENTIAL.len() - 1);
-    SEQUENTIAL[i]
+    let n = SEQUENTIAL.len() as u64;
+    Some(((value.min(max) * n).div_ceil(max) - 1) as usize)
+}
+
+/// The colour for a count on a 0..=max scale ([`scale_step`]).
+pub fn scale_colour(value: f64, max: f64) -> Colour {
+    scale_step(value.round().max(0.0) as u64, max.round().max(0.0) as u64).map_or(Colour::LIGHT, |i| SEQUENTIAL[i])
+}
+
+/// The steps of the scale that can hold a whole count, each with its colour and the counts it
+/// holds (`from..=to`), for a legend; steps too narrow to hold a whole count are left out.
+pub fn scale_steps(max: u64) -> Vec<(Colour, u64, u64)> {
+    let n = SEQUENTIAL.len() as u64;
+    let mut steps = Vec::new();
+    let mut from = 1;
+    for (i, colour) in SEQUENTIAL.iter().enumerate() {
+        let to = max * (i as u64 + 1) / n;
+        if to >= from {
+            steps.push((*colour, from, to));
+            from = to + 1;
+        }
+    }
+    steps
+}
+
+/// A legend's words for the counts `from..=to`: "7", or "1–5" (not "≤5": the PDF's fonts cannot
+/// set "≤", and "<5" already means a hidden count).
+pub fn step_label(from: u64, to: u64) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from}–{to}")
+    }
 }
 
 /// Rough width of text in Helvetica at `size` points, for laying out labels and bars.
@@ -143,4 +175,23 @@ pub fn text_width(text: &str, size: f64) -> f64 {
         })
         .sum::<f64>()
         * size
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_colour_matches_the_legend_step_that_names_its_count() {
+        for max in 1..=120u64 {
+            let steps = scale_steps(max);
+            assert_eq!(steps.last().map(|s| s.2), Some(max), "the legend reaches the largest count");
+            for v in 1..=max {
+                let step =
+                    steps.iter().find(|(_, from, to)| (*from..=*to).contains(&v)).expect("every count has a step");
+                assert_eq!(scale_colour(v as f64, max as f64), step.0, "{v} of {max}");
+            }
+        }
+        assert_eq!(scale_colour(0.0, 10.0), Colour::LIGHT, "nothing is drawn as no reports");
+    }
 }

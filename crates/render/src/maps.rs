@@ -6,7 +6,7 @@ use vjt_analysis::Analysis;
 use vjt_gazetteer::{Gazetteer, PlaceKind};
 
 use crate::catalogue::{Catalogue, Disclosure};
-use crate::figure::{band_colour, scale_colour, Anchor, Colour, Figure, Shape, SEQUENTIAL};
+use crate::figure::{band_colour, scale_colour, scale_steps, step_label, Anchor, Colour, Figure, Shape};
 use crate::geo::{counties, label_point, world, Projection};
 
 const KENYA_LON: (f64, f64) = (33.8, 42.0);
@@ -34,13 +34,14 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     f.bold((10.0, 20.0), cat.t("map_risk"), 13.0, Anchor::Start);
     let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 30.0), (540.0, 540.0));
     for c in counties() {
-        let activity = county_of(a, &c.iso);
+        // A county no route touches has no risk to show: "no reports", not "low".
+        let activity = county_of(a, &c.iso).filter(|x| x.roles.total_reports() > 0);
         let (fill, title) = match activity {
             Some(x) => (
                 band_colour(x.risk_band),
                 format!("{}: {:.0} ({})", c.name, x.risk_score, cat.t(&format!("band_{}", x.risk_band))),
             ),
-            None => (Colour::LIGHT, c.name.clone()),
+            None => (Colour::LIGHT, format!("{}: {}", c.name, cat.t("legend_no_reports"))),
         };
         f.push(Shape::Polygon {
             rings: p.rings(&c.rings),
@@ -55,7 +56,8 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     for c in counties() {
         let (lon, lat) = label_point(&c.rings);
         let at = p.point(lon, lat);
-        let dark = county_of(a, &c.iso).is_some_and(|x| matches!(x.risk_band, "high" | "very_high"));
+        let dark = county_of(a, &c.iso)
+            .is_some_and(|x| x.roles.total_reports() > 0 && matches!(x.risk_band, "high" | "very_high"));
         let colour = if dark { Colour::WHITE } else { Colour::INK };
         f.push(Shape::Text {
             at: (at.0, at.1 + 2.0),
@@ -66,19 +68,15 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
             bold: false,
         });
     }
-    let (x, mut y) = (24.0, 470.0);
+    let (x, mut y) = (24.0, 454.0);
     f.bold((x, y), cat.t("risk"), 9.0, Anchor::Start);
-    for (band, range) in [("low", "0–25"), ("medium", "25–50"), ("high", "50–75"), ("very_high", "75–100")] {
+    let entries = [("low", "0–25"), ("medium", "25–50"), ("high", "50–75"), ("very_high", "75–100")]
+        .map(|(band, range)| (band_colour(band), format!("{} ({range})", cat.t(&format!("band_{band}")))));
+    let no_reports = (Colour::LIGHT, cat.t("legend_no_reports"));
+    for (fill, label) in entries.into_iter().chain(std::iter::once(no_reports)) {
         y += 16.0;
-        f.push(Shape::Rect {
-            x,
-            y: y - 9.0,
-            w: 14.0,
-            h: 11.0,
-            fill: band_colour(band),
-            title: cat.t(&format!("band_{band}")),
-        });
-        f.text((x + 20.0, y), format!("{} ({range})", cat.t(&format!("band_{band}"))), 8.0, Anchor::Start);
+        f.push(Shape::Rect { x, y: y - 9.0, w: 14.0, h: 11.0, fill, title: label.clone() });
+        f.text((x + 20.0, y), label, 8.0, Anchor::Start);
     }
     attribution(&mut f, cat);
     f
@@ -118,12 +116,13 @@ pub fn role_maps(a: &Analysis, cat: &Catalogue, d: &Disclosure) -> Figure {
                 title,
             });
         }
-        // Legend: the colour steps with the report counts they stand for.
-        for (i, colour) in SEQUENTIAL.iter().enumerate() {
-            let upto = (max * (i as f64 + 1.0) / SEQUENTIAL.len() as f64).round() as u64;
-            let x = x0 + 10.0 + i as f64 * 42.0;
-            f.push(Shape::Rect { x, y: 292.0, w: 40.0, h: 8.0, fill: *colour, title: String::new() });
-            f.text((x + 20.0, 310.0), format!("≤{}", d.show(upto)), 7.0, Anchor::Middle);
+        // Legend: "no reports", then the colour steps with the report counts they stand for,
+        // from the same steps that colour the map.
+        let steps = std::iter::once((Colour::LIGHT, 0, 0)).chain(scale_steps(max as u64));
+        for (i, (colour, from, to)) in steps.enumerate() {
+            let x = x0 + 4.0 + i as f64 * 37.0;
+            f.push(Shape::Rect { x, y: 292.0, w: 35.0, h: 8.0, fill: colour, title: String::new() });
+            f.text((x + 17.5, 310.0), step_label(from, to), 7.0, Anchor::Middle);
         }
     }
     attribution(&mut f, cat);
@@ -154,14 +153,12 @@ pub fn county_values_map(title: &str, values: &[(String, Option<u64>)], k: u64, 
             title: format!("{}: {shown} {}", c.name, cat.t("legend_reports")),
         });
     }
-    // Ranges ("1–5", "6–12"): "≤" cannot be set in the PDF's fonts, and "<5" already means hidden.
-    let mut from = 1;
-    for (i, colour) in SEQUENTIAL.iter().enumerate() {
-        let upto = ((max * (i as f64 + 1.0) / SEQUENTIAL.len() as f64).round() as u64).max(k).max(from);
+    // "No reports", then ranges ("1–5", "6–12") from the same steps that colour the map.
+    let steps = std::iter::once((Colour::LIGHT, 0, 0)).chain(scale_steps(max as u64));
+    for (i, (colour, from, to)) in steps.enumerate() {
         let x = 20.0 + i as f64 * 56.0;
-        f.push(Shape::Rect { x, y: 432.0, w: 54.0, h: 8.0, fill: *colour, title: String::new() });
-        f.text((x + 27.0, 452.0), format!("{from}–{upto}"), 7.0, Anchor::Middle);
-        from = upto + 1;
+        f.push(Shape::Rect { x, y: 432.0, w: 54.0, h: 8.0, fill: colour, title: String::new() });
+        f.text((x + 27.0, 452.0), step_label(from, to), 7.0, Anchor::Middle);
     }
     attribution(&mut f, cat);
     f

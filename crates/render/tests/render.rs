@@ -100,6 +100,16 @@ fn the_county_maps_draw_all_47_counties_with_names_and_a_legend() {
         assert!(risk.contains(band), "legend entry {band}");
     }
     assert!(risk.contains("OpenStreetMap contributors"), "attribution on the map");
+    // Counties no route touches are "no reports", named in the legend, never painted "low".
+    let quiet: Vec<&str> =
+        a.counties.iter().filter(|c| c.roles.total_reports() == 0).map(|c| c.name.as_str()).collect();
+    assert!(!quiet.is_empty() && quiet.len() < 47, "the test data touches some counties only: {}", quiet.len());
+    let touched = 47 - quiet.len();
+    assert!(risk.contains(">no reports</text>"), "the legend names no reports");
+    assert_eq!(risk.matches(": no reports</title>").count(), 47 - touched, "{quiet:?}");
+    for name in quiet {
+        assert!(!risk.contains(&format!("<title>{name}: 0 (low)")), "{name} is not low risk");
+    }
     let roles = svg::render(&maps::role_maps(&a, &cat, &Disclosure::default()));
     assert_eq!(roles.matches(r#"<path class="county""#).count(), 3 * 47);
     let flows = svg::render(&maps::flow_map(&a, Gazetteer::embedded(), &cat, &Disclosure::default()));

@@ -89,6 +89,7 @@ map_roles = Reports by county: origin, transit, destination or exploitation
 map_flows = Main corridors within Kenya
 map_world = Routes to and from Kenya
 legend_reports = reports
+legend_no_reports = no reports
 border_crossing = border crossing
 chart_top_origin = Counties most reported as origin
 chart_top_transit = Counties most reported as transit

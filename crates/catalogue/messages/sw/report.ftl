@@ -68,6 +68,7 @@ map_roles = Ripoti kwa kaunti: asili, kupitia, mahali palipokusudiwa au unyonyaj
 map_flows = Njia kuu ndani ya Kenya
 map_world = Njia kwenda na kutoka Kenya
 legend_reports = ripoti
+legend_no_reports = hakuna ripoti
 border_crossing = kivuko cha mpaka
 chart_top_origin = Kaunti zilizotajwa zaidi kama asili
 chart_top_transit = Kaunti zilizotajwa zaidi kama njia ya kupitia
