@@ -234,6 +234,54 @@ pub fn sign_in(store: &Store, email: &str, password: &str, source: &str) -> Resu
     }
 }
 
+/// Why a password was not changed.
+#[derive(Debug)]
+pub enum PasswordChangeError {
+    /// The current password given is wrong.
+    WrongCurrent,
+    /// The new one is not acceptable, and why ([`check_new_password`]).
+    Weak(vjt_domain::Message),
+    Store(StoreError),
+}
+
+impl From<StoreError> for PasswordChangeError {
+    fn from(e: StoreError) -> Self {
+        PasswordChangeError::Store(e)
+    }
+}
+
+/// A user changes their own password: the current one proves it is them. Their other sessions
+/// and tokens end; the one in use (`keep`, a token hash) stays.
+pub fn change_password(
+    store: &Store,
+    user_id: i64,
+    current: &str,
+    new: &str,
+    keep: &str,
+) -> Result<(), PasswordChangeError> {
+    let user = store.users()?.into_iter().find(|u| u.id == user_id).ok_or(PasswordChangeError::WrongCurrent)?;
+    if !verify(current, &user.password_hash) {
+        store.audit(Some(user_id), "password_change_refused", &user.email)?;
+        return Err(PasswordChangeError::WrongCurrent);
+    }
+    check_new_password(new, &user.email).map_err(PasswordChangeError::Weak)?;
+    let hash = hash_password(new).map_err(|e| StoreError::Corrupt(format!("cannot hash a password: {e}")))?;
+    store.set_password(user_id, &hash, Some(keep))?;
+    store.audit(Some(user_id), "password_changed", &user.email)?;
+    Ok(())
+}
+
+/// An administrator gives a user a new random password (shown once) and signs them out
+/// everywhere; every sign-in wait is lifted too.
+pub fn reset_password(store: &Store, user: &User, by: i64) -> Result<String, StoreError> {
+    let password = new_token()[..16].to_string();
+    let hash = hash_password(&password).map_err(|e| StoreError::Corrupt(format!("cannot hash a password: {e}")))?;
+    store.set_password(user.id, &hash, None)?;
+    store.unlock_user(&user.email)?;
+    store.audit(Some(by), "password_reset", &user.email)?;
+    Ok(password)
+}
+
 /// Lifts every sign-in wait on a user (`vjt user unlock`, the administration page). False if
 /// no user has the address.
 pub fn unlock(store: &Store, email: &str) -> Result<bool, StoreError> {

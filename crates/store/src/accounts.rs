@@ -217,6 +217,22 @@ impl Store {
         .transpose()
     }
 
+    /// Gives a user a new password hash and ends every other session and token of theirs (all of
+    /// them when `keep` is None): whoever knew the old password is signed out.
+    pub fn set_password(&self, user_id: i64, password_hash: &str, keep: Option<&str>) -> Result<(), StoreError> {
+        self.writer()?.transaction(|tx| {
+            tx.execute(
+                "UPDATE users SET password_hash = $1 WHERE id = $2",
+                &[password_hash.into(), Value::Int(user_id)],
+            )?;
+            tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+                &[Value::Int(user_id), keep.unwrap_or("").into()],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
         Ok(self.writer()?.execute("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()])? > 0)
     }

@@ -42,7 +42,7 @@ fn gated(access: Access, route: MethodRouter<AppState>) -> MethodRouter<AppState
 
 /// Every page, with who may open it.
 fn pages() -> Router<AppState> {
-    use pages::{admin, dashboard, import, releases, reports, review, sign_in};
+    use pages::{account, admin, dashboard, import, releases, reports, review, sign_in};
     use Access::*;
     Router::new()
         .route("/", get(sign_in::home))
@@ -51,6 +51,8 @@ fn pages() -> Router<AppState> {
         .route("/lang/{code}", get(sign_in::choose_language))
         .route("/assets/form.js", get(form_script))
         .route("/assets/style.css", get(stylesheet))
+        .route("/account", gated(SignedIn, get(account::show)))
+        .route("/account/password", gated(SignedIn, post(account::change_password)))
         .route("/dashboard", gated(Figures, get(dashboard::dashboard)))
         .route("/dashboard/{file}", gated(Figures, get(dashboard::report_download)))
         .route("/dashboard/county/{iso}", gated(Figures, get(dashboard::county)))

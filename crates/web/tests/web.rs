@@ -833,7 +833,7 @@ fn every_page_passes_axe_core() {
                 "coord@x.org",
                 &["/dashboard", "/dashboard/county/KE-30", "/review", "/import", "/admin", "/releases", "/reports"],
             ),
-            ("a@x.org", &["/reports", "/reports/new", "/report"]),
+            ("a@x.org", &["/reports", "/reports/new", "/report", "/account"]),
             ("v@x.org", &["/releases"]),
         ];
         for (email, uris) in pages {
@@ -1953,4 +1953,65 @@ async fn an_unknown_place_is_decided_by_typing_any_place() {
     let now = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&t), None).await.json();
     assert_eq!(now["stops"][0]["place"]["name"], "Kakamega", "{now}");
     assert!(!get_page(&app, "/review", &coord).await.body.contains("<td>Kwa Mzee stage</td>"));
+}
+
+#[tokio::test]
+async fn everyone_changes_their_password_and_administrators_reset_one() {
+    let app = app("passwords");
+    let old_token = token(&app, "a@x.org").await;
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let account = get_page(&app, "/account", &cookie).await;
+    assert!(account.body.contains("Change your password") && account.body.contains("href=\"/account\""));
+    let change = |current: &str, new: &str, again: &str| {
+        let body = format!(
+            "csrf={csrf}&current={}&new={}&again={}",
+            current.replace(' ', "+"),
+            new.replace(' ', "+"),
+            again.replace(' ', "+")
+        );
+        send(&app, form("/account/password", &body, Some(&cookie), None))
+    };
+    let wrong = change("not it at all", "a new long passphrase", "a new long passphrase").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("The current password is wrong"));
+    assert!(change(PASSWORD, "a new long passphrase", "another phrase").await.body.contains("differ"));
+    assert!(change(PASSWORD, "password123", "password123").await.body.contains("commonest leaked passwords"));
+    let done = change(PASSWORD, "a new long passphrase", "a new long passphrase").await;
+    assert_eq!(done.headers[header::LOCATION], "/account?done=1");
+    assert_eq!(
+        call(&app, "GET", "/api/v1/reports", Some(&old_token), None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "other tokens end"
+    );
+    assert_eq!(get_page(&app, "/reports", &cookie).await.status, StatusCode::OK, "this session stays");
+    let new = call(
+        &app,
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(json!({ "email": "a@x.org", "password": "a new long passphrase" })),
+    )
+    .await;
+    assert_eq!(new.status, StatusCode::CREATED);
+
+    // The coordinator resets another user's password: shown once, the user signed out everywhere.
+    let b_token = token(&app, "b@x.org").await;
+    let (coord, coord_csrf) = sign_in_browser(&app, "coord@x.org").await;
+    let reset = send(
+        &app,
+        form("/admin/users/state", &format!("csrf={coord_csrf}&email=b%40x.org&reset=1"), Some(&coord), None),
+    )
+    .await;
+    assert_eq!(reset.status, StatusCode::OK);
+    let password = reset.body.split("has a new password: ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    assert_eq!(password.len(), 16);
+    assert_eq!(call(&app, "GET", "/api/v1/reports", Some(&b_token), None).await.status, StatusCode::UNAUTHORIZED);
+    let b = call(&app, "POST", "/api/v1/tokens", None, Some(json!({ "email": "b@x.org", "password": password }))).await;
+    assert_eq!(b.status, StatusCode::CREATED);
+    // A viewer cannot reset anyone: the route is not there for them.
+    let (viewer, viewer_csrf) = sign_in_browser(&app, "v@x.org").await;
+    let body = format!("csrf={viewer_csrf}&email=coord%40x.org&reset=1");
+    let refused = send(&app, form("/admin/users/state", &body, Some(&viewer), None)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(token(&app, "coord@x.org").await.len(), 64, "the coordinator's password is unchanged");
 }

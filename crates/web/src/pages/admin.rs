@@ -317,43 +317,67 @@ pub struct UserStateForm {
     /// "1": lift every sign-in wait on the user instead (after someone guessed at it).
     #[serde(default)]
     unlock: String,
+    /// "1": give the user a new random password, shown once, and sign them out everywhere.
+    #[serde(default)]
+    reset: String,
 }
 
 /// POST /admin/users/state: disable, enable or unlock a user.
 pub async fn set_user_state(
     State(state): State<AppState>,
     session: SignedIn,
+    PageLang(lang): PageLang,
     Form(f): Form<UserStateForm>,
 ) -> Result<Response, PageError> {
     let disabled = f.disabled == "1";
     let unlock = f.unlock == "1";
+    let reset = f.reset == "1";
     let caller = session.caller.clone();
+    // What happened: None when the user is not the caller's to manage; a new password on reset.
     let changed = state
-        .blocking(move |s| -> Result<bool, StoreError> {
-            let Some(u) = s.user_by_email(&f.email)? else { return Ok(false) };
+        .blocking(move |s| -> Result<Option<Option<(String, String)>>, StoreError> {
+            let Some(u) = s.user_by_email(&f.email)? else { return Ok(None) };
             if u.id == caller.user_id
                 || !policy::can_manage_users_of(&caller, u.organisation)
                 || !policy::can_grant(&caller, u.role)
             {
-                return Ok(false);
+                return Ok(None);
+            }
+            if reset {
+                let password = accounts::reset_password(s, &u, caller.user_id)?;
+                return Ok(Some(Some((u.email, password))));
             }
             if unlock {
-                vjt_service::accounts::unlock(s, &u.email)?;
+                accounts::unlock(s, &u.email)?;
                 s.audit(Some(caller.user_id), "user_unlocked", &u.email)?;
-                return Ok(true);
+                return Ok(Some(None));
             }
             s.set_user_disabled(&u.email, disabled)?;
             s.audit(Some(caller.user_id), if disabled { "user_disabled" } else { "user_enabled" }, &u.email)?;
-            Ok(true)
+            Ok(Some(None))
         })
         .await?;
-    if !changed {
+    let Some(outcome) = changed else {
         // Users the caller may not manage are not theirs to know about.
         return Err(PageError::NotFound);
+    };
+    if let Some((email, password)) = outcome {
+        // Shown once, on this page only: never in an address, a log or the audit log.
+        let w = Words::new(lang);
+        let said = w.f("admin-reset-done", &[("email", Arg::Text(email)), ("password", Arg::Text(password))]);
+        let page = ResetPage { layout: Layout::new(lang, Some(&session), "admin-reset-title", "/admin"), said };
+        return render_with(StatusCode::OK, &page);
     }
     Ok(see_other(match (unlock, disabled) {
         (true, _) => "/admin?done=unlocked",
         (false, true) => "/admin?done=disabled",
         (false, false) => "/admin?done=enabled",
     }))
+}
+
+#[derive(Template)]
+#[template(path = "admin_reset.html")]
+struct ResetPage {
+    layout: Layout,
+    said: String,
 }

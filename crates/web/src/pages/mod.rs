@@ -2,6 +2,7 @@
 //! whose address carries the session's form token. Every page is an askama template that
 //! extends `base.html`; every sentence comes from the catalogue.
 
+pub mod account;
 pub mod admin;
 pub mod dashboard;
 pub mod import;
