@@ -177,6 +177,9 @@ pub struct ReportQuery {
     pub organisation: Option<OrganisationId>,
 }
 
+/// What a place text becomes when the coordinator decides it is not a place but personal data.
+pub const REMOVED_PLACE_TEXT: &str = "[removed]";
+
 /// A page of the review queue: reports waiting for a decision, oldest first, filtered.
 #[derive(Debug, Clone, Default)]
 pub struct WaitingQuery {
@@ -783,9 +786,9 @@ impl Store {
     /// Texts that no stop has a place for, most used first.
     pub fn unresolved_places(&self) -> Result<Vec<UnresolvedText>, StoreError> {
         let rows = self.reader()?.query(
-            "SELECT text_key, MIN(text), COUNT(DISTINCT report_id) AS n FROM stops WHERE place_id IS NULL \
-             GROUP BY text_key ORDER BY n DESC, text_key",
-            &[],
+            "SELECT text_key, MIN(text), COUNT(DISTINCT report_id) AS n FROM stops \
+             WHERE place_id IS NULL AND text_key <> $1 GROUP BY text_key ORDER BY n DESC, text_key",
+            &[vjt_domain::text::fold(REMOVED_PLACE_TEXT).into()],
         )?;
         rows.iter()
             .map(|r| {
@@ -814,6 +817,25 @@ impl Store {
             let n = tx.execute(
                 "UPDATE stops SET place_id = $1 WHERE text_key = $2",
                 &[place.0.as_str().into(), key.as_str().into()],
+            )?;
+            tx.data_changed(Touched::Everything)?;
+            Ok(n)
+        })
+    }
+
+    /// Replaces a place text that is not a place at all (a person's name, a phone number) in
+    /// every stop that has it and no place, with [`REMOVED_PLACE_TEXT`]: the text is then stored
+    /// nowhere. The number of stops changed.
+    pub fn remove_place_text(&self, text: &str) -> Result<u64, StoreError> {
+        let key = vjt_domain::text::fold(text);
+        if key.is_empty() {
+            return Err(StoreError::BadAlias(text.to_string()));
+        }
+        let removed_key = vjt_domain::text::fold(REMOVED_PLACE_TEXT);
+        self.writer()?.transaction(|tx| {
+            let n = tx.execute(
+                "UPDATE stops SET text = $1, text_key = $2 WHERE text_key = $3 AND place_id IS NULL",
+                &[REMOVED_PLACE_TEXT.into(), removed_key.as_str().into(), key.as_str().into()],
             )?;
             tx.data_changed(Touched::Everything)?;
             Ok(n)

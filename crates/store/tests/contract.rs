@@ -359,6 +359,13 @@ fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &Store) {
     assert_eq!(aliases.len(), 1);
     assert_eq!(aliases[0].place.0, "ke:county:nairobi-city");
     assert!(matches!(store.set_place_alias(" -- ", &place), Err(StoreError::BadAlias(_))));
+
+    // A text that is personal data, not a place, is removed from every stop that has it.
+    assert_eq!(store.remove_place_text("KWA NJENGA").unwrap(), 1);
+    let stored = store.report(ids[1]).unwrap().unwrap();
+    assert_eq!(stored.report.journey.transit()[0].text.as_str(), vjt_store::REMOVED_PLACE_TEXT);
+    let left: Vec<String> = store.unresolved_places().unwrap().into_iter().map(|u| u.key).collect();
+    assert_eq!(left, ["nairobi"], "the marker is not a place to decide");
 }
 
 fn an_import_writer_commits_whole_or_not_at_all(store: &Store) {

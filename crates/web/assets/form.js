@@ -106,7 +106,11 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (a) {
         if (!a) return;
-        if (a.status === "resolved" && a.place) {
+        if (a.status === "resolved" && a.place && (a.how === "fuzzy" || a.place.kind === "world_region")) {
+          // A guess through a misspelling, or a whole world region: for the person to confirm.
+          out.className = "error live";
+          out.textContent = say("check", { place: describe(a.place) });
+        } else if (a.status === "resolved" && a.place) {
           out.className = "ok live";
           out.textContent = " → " + describe(a.place);
         } else {

@@ -521,6 +521,8 @@ pub async fn resolve(
                 "status": if resolved { "resolved" } else { "unresolved" },
                 "place": r.best.filter(|_| resolved).map(|m| place(m.place)),
                 "score": r.best.map(|m| (m.score * 1000.0).round() / 1000.0),
+                // "fuzzy": read through a misspelling, for the person to confirm.
+                "how": r.best.filter(|_| resolved).map(|m| m.how),
                 "alternatives": alternatives,
             }))
         })

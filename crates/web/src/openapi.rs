@@ -358,6 +358,10 @@ fn components() -> Value {
                     "status": { "type": "string", "enum": ["resolved", "unresolved"] },
                     "place": nullable(component("Place")),
                     "score": nullable(json!({ "type": "number" })),
+                    "how": nullable(json!({
+                        "type": "string",
+                        "description": "How the place was found: custom, exact, alias, tidied, qualified, qualifier_only or fuzzy (a misspelling: ask the person to confirm).",
+                    })),
                     "alternatives": {
                         "type": "array",
                         "items": {

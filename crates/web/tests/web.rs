@@ -2015,3 +2015,44 @@ async fn everyone_changes_their_password_and_administrators_reset_one() {
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert_eq!(token(&app, "coord@x.org").await.len(), 64, "the coordinator's password is unchanged");
 }
+
+#[tokio::test]
+async fn a_place_text_that_is_personal_data_is_removed_from_every_report() {
+    let app = app("place_remove");
+    let t = token(&app, "a@x.org").await;
+    let mut r = route();
+    r["transit"] = json!(["Busia", "Mzee Kamau's house"]);
+    let id = call(&app, "POST", "/api/v1/reports", Some(&t), Some(r)).await.json()["id"].as_i64().unwrap();
+    let (coord, csrf) = sign_in_browser(&app, "coord@x.org").await;
+    assert!(get_page(&app, "/review", &coord).await.body.contains("Not a place: remove it"));
+    let text = "Mzee+Kamau%27s+house";
+    let removed =
+        send(&app, form("/review/places", &format!("csrf={csrf}&text={text}&decision=remove"), Some(&coord), None))
+            .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let now = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&t), None).await;
+    assert!(!now.body.contains("Kamau"), "{}", now.body);
+    assert_eq!(now.json()["stops"][2]["text"], "[removed]");
+    assert!(!get_page(&app, "/review", &coord).await.body.contains("Kamau"));
+}
+
+#[tokio::test]
+async fn a_misspelt_or_region_level_place_asks_to_be_confirmed() {
+    let app = app("place_check");
+    let (cookie, csrf) = sign_in_browser(&app, "a@x.org").await;
+    let body = format!(
+        "csrf={csrf}&action=check&origin=Kakamega&exploitation_place=Sudi+Arabiya&intended_destination=Middle+East"
+    );
+    let page = send(&app, form("/reports/new", &body, Some(&cookie), None)).await;
+    let notes: Vec<&str> =
+        page.body.split("class=\"place-note ").skip(1).map(|n| n.split("</span>").next().unwrap()).collect();
+    let origin = notes.iter().find(|n| n.contains("Kakamega")).unwrap();
+    assert!(origin.starts_with("ok"), "an exact name is ticked: {origin}");
+    for n in notes.iter().filter(|n| !n.contains("Kakamega")) {
+        assert!(n.starts_with("error") && n.contains("is that what you meant"), "{n}");
+    }
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    let t = token(&app, "a@x.org").await;
+    let api = call(&app, "GET", "/api/v1/places/resolve?q=Sudi+Arabiya", Some(&t), None).await.json();
+    assert_eq!((api["status"].as_str(), api["how"].as_str()), (Some("resolved"), Some("fuzzy")), "{api}");
+}

@@ -129,6 +129,7 @@ form-check = Check places
 form-save = Save route
 form-county = { $name } county
 form-place-unknown = → not recognised yet: it will be saved as written and the coordinator will decide it
+form-place-check = → read as { $place }: is that what you meant? If not, write the town or country as it is spelt on a map
 
 reports-title = Reports
 reports-count = { $n ->
@@ -195,6 +196,7 @@ review-means = Means
 review-decide = Decide
 review-no-guess = no guess
 review-search = or type the place
+review-remove = Not a place: remove it (personal data)
 review-search-not-found = No place matches '{ $search }' well enough. Nearest: { $nearest }. Type one of these, the county, or the country.
 review-duplicates = Likely duplicates
 review-duplicates-none = No routes reported by more than one organisation wait for a decision.

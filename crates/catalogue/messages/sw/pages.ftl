@@ -126,6 +126,7 @@ form-check = Kagua maeneo
 form-save = Hifadhi njia
 form-county = Kaunti ya { $name }
 form-place-unknown = → bado haijatambuliwa: itahifadhiwa kama ilivyoandikwa na mratibu ataamua
+form-place-check = → imesomwa kama { $place }: ndivyo ulivyokusudia? Kama sivyo, andika mji au nchi jinsi ilivyoandikwa kwenye ramani
 
 reports-title = Ripoti
 reports-count = Ripoti { $n }.
@@ -189,6 +190,7 @@ review-means = Maana yake ni
 review-decide = Amua
 review-no-guess = hakuna pendekezo
 review-search = au andika mahali
+review-remove = Si mahali: iondoe (taarifa binafsi)
 review-search-not-found = Hakuna mahali panapolingana vya kutosha na '{ $search }'. Yaliyo karibu: { $nearest }. Andika mojawapo ya haya, kaunti, au nchi.
 review-duplicates = Ripoti zinazoonekana kuwa njia moja
 review-duplicates-none = Hakuna njia zilizoripotiwa na zaidi ya shirika moja zinazosubiri uamuzi.

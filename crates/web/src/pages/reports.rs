@@ -185,6 +185,15 @@ fn place_note(w: &Words, resolver: &Resolver<'_>, text: &str) -> PlaceNote {
     let g = resolver.gazetteer();
     let r = resolver.resolve(text, &Context::default());
     match (r.status, r.best) {
+        // A guess from a misspelling, or a whole world region, is for the person to confirm:
+        // "Sudi Arabia" must not become "Middle East" with a green tick.
+        (Status::Resolved, Some(m))
+            if m.how == vjt_gazetteer::MatchKind::Fuzzy
+                || g.summary(m.place).kind == vjt_gazetteer::PlaceKind::WorldRegion =>
+        {
+            let place = describe_place(w, &g.summary(m.place));
+            PlaceNote { text: w.f("form-place-check", &[("place", Arg::Text(place))]), found: false }
+        }
         (Status::Resolved, Some(m)) => {
             PlaceNote { text: format!("→ {}", describe_place(w, &g.summary(m.place))), found: true }
         }

@@ -342,6 +342,9 @@ pub struct PlaceDecision {
     /// Or a place the coordinator typed, found in the whole gazetteer; it wins over the guess.
     #[serde(default)]
     search: String,
+    /// "remove": the text is not a place but personal data, to be taken out of every report.
+    #[serde(default)]
+    decision: String,
 }
 
 /// POST /review/places: "this text means that place", applied at once to every stop with it.
@@ -353,6 +356,18 @@ pub async fn decide_place(
 ) -> Result<Response, PageError> {
     if d.text.trim().is_empty() {
         return Err(bad(lang, "review-bad-decision"));
+    }
+    if d.decision == "remove" {
+        let user = session.caller.user_id;
+        state
+            .blocking(move |s| -> Result<(), vjt_store::StoreError> {
+                let n = s.remove_place_text(&d.text)?;
+                // The text itself goes nowhere, the audit log included.
+                s.audit(Some(user), "place_text_removed", &format!("{n} stops"))
+            })
+            .await?;
+        state.forget_analyses();
+        return Ok(see_other("/review#places"));
     }
     let g = Gazetteer::embedded();
     let search: String = d.search.trim().chars().take(vjt_domain::StopText::MAX_CHARS).collect();
