@@ -21,6 +21,11 @@
     } catch (e) { /* storage may be disabled */ }
   }
 
+  // A form sent back with problems: the summary at the top takes the focus, so that a screen
+  // reader reads it and nobody is left looking at green ticks while the errors sit below.
+  var problems = document.getElementById("problems");
+  if (problems) problems.focus();
+
   var form = document.getElementById("route-form");
   if (!form) return;
   var key = form.getAttribute("data-draft");
