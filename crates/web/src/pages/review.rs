@@ -154,9 +154,9 @@ pub async fn queue(
         .reports
         .iter()
         .map(|r| {
-            let victims = match (r.report.victims, r.report.victims_below) {
-                (Some(n), _) => n.to_string(),
-                (None, Some(b)) => format!("<{b}"),
+            let people = match (r.report.victims, r.report.victims_below) {
+                (Some(n), _) => w.f("review-people", &[("n", Arg::Text(n.to_string()))]),
+                (None, Some(b)) => w.f("review-people", &[("n", Arg::Text(format!("<{b}")))]),
                 (None, None) => w.t("review-unknown-count"),
             };
             Waiting {
@@ -167,7 +167,7 @@ pub async fn queue(
                     &[
                         ("org", Arg::Text(org_name.get(&r.report.organisation.0).cloned().unwrap_or_default())),
                         ("round", Arg::Text(round_name.get(&r.report.round.0).cloned().unwrap_or_default())),
-                        ("victims", Arg::Text(victims)),
+                        ("people", Arg::Text(people)),
                     ],
                 ),
                 kinds: r.report.exploitation_types.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join(", "),
