@@ -797,28 +797,11 @@ fn every_page_passes_axe_core() {
     let orgs: Vec<_> = store.organisations().unwrap().iter().map(|o| o.id).collect();
     let round = store.rounds().unwrap()[0].id;
     let ids = store.save_reports(&vjt_demo::reports(&orgs[..2], &[round], 40, 3)).unwrap().ids;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0))).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let state = vjt_web::AppState::new(store.clone());
-    runtime.spawn(vjt_web::serve_on(listener, state, vjt_web::Patience::default(), std::future::pending()));
-    let driver_port = free_port();
-    let mut driver = std::process::Command::new("/usr/bin/chromedriver")
-        .arg(format!("--port={driver_port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let profile = std::env::temp_dir().join(format!("vjt_axe_{}", std::process::id()));
+    let (_runtime, port, _) = serve_store(store, vjt_web::Patience::default());
+    let driver = Chromedriver::start("axe");
     let report = ids[0].0;
     let result = std::panic::catch_unwind(|| {
-        let browser = webdriver::Browser::start(driver_port, profile.to_str().unwrap());
+        let browser = webdriver::Browser::start(driver.port, &driver.profile);
         let base = format!("http://127.0.0.1:{port}");
         let mut found = Vec::new();
         let mut check = |what: &str| {
@@ -858,11 +841,45 @@ fn every_page_passes_axe_core() {
         }
         found
     });
-    let _ = driver.kill();
-    let _ = driver.wait();
-    let _ = std::fs::remove_dir_all(&profile);
+    drop(driver);
     let found = result.unwrap_or_else(|e| std::panic::resume_unwind(e));
     assert!(found.is_empty(), "axe-core found {} serious or critical violations:\n{}", found.len(), found.join("\n"));
+}
+
+/// A chromedriver on a free port with its own browser profile; stopped and cleaned up when
+/// dropped (also when a test fails).
+struct Chromedriver {
+    child: std::process::Child,
+    port: u16,
+    profile: String,
+}
+
+impl Chromedriver {
+    fn start(name: &str) -> Chromedriver {
+        let port = free_port();
+        let child = std::process::Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let profile = std::env::temp_dir().join(format!("vjt_{name}_chromium_{}", std::process::id()));
+        Chromedriver { child, port, profile: profile.to_string_lossy().into_owned() }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
 }
 
 fn free_port() -> u16 {
@@ -884,28 +901,11 @@ fn browser_journey_in_chromium() {
         return;
     }
     let _turn = timed_turn();
-    let port = free_port();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).unwrap();
-    let state = vjt_web::AppState::new(store("chromium"));
-    runtime.spawn(vjt_web::serve_on(listener, state, vjt_web::Patience::default(), std::future::pending()));
-    let driver_port = free_port();
-    let mut driver = std::process::Command::new("/usr/bin/chromedriver")
-        .arg(format!("--port={driver_port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let profile = std::env::temp_dir().join(format!("vjt_chromium_{}", std::process::id()));
+    let (runtime, port, _store) = running_server("chromium", vjt_web::Patience::default());
+    let driver = Chromedriver::start("chromium");
     let result = std::panic::catch_unwind(|| {
         let shots = std::env::var("VJT_SCREENSHOTS").ok();
-        let browser = webdriver::Browser::start(driver_port, profile.to_str().unwrap());
+        let browser = webdriver::Browser::start(driver.port, &driver.profile);
         let shoot = |name: &str| {
             if let Some(dir) = &shots {
                 std::fs::write(std::path::Path::new(dir).join(format!("web-{name}.png")), browser.screenshot())
@@ -982,9 +982,7 @@ fn browser_journey_in_chromium() {
         assert!(browser.source().contains("Routes ending here"));
         shoot("county");
     });
-    let _ = driver.kill();
-    let _ = driver.wait();
-    let _ = std::fs::remove_dir_all(&profile);
+    drop(driver);
     runtime.shutdown_background();
     if let Err(e) = result {
         std::panic::resume_unwind(e);
@@ -1629,7 +1627,11 @@ fn timed_turn() -> std::sync::MutexGuard<'static, ()> {
 
 /// A running server on a free port, with the given patience, and the store behind it.
 fn running_server(name: &str, patience: vjt_web::Patience) -> (tokio::runtime::Runtime, u16, Store) {
-    let store = store(name);
+    serve_store(store(name), patience)
+}
+
+/// A running server over `store` on a free port.
+fn serve_store(store: Store, patience: vjt_web::Patience) -> (tokio::runtime::Runtime, u16, Store) {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0))).unwrap();
     let port = listener.local_addr().unwrap().port();
