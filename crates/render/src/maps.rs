@@ -33,6 +33,56 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     let mut f = Figure::new(560.0, 620.0, cat.t("map_risk"));
     f.bold((10.0, 20.0), cat.t("map_risk"), 13.0, Anchor::Start);
     let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 30.0), (540.0, 540.0));
+    risk_shapes(&mut f, a, cat, &p);
+    for c in counties() {
+        let (lon, lat) = label_point(&c.rings);
+        let at = p.point(lon, lat);
+        let dark = county_of(a, &c.iso)
+            .is_some_and(|x| x.roles.total_reports() > 0 && matches!(x.risk_band, "high" | "very_high"));
+        let colour = if dark { Colour::WHITE } else { Colour::INK };
+        f.push(Shape::Text {
+            at: (at.0, at.1 + 2.0),
+            text: c.name.clone(),
+            size: 6.0,
+            anchor: Anchor::Middle,
+            colour,
+            bold: false,
+        });
+    }
+    let (x, mut y) = (24.0, 454.0);
+    f.bold((x, y), cat.t("risk"), 9.0, Anchor::Start);
+    for (fill, label) in risk_legend(cat) {
+        y += 16.0;
+        f.push(Shape::Rect { x, y: y - 9.0, w: 14.0, h: 11.0, fill, title: label.clone() });
+        f.text((x + 20.0, y), label, 8.0, Anchor::Start);
+    }
+    attribution(&mut f, cat);
+    f
+}
+
+/// The risk map for a screen: the counties only, each named in its tooltip, without words
+/// drawn into the picture. On a phone the map is a third of its printed size, where county
+/// names and a legend drawn in it would be 2–5 px; the page gives the legend
+/// ([`risk_legend`]), the credit and every county's name as text instead.
+pub fn risk_map_for_screen(a: &Analysis, cat: &Catalogue) -> Figure {
+    let mut f = Figure::new(540.0, 560.0, cat.t("map_risk"));
+    let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 10.0), (520.0, 540.0));
+    risk_shapes(&mut f, a, cat, &p);
+    f
+}
+
+/// The risk map's colours and what each stands for, "no reports" last: one list for the
+/// legend drawn in the printed map and the one written beside it on a screen.
+pub fn risk_legend(cat: &Catalogue) -> Vec<(Colour, String)> {
+    [("low", "0–25"), ("medium", "25–50"), ("high", "50–75"), ("very_high", "75–100")]
+        .map(|(band, range)| (band_colour(band), format!("{} ({range})", cat.t(&format!("band_{band}")))))
+        .into_iter()
+        .chain(std::iter::once((Colour::LIGHT, cat.t("legend_no_reports"))))
+        .collect()
+}
+
+/// Each county filled with its risk band's colour, or as "no reports".
+fn risk_shapes(f: &mut Figure, a: &Analysis, cat: &Catalogue, p: &Projection) {
     for c in counties() {
         // A county no route touches has no risk to show: "no reports", not "low".
         let activity = county_of(a, &c.iso).filter(|x| x.roles.total_reports() > 0);
@@ -53,33 +103,6 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
             title,
         });
     }
-    for c in counties() {
-        let (lon, lat) = label_point(&c.rings);
-        let at = p.point(lon, lat);
-        let dark = county_of(a, &c.iso)
-            .is_some_and(|x| x.roles.total_reports() > 0 && matches!(x.risk_band, "high" | "very_high"));
-        let colour = if dark { Colour::WHITE } else { Colour::INK };
-        f.push(Shape::Text {
-            at: (at.0, at.1 + 2.0),
-            text: c.name.clone(),
-            size: 6.0,
-            anchor: Anchor::Middle,
-            colour,
-            bold: false,
-        });
-    }
-    let (x, mut y) = (24.0, 454.0);
-    f.bold((x, y), cat.t("risk"), 9.0, Anchor::Start);
-    let entries = [("low", "0–25"), ("medium", "25–50"), ("high", "50–75"), ("very_high", "75–100")]
-        .map(|(band, range)| (band_colour(band), format!("{} ({range})", cat.t(&format!("band_{band}")))));
-    let no_reports = (Colour::LIGHT, cat.t("legend_no_reports"));
-    for (fill, label) in entries.into_iter().chain(std::iter::once(no_reports)) {
-        y += 16.0;
-        f.push(Shape::Rect { x, y: y - 9.0, w: 14.0, h: 11.0, fill, title: label.clone() });
-        f.text((x + 20.0, y), label, 8.0, Anchor::Start);
-    }
-    attribution(&mut f, cat);
-    f
 }
 
 /// Which figure of a county a panel shows.

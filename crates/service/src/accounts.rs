@@ -259,7 +259,7 @@ pub fn change_password(
     new: &str,
     keep: &str,
 ) -> Result<(), PasswordChangeError> {
-    let user = store.users()?.into_iter().find(|u| u.id == user_id).ok_or(PasswordChangeError::WrongCurrent)?;
+    let user = store.user_by_id(user_id)?.ok_or(PasswordChangeError::WrongCurrent)?;
     if !verify(current, &user.password_hash) {
         store.audit(Some(user_id), "password_change_refused", &user.email)?;
         return Err(PasswordChangeError::WrongCurrent);

@@ -89,6 +89,15 @@ impl Store {
         row.map(|r| user(&r, 0)).transpose()
     }
 
+    pub fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row = self.reader()?.query_one(
+            "SELECT u.id, u.email, u.organisation_id, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until \
+             FROM users u WHERE u.id = $1",
+            &[id.into()],
+        )?;
+        row.map(|r| user(&r, 0)).transpose()
+    }
+
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
         let rows = self.reader()?.query(
             "SELECT u.id, u.email, u.organisation_id, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until \

@@ -187,9 +187,34 @@ pub struct WaitingQuery {
     pub round: Option<RoundId>,
     /// `submitted` or `needs_review` only (others never wait); both when None.
     pub status: Option<ReviewStatus>,
-    /// The page starts after this report.
+    /// The page starts after this report (in the order asked for).
     pub after: Option<RouteReportId>,
+    /// Newest first instead of oldest first.
+    pub newest_first: bool,
     pub limit: u32,
+}
+
+/// A page of a report list, newest first: filters, words to look for, and where the page
+/// starts.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSearch {
+    pub organisation: Option<OrganisationId>,
+    pub round: Option<RoundId>,
+    pub status: Option<ReviewStatus>,
+    /// Found in a place as written (any stop) or the organisation's own reference, ignoring
+    /// case; or the report's number, written `123` or `#123`.
+    pub text: Option<String>,
+    /// The page starts with the next report older than this one.
+    pub before: Option<RouteReportId>,
+    pub limit: u32,
+}
+
+/// One page of a report list.
+#[derive(Debug, Clone)]
+pub struct ReportPage {
+    pub reports: Vec<StoredReport>,
+    /// Reports that match the search, on every page.
+    pub total: u64,
 }
 
 /// One page of the review queue.
@@ -457,7 +482,7 @@ impl Store {
         after: Option<RouteReportId>,
         limit: u32,
     ) -> Result<Vec<StoredReport>, StoreError> {
-        let (sql, params) = page_statement(query, after.map_or(0, |a| a.0), limit, false);
+        let (sql, params) = page_statement(query, after.map_or(0, |a| a.0), limit);
         let rows = self.reader()?.query(sql, &params)?;
         let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
         let (first, last) = (first.int(0)?, last.int(0)?);
@@ -470,7 +495,7 @@ impl Store {
     }
 
     /// Reports waiting for the coordinator's review (submitted, or sent back for review), oldest
-    /// first, up to `limit`, with how many wait in all.
+    /// or newest first, up to `limit`, with how many wait in all.
     pub fn waiting_reports(&self, q: &WaitingQuery) -> Result<WaitingPage, StoreError> {
         use crate::sql::Value;
         let mut conn = self.reader()?;
@@ -481,32 +506,35 @@ impl Store {
             q.round.map_or(Value::Null, |r| r.0.into()),
         ];
         let mut args = filters.to_vec();
-        args.push(q.after.map_or(0, |a| a.0).into());
-        // How many match in all, and how many come before this page.
-        let (total, before) = conn
-            .query_one(
-                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN id <= $4 THEN 1 ELSE 0 END), 0) FROM reports \
-                 WHERE status IN ('submitted', 'needs_review') \
+        // The cursor: the page starts after this id, in the order asked for.
+        let cursor = q.after.map_or(if q.newest_first { i64::MAX } else { 0 }, |a| a.0);
+        args.push(cursor.into());
+        macro_rules! waiting {
+            () => {
+                "FROM reports WHERE status IN ('submitted', 'needs_review') \
                  AND (CAST($1 AS TEXT) IS NULL OR status = $1) \
                  AND (CAST($2 AS BIGINT) IS NULL OR organisation_id = $2) \
-                 AND (CAST($3 AS BIGINT) IS NULL OR round_id = $3)",
-                &args,
-            )?
+                 AND (CAST($3 AS BIGINT) IS NULL OR round_id = $3)"
+            };
+        }
+        // How many match in all, and how many come before this page.
+        let counted = if q.newest_first {
+            concat!("SELECT COUNT(*), COALESCE(SUM(CASE WHEN id >= $4 THEN 1 ELSE 0 END), 0) ", waiting!())
+        } else {
+            concat!("SELECT COUNT(*), COALESCE(SUM(CASE WHEN id <= $4 THEN 1 ELSE 0 END), 0) ", waiting!())
+        };
+        let (total, before) = conn
+            .query_one(counted, &args)?
             .map(|r| Ok::<_, StoreError>((r.int(0)?, r.int(1)?)))
             .transpose()?
             .unwrap_or((0, 0));
         args.push(i64::from(q.limit).into());
-        let rows = conn.query(
-            concat!(
-                "SELECT ",
-                codec_columns!(),
-                " FROM reports WHERE status IN ('submitted', 'needs_review') \
-                 AND (CAST($1 AS TEXT) IS NULL OR status = $1) \
-                 AND (CAST($2 AS BIGINT) IS NULL OR organisation_id = $2) \
-                 AND (CAST($3 AS BIGINT) IS NULL OR round_id = $3) AND id > $4 ORDER BY id LIMIT $5"
-            ),
-            &args,
-        )?;
+        let page = if q.newest_first {
+            concat!("SELECT ", codec_columns!(), " ", waiting!(), " AND id < $4 ORDER BY id DESC LIMIT $5")
+        } else {
+            concat!("SELECT ", codec_columns!(), " ", waiting!(), " AND id > $4 ORDER BY id LIMIT $5")
+        };
+        let rows = conn.query(page, &args)?;
         let mut reports = Vec::with_capacity(rows.len());
         for row in rows {
             let id = row.int(0)?;
@@ -519,27 +547,70 @@ impl Store {
         Ok(WaitingPage { reports, total: total as u64, before: before as u64 })
     }
 
-    /// Up to `limit` reports with ids before `before` (or the newest), newest first: a page of a
-    /// list that shows the latest reports first.
-    pub fn reports_before(
-        &self,
-        query: &ReportQuery,
-        before: Option<RouteReportId>,
-        limit: u32,
-    ) -> Result<Vec<StoredReport>, StoreError> {
+    /// A page of reports matching a search, newest first, with how many match in all.
+    pub fn find_reports(&self, q: &ReportSearch) -> Result<ReportPage, StoreError> {
+        use crate::sql::Value;
+        // One statement for every combination (a filter left out is NULL): a list page, not a
+        // scan, so the simpler plan costs little.
+        macro_rules! report_matches {
+            () => {
+                "(CAST($1 AS BIGINT) IS NULL OR organisation_id = $1) \
+             AND (CAST($2 AS BIGINT) IS NULL OR round_id = $2) \
+             AND (CAST($3 AS TEXT) IS NULL OR status = $3) \
+             AND (CAST($4 AS TEXT) IS NULL OR id = $5 \
+                  OR LOWER(COALESCE(report_ref, '')) LIKE $4 ESCAPE '\\' \
+                  OR EXISTS (SELECT 1 FROM stops WHERE stops.report_id = reports.id \
+                             AND LOWER(stops.text) LIKE $4 ESCAPE '\\'))"
+            };
+        }
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let number = text.and_then(|t| t.trim_start_matches('#').parse::<i64>().ok()).unwrap_or(-1);
+        let pattern = text.map(|t| {
+            let mut p = String::from("%");
+            for c in t.to_lowercase().chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    p.push('\\');
+                }
+                p.push(c);
+            }
+            p.push('%');
+            p
+        });
+        let mut args: Vec<Value> = vec![
+            q.organisation.map_or(Value::Null, |o| o.0.into()),
+            q.round.map_or(Value::Null, |r| r.0.into()),
+            q.status.map_or(Value::Null, |s| s.to_string().into()),
+            pattern.map_or(Value::Null, Value::from),
+            number.into(),
+        ];
         let mut conn = self.reader()?;
-        let (sql, params) = page_statement(query, before.map_or(i64::MAX, |b| b.0), limit, true);
-        let rows = conn.query(sql, &params)?;
-        let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
-        let (newest, oldest) = (newest.int(0)?, oldest.int(0)?);
-        let stops = conn.query(
-            "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id >= $1 AND report_id <= $2 \
-             ORDER BY report_id, seq",
-            &[oldest.into(), newest.into()],
+        let total = conn
+            .query_one(concat!("SELECT COUNT(*) FROM reports WHERE ", report_matches!()), &args)?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0) as u64;
+        args.push(q.before.map_or(i64::MAX, |b| b.0).into());
+        args.push(i64::from(q.limit).into());
+        let rows = conn.query(
+            concat!(
+                "SELECT ",
+                codec_columns!(),
+                " FROM reports WHERE ",
+                report_matches!(),
+                " AND id < $6 ORDER BY id DESC LIMIT $7"
+            ),
+            &args,
         )?;
-        let mut reports = codec::assemble(rows.into_iter().rev().collect(), stops)?;
-        reports.reverse();
-        Ok(reports)
+        let mut reports = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = row.int(0)?;
+            let stops = conn.query(
+                "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
+                &[id.into()],
+            )?;
+            reports.extend(codec::assemble(vec![row], stops)?);
+        }
+        Ok(ReportPage { reports, total })
     }
 
     /// Streams every report matching `query` (`on_report`, in id order) and every stop
@@ -965,21 +1036,17 @@ impl Store {
 /// The statement and parameters of one page of reports: ids after `cursor` in id order, or
 /// before it newest first. One statement per combination of filters, because a condition like
 /// `($3 = 0 OR organisation_id = $3)` keeps both engines from using their indexes.
-fn page_statement(query: &ReportQuery, cursor: i64, limit: u32, newest_first: bool) -> (&'static str, Vec<sql::Value>) {
+fn page_statement(query: &ReportQuery, cursor: i64, limit: u32) -> (&'static str, Vec<sql::Value>) {
     macro_rules! rows {
-        ($cond:literal, $order:literal) => {
-            concat!("SELECT ", codec_columns!(), " FROM reports WHERE ", $cond, " ORDER BY id ", $order, " LIMIT $2")
+        ($cond:literal) => {
+            concat!("SELECT ", codec_columns!(), " FROM reports WHERE id > $1", $cond, " ORDER BY id LIMIT $2")
         };
     }
-    let sql = match (query.round.is_some(), query.organisation.is_some(), newest_first) {
-        (false, false, false) => rows!("id > $1", "ASC"),
-        (true, false, false) => rows!("id > $1 AND round_id = $3", "ASC"),
-        (false, true, false) => rows!("id > $1 AND organisation_id = $3", "ASC"),
-        (true, true, false) => rows!("id > $1 AND round_id = $3 AND organisation_id = $4", "ASC"),
-        (false, false, true) => rows!("id < $1", "DESC"),
-        (true, false, true) => rows!("id < $1 AND round_id = $3", "DESC"),
-        (false, true, true) => rows!("id < $1 AND organisation_id = $3", "DESC"),
-        (true, true, true) => rows!("id < $1 AND round_id = $3 AND organisation_id = $4", "DESC"),
+    let sql = match (query.round.is_some(), query.organisation.is_some()) {
+        (false, false) => rows!(""),
+        (true, false) => rows!(" AND round_id = $3"),
+        (false, true) => rows!(" AND organisation_id = $3"),
+        (true, true) => rows!(" AND round_id = $3 AND organisation_id = $4"),
     };
     let mut params = vec![cursor.into(), i64::from(limit).into()];
     params.extend(query.round.map(|r| r.0.into()));

@@ -412,6 +412,8 @@ fn users_sessions_and_the_audit_log(store: &Store) {
     ));
     let u = store.user_by_email("AMINA@example.org").unwrap().unwrap();
     assert_eq!((u.id, u.role, u.disabled, u.organisation), (id, vjt_domain::Role::Reporter, false, o.id));
+    assert_eq!(store.user_by_id(id).unwrap().map(|u| u.email), Some("amina@example.org".to_string()));
+    assert!(store.user_by_id(id + 1000).unwrap().is_none());
     // Failures are counted per address and source; made-up addresses are counted the same way.
     store.record_sign_in_failure("AMINA@example.org", "10.0.0.1", None).unwrap();
     store.record_sign_in_failure("amina@example.org", "10.0.0.1", Some("2030-01-01T00:00:00Z")).unwrap();
@@ -787,12 +789,45 @@ fn an_edit_by_id_changes_that_report_only(store: &Store) {
 
 fn lists_page_newest_first(store: &Store) {
     let o = org(store, "A");
+    let b = org(store, "B");
     let r = round(store, "Kenya 2020", 2020);
-    let batch: Vec<RouteReport> = (1..=5).map(|n| report(&o, &r, Some(&format!("R{n}")), n)).collect();
+    let batch: Vec<RouteReport> =
+        (1..=5).map(|n| report(if n == 5 { &b } else { &o }, &r, Some(&format!("R{n}")), n)).collect();
     let ids = store.save_reports(&batch).unwrap().ids;
-    let first = store.reports_before(&ReportQuery::default(), None, 2).unwrap();
-    assert_eq!(first.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[4], ids[3]]);
-    assert_eq!(first[0].report.journey.transit().len(), 2, "with their stops");
-    let next = store.reports_before(&ReportQuery::default(), Some(ids[3]), 10).unwrap();
-    assert_eq!(next.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[2], ids[1], ids[0]]);
+    let search = |f: &dyn Fn(&mut vjt_store::ReportSearch)| {
+        let mut q = vjt_store::ReportSearch { limit: 2, ..Default::default() };
+        f(&mut q);
+        let page = store.find_reports(&q).unwrap();
+        (page.reports.iter().map(|s| s.id).collect::<Vec<_>>(), page.total)
+    };
+    let first = store.find_reports(&vjt_store::ReportSearch { limit: 2, ..Default::default() }).unwrap();
+    assert_eq!((first.reports.iter().map(|s| s.id).collect::<Vec<_>>(), first.total), (vec![ids[4], ids[3]], 5));
+    assert_eq!(first.reports[0].report.journey.transit().len(), 2, "with their stops");
+    assert_eq!(
+        search(&|q| {
+            q.before = Some(ids[3]);
+            q.limit = 10
+        }),
+        (vec![ids[2], ids[1], ids[0]], 5)
+    );
+    // Filters and words: a place as written (any stop, any case), a reference, a number.
+    assert_eq!(search(&|q| q.organisation = Some(b.id)), (vec![ids[4]], 1));
+    assert_eq!(search(&|q| q.text = Some("nAKur".into())), (vec![ids[4], ids[3]], 5));
+    assert_eq!(search(&|q| q.text = Some("r3".into())), (vec![ids[2]], 1));
+    assert_eq!(search(&|q| q.text = Some(format!("#{}", ids[1].0))), (vec![ids[1]], 1));
+    assert_eq!(search(&|q| q.text = Some("Mombasa".into())), (vec![], 0));
+    // LIKE's wildcards are taken as written, not as wildcards.
+    assert_eq!(search(&|q| q.text = Some("%".into())), (vec![], 0));
+    assert_eq!(search(&|q| q.text = Some("R_".into())), (vec![], 0));
+    assert!(store.set_status(ids[0], ReviewStatus::Verified).unwrap());
+    assert_eq!(search(&|q| q.status = Some(ReviewStatus::Verified)), (vec![ids[0]], 1));
+    // The review queue, newest first, page by page.
+    let mut q = vjt_store::WaitingQuery { limit: 3, newest_first: true, ..Default::default() };
+    let page = store.waiting_reports(&q).unwrap();
+    assert_eq!(page.reports.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[4], ids[3], ids[2]]);
+    assert_eq!((page.total, page.before), (4, 0));
+    q.after = Some(ids[2]);
+    let page = store.waiting_reports(&q).unwrap();
+    assert_eq!(page.reports.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[1]]);
+    assert_eq!((page.total, page.before), (4, 3));
 }

@@ -2069,3 +2069,135 @@ async fn a_misspelt_or_region_level_place_asks_to_be_confirmed() {
     let api = call(&app, "GET", "/api/v1/places/resolve?q=Sudi+Arabiya", Some(&t), None).await.json();
     assert_eq!((api["status"].as_str(), api["how"].as_str()), (Some("resolved"), Some("fuzzy")), "{api}");
 }
+
+#[tokio::test]
+async fn report_lists_are_searched_filtered_and_paged() {
+    let store = store("lists");
+    let orgs: Vec<_> = store.organisations().unwrap().iter().map(|o| o.id).collect();
+    let (org_a, org_b) = (orgs[0], orgs[1]);
+    let round = store.rounds().unwrap()[0].id;
+    let reports = vjt_demo::reports(&[org_a, org_b], &[round], 160, 11);
+    let ids = store.save_reports(&reports).unwrap().ids;
+    let app = vjt_web::app(store.clone());
+    let (coord, _) = sign_in_browser(&app, "coord@x.org").await;
+    let all = get_page(&app, "/reports", &coord).await;
+    assert!(all.body.contains(&format!("{} reports.", ids.len())));
+    assert_eq!(all.body.matches("<tr><td><a href=\"/reports/").count(), 50, "a page of 50");
+
+    // Words found in any stop as written, any case; the count and the next page keep them.
+    let word = "nairobi";
+    let has =
+        |r: &vjt_domain::RouteReport| r.journey.stops().any(|(_, s)| s.text.as_str().to_lowercase().contains(word));
+    let expected: Vec<i64> = reports.iter().zip(&ids).filter(|(r, _)| has(r)).map(|(_, id)| id.0).collect();
+    assert!(expected.len() > 50, "enough for two pages: {}", expected.len());
+    let found = get_page(&app, "/reports?q=NAIROBI", &coord).await;
+    assert!(found.body.contains(&format!("{} reports match.", expected.len())), "{}", expected.len());
+    assert!(found.body.contains("value=\"NAIROBI\""), "the search is shown back");
+    let older =
+        found.body.split("href=\"/reports?q=NAIROBI&amp;before=").nth(1).expect("the next page keeps the search");
+    let before = older.split('"').next().unwrap();
+    let next = get_page(&app, &format!("/reports?q=NAIROBI&before={before}"), &coord).await;
+    let mut listed: Vec<i64> = [&found.body, &next.body]
+        .iter()
+        .flat_map(|b| {
+            b.split("<tr><td><a href=\"/reports/").skip(1).map(|x| x.split('"').next().unwrap().parse().unwrap())
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(listed.len(), expected.len().min(100));
+    assert!(listed.iter().all(|id| expected.contains(id)), "only matching reports are listed");
+    // A number finds its report; markup in the box is shown as text.
+    let one = get_page(&app, &format!("/reports?q=%23{}", ids[7].0), &coord).await;
+    assert!(one.body.contains("1 report matches."));
+    let odd = get_page(&app, "/reports?q=%3Cscript%3E&status=nonsense&round=x", &coord).await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(odd.body.contains("No report matches") && !odd.body.contains("<script>"));
+    // Filters by status and round.
+    let verified = reports.iter().filter(|r| r.status == vjt_domain::ReviewStatus::Verified).count();
+    let page = get_page(&app, "/reports?status=verified", &coord).await;
+    assert!(page.body.contains(&format!("{verified} reports match.")), "{verified}");
+    // An organisation searches its own reports only.
+    let (reporter, _) = sign_in_browser(&app, "a@x.org").await;
+    let own = reports.iter().filter(|r| r.organisation == org_a && has(r)).count();
+    let mine = get_page(&app, "/reports?q=nairobi", &reporter).await;
+    assert!(mine.body.contains(&format!("{own} reports match.")), "{own}");
+    let sw = get_page(&app, "/reports?q=nairobi", &format!("{reporter}; vjt_lang=sw")).await;
+    assert!(sw.body.contains(&format!("Ripoti {own} zinalingana.")));
+}
+
+#[tokio::test]
+async fn the_queue_sorts_newest_first_and_shows_likely_duplicates_side_by_side() {
+    let app = app("duplicates");
+    let (a, b) = (token(&app, "a@x.org").await, token(&app, "b@x.org").await);
+    // One route sent by both organisations, between two others.
+    let mut ids = Vec::new();
+    for (who, origin) in [(&a, "Kakamega"), (&a, "Mombasa"), (&b, "Kakamega"), (&a, "Kisumu")] {
+        let mut r = route();
+        r["origin"] = json!(origin);
+        let sent = call(&app, "POST", "/api/v1/reports", Some(who), Some(r)).await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.body);
+        ids.push(sent.json()["id"].as_i64().unwrap());
+    }
+    let route = "Kakamega → Busia → Nakuru → Nrb";
+    let (coord, _) = sign_in_browser(&app, "coord@x.org").await;
+    let oldest = get_page(&app, "/review", &coord).await;
+    let first_row = |body: &str| body.split("<tr id=\"r").nth(1).and_then(|x| x.split('"').next()).unwrap().to_string();
+    assert_eq!(first_row(&oldest.body), ids[0].to_string());
+    let newest = get_page(&app, "/review?sort=newest", &coord).await;
+    assert_eq!(first_row(&newest.body), ids[3].to_string());
+    assert!(newest.body.contains("newest first.") && newest.body.contains("name=\"sort\" value=\"newest\""));
+    // The two reports of one route, a column each, with their details and links.
+    let section = newest.body.split("id=\"duplicates\"").nth(1).expect("the duplicates section");
+    assert!(section.contains("Likely duplicate 1"), "{section}");
+    for id in [ids[0], ids[2]] {
+        assert!(section.contains(&format!("<th scope=\"col\"><a href=\"/reports/{id}\">#{id}</a></th>")), "{id}");
+    }
+    assert!(section.contains("Org A, Kenya 2020") && section.contains("Org B, Kenya 2020"));
+    assert_eq!(section.matches(&format!("<td>{route}</td>")).count(), 2, "the same route, side by side");
+}
+
+#[tokio::test]
+async fn the_dashboard_is_light_and_its_map_legend_is_text() {
+    let store = store("light");
+    let orgs: Vec<_> = store.organisations().unwrap().iter().map(|o| o.id).collect();
+    let round = store.rounds().unwrap()[0].id;
+    let reports = vjt_demo::reports(&orgs[..2], &[round], 2 * vjt_demo::STANDARD_PER_ROUND, vjt_demo::STANDARD_SEED);
+    store.save_reports(&reports).unwrap();
+    let app = vjt_web::app(store.clone());
+    let (coord, _) = sign_in_browser(&app, "coord@x.org").await;
+    let get = |uri: &'static str, encoding: Option<&'static str>| {
+        let mut req = Request::builder().uri(uri).header(header::HOST, "vjt.test").header(header::COOKIE, &coord);
+        if let Some(e) = encoding {
+            req = req.header(header::ACCEPT_ENCODING, e);
+        }
+        app.clone().oneshot(req.body(Body::empty()).unwrap())
+    };
+    let plain = get("/dashboard", None).await.unwrap();
+    let html = String::from_utf8(plain.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let zipped = get("/dashboard", Some("gzip")).await.unwrap();
+    assert_eq!(zipped.headers()[header::CONTENT_ENCODING], "gzip");
+    let sent = zipped.into_body().collect().await.unwrap().to_bytes().len();
+    eprintln!("dashboard: {} bytes, {sent} bytes compressed", html.len());
+    assert!(sent <= 150 * 1024, "the landing page is at most 150 KB compressed: {sent}");
+    assert!(sent * 3 < html.len(), "and compressed: {sent} of {}", html.len());
+    // The style sheet and script are cached; the page itself is not (it holds live figures).
+    let css = get("/assets/style.css", None).await.unwrap();
+    assert!(css.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("max-age="));
+    // The map draws no words (illegible on a phone): its legend, credit and names are text.
+    let map = html.split("<figure class=\"map\">").nth(1).unwrap().split("</figure>").next().unwrap();
+    let svg = map.split("</svg>").next().unwrap();
+    assert!(!svg.contains("<text"), "no words drawn into the map");
+    assert_eq!(svg.matches("<title>").count(), 48, "a title for the map and one per county");
+    for band in ["low (0–25)", "medium (25–50)", "high (50–75)", "very high (75–100)", "no reports"] {
+        assert!(map.contains(band), "the legend names {band}");
+    }
+    assert!(map.contains("OpenStreetMap"), "the credit is given");
+    // The legend's colours are the map's: every county is filled with a colour the legend names.
+    let legend: Vec<&str> =
+        map.split("</svg>").skip(1).filter_map(|x| x.split("fill=\"").nth(1)?.split('"').next()).collect();
+    assert_eq!(legend.len(), 5);
+    for fill in svg.split("<path").skip(1).filter_map(|p| p.split("fill=\"").nth(1)?.split('"').next()) {
+        assert!(legend.contains(&fill), "{fill} is in the legend {legend:?}");
+    }
+    assert_eq!(html.matches("<a href=\"/dashboard/county/KE-").count(), 47, "every county links to its page");
+}

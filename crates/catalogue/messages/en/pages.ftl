@@ -143,6 +143,15 @@ reports-status = Status
 reports-changed = Last changed
 reports-newest = Newest
 reports-older = Older reports
+reports-search = Find (place, reference or number)
+reports-find = Find
+reports-clear = Show all
+reports-any-status = Any status
+reports-matching = { $n ->
+        [one] 1 report matches.
+       *[other] { $n } reports match.
+    }
+reports-none-matching = No report matches. Try part of a place name, as it was written.
 
 report-updated = Changes saved.
 report-saved = Route saved.
@@ -168,6 +177,15 @@ review-waiting = { $n ->
 review-showing = Showing { $from }–{ $to } of { $total }, oldest first.
 review-next = Next { $n } reports
 review-first = Back to the oldest
+review-order = Order
+review-oldest-first = Oldest first
+review-newest-first = Newest first
+review-showing-newest = Showing { $from }–{ $to } of { $total }, newest first.
+review-first-newest = Back to the newest
+review-duplicates-intro = Routes that look alike, reported by different organisations. Compare them column by column: the same route counted twice inflates the figures; different routes are kept apart.
+review-cluster = Likely duplicate { $n }
+review-reported-by = Reported by
+review-kinds = Exploitation
 review-filter = Show
 review-organisation = Organisation
 review-round = Round

@@ -137,6 +137,15 @@ reports-status = Hali
 reports-changed = Ilibadilishwa mwisho
 reports-newest = Mpya zaidi
 reports-older = Ripoti za zamani zaidi
+reports-search = Tafuta (mahali, kumbukumbu au nambari)
+reports-find = Tafuta
+reports-clear = Onyesha zote
+reports-any-status = Hali yoyote
+reports-matching = { $n ->
+        [one] Ripoti 1 inalingana.
+       *[other] Ripoti { $n } zinalingana.
+    }
+reports-none-matching = Hakuna ripoti inayolingana. Jaribu sehemu ya jina la mahali, kama lilivyoandikwa.
 
 report-updated = Mabadiliko yamehifadhiwa.
 report-saved = Njia imehifadhiwa.
@@ -162,6 +171,15 @@ review-waiting = { $n ->
 review-showing = Zinaonyeshwa { $from }–{ $to } kati ya { $total }, za zamani kwanza.
 review-next = Ripoti { $n } zinazofuata
 review-first = Rudi kwa za zamani zaidi
+review-order = Mpangilio
+review-oldest-first = Za zamani kwanza
+review-newest-first = Mpya kwanza
+review-showing-newest = Zinaonyeshwa { $from }–{ $to } kati ya { $total }, mpya kwanza.
+review-first-newest = Rudi kwa mpya zaidi
+review-duplicates-intro = Njia zinazofanana, zilizoripotiwa na mashirika tofauti. Zilinganishe safu kwa safu: njia moja ikihesabiwa mara mbili huongeza takwimu; njia tofauti huwekwa kando.
+review-cluster = Huenda ni nakala { $n }
+review-reported-by = Imeripotiwa na
+review-kinds = Unyonyaji
 review-filter = Onyesha
 review-organisation = Shirika
 review-round = Awamu

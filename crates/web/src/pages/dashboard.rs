@@ -52,7 +52,9 @@ impl DashboardQuery {
             [("round", &self.round), ("from", &self.from), ("to", &self.to), ("exploitation", &self.exploitation)]
                 .into_iter()
                 .filter_map(|(k, v)| {
-                    v.as_ref().filter(|v| !v.trim().is_empty()).map(|v| format!("{k}={}", encode(v.trim())))
+                    v.as_ref()
+                        .filter(|v| !v.trim().is_empty())
+                        .map(|v| format!("{k}={}", super::encode_query_value(v.trim())))
                 })
                 .collect();
         if pairs.is_empty() {
@@ -61,15 +63,6 @@ impl DashboardQuery {
             format!("?{}", pairs.join("&"))
         }
     }
-}
-
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Viewers see small numbers hidden; everyone else sees their own scope in full.
@@ -131,6 +124,9 @@ struct Figures {
     distinct_routes: String,
     summary: Vec<String>,
     risk_svg: String,
+    /// The map's colours (as `#rrggbb`) and what each stands for.
+    legend: Vec<(String, String)>,
+    credit: String,
     counties: Vec<CountyRow>,
     corridors: Vec<CorridorRow>,
     hidden_note: Option<String>,
@@ -184,7 +180,9 @@ fn figures_fragment(a: &Analysis, scope: Scope, lang: Lang, rounds: Vec<String>,
         victims: d.show(t.victims),
         distinct_routes: d.show(t.distinct_routes),
         summary: vjt_render::report::summary_sentences(&input),
-        risk_svg: vjt_render::svg::render(&vjt_render::maps::risk_map(a, &cat)),
+        risk_svg: vjt_render::svg::render(&vjt_render::maps::risk_map_for_screen(a, &cat)),
+        legend: vjt_render::maps::risk_legend(&cat).into_iter().map(|(c, label)| (c.hex(), label)).collect(),
+        credit: cat.t("attribution_short"),
         counties,
         corridors,
         hidden_note: (d.threshold > 1).then(|| {

@@ -148,3 +148,14 @@ pub(crate) fn error_page(
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
+
+/// A value percent-encoded for a query string (everything but RFC 3986's unreserved
+/// characters), so that what a person typed can go back into a link.
+pub fn encode_query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

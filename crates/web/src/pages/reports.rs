@@ -9,7 +9,9 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use vjt_domain::{Arg, Field, FieldKind, FieldProblem, Lang, ReportFields, RouteReportId, StoredReport, Vocabulary};
+use vjt_domain::{
+    Arg, Field, FieldKind, FieldProblem, Lang, ReportFields, ReviewStatus, RouteReportId, StoredReport, Vocabulary,
+};
 use vjt_gazetteer::{Context, Resolver, Status};
 use vjt_service::policy;
 use vjt_service::reports::{self as service, SubmitError, Target};
@@ -446,48 +448,102 @@ struct ReportRow {
     changed: String,
 }
 
+/// One choice of a filter's drop-down.
+struct Choice {
+    value: String,
+    label: String,
+    chosen: bool,
+}
+
 #[derive(Template)]
 #[template(path = "reports.html")]
 struct ReportsPage {
     layout: Layout,
     rows: Vec<ReportRow>,
     total: u64,
+    /// What is looked for, as typed (shown back in the box).
+    search: String,
+    /// Whether anything narrows the list (then the count says "match").
+    narrowed: bool,
+    statuses: Vec<Choice>,
+    rounds: Vec<Choice>,
+    /// The search and filters as a query string, kept by the paging links.
+    filters: String,
     older: Option<i64>,
     first_page: bool,
 }
 
-#[derive(Deserialize)]
+/// The list's search, filters and page, from the address. Anything unreadable counts as "not
+/// given", so a stale or hand-edited address still shows a list.
+#[derive(Deserialize, Default)]
 pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    round: String,
     /// Reports older than this id (the next page).
-    before: Option<i64>,
+    #[serde(default)]
+    before: String,
 }
 
-const PAGE: usize = 50;
+/// Reports on one page of the list.
+const PAGE: u32 = 50;
 
-/// GET /reports: the caller's organisation's reports (the coordinator's: all), newest first, a
-/// page at a time.
+/// GET /reports?q=&status=&round=&before=: the caller's organisation's reports (the
+/// coordinator's: all), newest first, a page at a time, searched by place, reference or number.
 pub async fn list(
     State(state): State<AppState>,
     session: SignedIn,
     PageLang(lang): PageLang,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let query = vjt_service::figures::query_for(policy::scope(&session.caller));
-    let before = q.before;
-    let (reports, total) = state
-        .blocking(move |s| -> Result<_, vjt_store::StoreError> {
-            Ok((s.reports_before(&query, before.map(RouteReportId), PAGE as u32 + 1)?, s.count_reports(&query)?))
-        })
+    let scope = vjt_service::figures::query_for(policy::scope(&session.caller));
+    let text: String = q.q.trim().chars().take(vjt_domain::StopText::MAX_CHARS).collect();
+    let status = ReviewStatus::parse(&q.status).ok();
+    let round = q.round.parse::<i64>().ok().map(vjt_domain::RoundId);
+    let search = vjt_store::ReportSearch {
+        organisation: scope.organisation,
+        round,
+        status,
+        text: Some(text.clone()).filter(|t| !t.is_empty()),
+        before: q.before.parse::<i64>().ok().map(RouteReportId),
+        limit: PAGE + 1,
+    };
+    let first_page = search.before.is_none();
+    let (found, rounds) = state
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> { Ok((s.find_reports(&search)?, s.rounds()?)) })
         .await?;
-    let more = reports.len() > PAGE;
-    let rows: Vec<ReportRow> = reports.iter().take(PAGE).map(|r| report_row(r, lang)).collect();
+    let more = found.reports.len() > PAGE as usize;
+    let rows: Vec<ReportRow> = found.reports.iter().take(PAGE as usize).map(|r| report_row(r, lang)).collect();
     let older = more.then(|| rows.last().map(|r| r.id)).flatten();
+    let w = Words::new(lang);
+    let choice = |value: String, label: String, chosen: bool| Choice { value, label, chosen };
+    let statuses = std::iter::once(choice(String::new(), w.t("reports-any-status"), status.is_none()))
+        .chain(ReviewStatus::all().iter().map(|s| choice(s.code().into(), s.label(lang).into(), status == Some(*s))))
+        .collect();
+    let rounds = std::iter::once(choice(String::new(), w.t("review-any-round"), round.is_none()))
+        .chain(rounds.iter().rev().map(|r| choice(r.id.0.to_string(), r.name.to_string(), round == Some(r.id))))
+        .collect();
+    // Rebuilt from the parsed values, so safe to put back into an address.
+    let mut filters = Vec::new();
+    if !text.is_empty() {
+        filters.push(format!("q={}", super::encode_query_value(&text)));
+    }
+    filters.extend(status.map(|s| format!("status={}", s.code())));
+    filters.extend(round.map(|r| format!("round={}", r.0)));
     let page = ReportsPage {
         layout: Layout::new(lang, Some(&session), "reports-title", "/reports"),
         rows,
-        total,
+        total: found.total,
+        narrowed: !filters.is_empty(),
+        search: text,
+        statuses,
+        rounds,
+        filters: filters.join("&"),
         older,
-        first_page: before.is_none(),
+        first_page,
     };
     render(&page)
 }

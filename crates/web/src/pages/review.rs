@@ -44,9 +44,10 @@ struct Unresolved {
     guesses: Vec<Guess>,
 }
 
+/// A likely duplicate: the reports side by side, a column each.
 struct Cluster {
     key: String,
-    members: Vec<(i64, String)>,
+    members: Vec<Waiting>,
     more: u64,
 }
 
@@ -64,6 +65,8 @@ struct ReviewPage {
     organisations: Vec<FilterChoice>,
     rounds: Vec<FilterChoice>,
     statuses: Vec<FilterChoice>,
+    sorts: Vec<FilterChoice>,
+    newest_first: bool,
     next: Option<(i64, String)>,
     /// Where this page starts (none: the oldest).
     after: Option<i64>,
@@ -75,6 +78,40 @@ struct ReviewPage {
 
 /// Reports on one page of the queue.
 const PAGE: u32 = 50;
+/// Likely duplicates shown at once, and reports shown side by side in each.
+const CLUSTERS: usize = 20;
+const MEMBERS: usize = 4;
+
+/// A report in a line or a column: its route, who sent it, for which round, how many people,
+/// the kinds of exploitation, its status and the date it was sent.
+fn describe(
+    w: &Words,
+    lang: Lang,
+    r: &vjt_domain::StoredReport,
+    org_name: &std::collections::HashMap<i64, String>,
+    round_name: &std::collections::HashMap<i64, String>,
+) -> Waiting {
+    let people = match (r.report.victims, r.report.victims_below) {
+        (Some(n), _) => w.f("review-people", &[("n", Arg::Text(n.to_string()))]),
+        (None, Some(b)) => w.f("review-people", &[("n", Arg::Text(format!("<{b}")))]),
+        (None, None) => w.t("review-unknown-count"),
+    };
+    Waiting {
+        id: r.id.0,
+        route: r.report.journey.stops().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>().join(" → "),
+        details: w.f(
+            "review-details",
+            &[
+                ("org", Arg::Text(org_name.get(&r.report.organisation.0).cloned().unwrap_or_default())),
+                ("round", Arg::Text(round_name.get(&r.report.round.0).cloned().unwrap_or_default())),
+                ("people", Arg::Text(people)),
+            ],
+        ),
+        kinds: r.report.exploitation_types.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join(", "),
+        status: r.report.status.label(lang).to_string(),
+        sent: r.created_at.format("%Y-%m-%d").to_string(),
+    }
+}
 
 /// The queue's filters and page, from the address. Anything unreadable counts as "not given",
 /// so a stale or hand-edited address still shows a queue.
@@ -86,6 +123,9 @@ pub struct QueueFilters {
     round: String,
     #[serde(default)]
     status: String,
+    /// "newest": newest first; anything else: oldest first.
+    #[serde(default)]
+    sort: String,
     #[serde(default)]
     after: String,
     #[serde(default)]
@@ -104,6 +144,7 @@ impl QueueFilters {
                 .ok()
                 .filter(|s| matches!(s, ReviewStatus::Submitted | ReviewStatus::NeedsReview)),
             after: id(&self.after).map(RouteReportId),
+            newest_first: self.sort == "newest",
             limit: PAGE,
         }
     }
@@ -120,6 +161,9 @@ impl QueueFilters {
         }
         if let Some(s) = q.status {
             parts.push(format!("status={}", s.code()));
+        }
+        if q.newest_first {
+            parts.push("sort=newest".into());
         }
         parts.join("&")
     }
@@ -150,36 +194,12 @@ pub async fn queue(
     let round_name: std::collections::HashMap<i64, String> =
         rounds.iter().map(|r| (r.id.0, r.name.to_string())).collect();
     let waiting_total = page.total;
-    let waiting: Vec<Waiting> = page
-        .reports
-        .iter()
-        .map(|r| {
-            let people = match (r.report.victims, r.report.victims_below) {
-                (Some(n), _) => w.f("review-people", &[("n", Arg::Text(n.to_string()))]),
-                (None, Some(b)) => w.f("review-people", &[("n", Arg::Text(format!("<{b}")))]),
-                (None, None) => w.t("review-unknown-count"),
-            };
-            Waiting {
-                id: r.id.0,
-                route: r.report.journey.stops().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>().join(" → "),
-                details: w.f(
-                    "review-details",
-                    &[
-                        ("org", Arg::Text(org_name.get(&r.report.organisation.0).cloned().unwrap_or_default())),
-                        ("round", Arg::Text(round_name.get(&r.report.round.0).cloned().unwrap_or_default())),
-                        ("people", Arg::Text(people)),
-                    ],
-                ),
-                kinds: r.report.exploitation_types.iter().map(|t| t.label(lang)).collect::<Vec<_>>().join(", "),
-                status: r.report.status.label(lang).to_string(),
-                sent: r.created_at.format("%Y-%m-%d").to_string(),
-            }
-        })
-        .collect();
+    let describe = |r: &vjt_domain::StoredReport| describe(&w, lang, r, &org_name, &round_name);
+    let waiting: Vec<Waiting> = page.reports.iter().map(describe).collect();
     let first = page.before + 1;
     let shown = waiting.len() as u64;
     let showing = w.f(
-        "review-showing",
+        if q.newest_first { "review-showing-newest" } else { "review-showing" },
         &[
             ("from", Arg::from(if shown == 0 { 0 } else { first })),
             ("to", Arg::from(first + shown - u64::from(shown > 0))),
@@ -210,6 +230,10 @@ pub async fn queue(
                 .map(|s| choose(s.code().to_string(), s.label(lang).to_string(), q.status == Some(s))),
         )
         .collect();
+    let sorts = vec![
+        choose(String::new(), w.t("review-oldest-first"), !q.newest_first),
+        choose("newest".into(), w.t("review-newest-first"), q.newest_first),
+    ];
     let done = match (f.done.as_str(), f.report.parse::<i64>()) {
         ("verified", Ok(id)) => Some(w.f("review-done-verified", &[("id", Arg::from(id))])),
         ("rejected", Ok(id)) => Some(w.f("review-done-rejected", &[("id", Arg::from(id))])),
@@ -240,17 +264,33 @@ pub async fn queue(
             Unresolved { text: u.text.clone(), reports: u.reports, guesses }
         })
         .collect();
-    let clusters = analysis
+    // Each suggested cluster's first reports, read whole, to be compared column by column.
+    let suggested: Vec<(String, Vec<i64>, u64)> = analysis
         .duplicates
         .clusters
         .iter()
         .filter(|c| c.status == "suggested")
-        .take(50)
-        .map(|c| Cluster {
-            key: c.key.clone(),
-            members: c.members.iter().map(|m| (m.id, m.organisation.clone())).collect(),
-            more: c.member_count.saturating_sub(c.members.len() as u64),
+        .take(CLUSTERS)
+        .map(|c| {
+            let ids: Vec<i64> = c.members.iter().take(MEMBERS).map(|m| m.id).collect();
+            let more = c.member_count.saturating_sub(ids.len() as u64);
+            (c.key.clone(), ids, more)
         })
+        .collect();
+    let read = suggested.clone();
+    let members = state
+        .blocking(move |s| -> Result<Vec<Vec<vjt_domain::StoredReport>>, vjt_store::StoreError> {
+            read.iter()
+                .map(|(_, ids, _)| {
+                    ids.iter().filter_map(|id| s.report(RouteReportId(*id)).transpose()).collect::<Result<_, _>>()
+                })
+                .collect()
+        })
+        .await?;
+    let clusters = suggested
+        .into_iter()
+        .zip(members)
+        .map(|((key, _, more), reports)| Cluster { key, members: reports.iter().map(describe).collect(), more })
         .collect();
     let page = ReviewPage {
         layout: Layout::new(lang, Some(&session), "review-title", "/review"),
@@ -262,6 +302,8 @@ pub async fn queue(
         organisations,
         rounds,
         statuses,
+        sorts,
+        newest_first: q.newest_first,
         next,
         after: q.after.map(|a| a.0),
         done,
