@@ -717,6 +717,10 @@ mod webdriver {
             self.call("POST", "/timeouts", Some(json!({ "script": 120_000 })));
             self.call("POST", "/execute/async", Some(json!({ "script": script, "args": [] })))["value"].clone()
         }
+        /// Sets the window's size (a phone: 390 × 844).
+        pub fn resize(&self, width: u32, height: u32) {
+            self.call("POST", "/window/rect", Some(json!({ "width": width, "height": height })));
+        }
         pub fn forget_cookies(&self) {
             self.call("DELETE", "/cookie", None);
         }
@@ -2200,4 +2204,180 @@ async fn the_dashboard_is_light_and_its_map_legend_is_text() {
         assert!(legend.contains(&fill), "{fill} is in the legend {legend:?}");
     }
     assert_eq!(html.matches("<a href=\"/dashboard/county/KE-").count(), 47, "every county links to its page");
+}
+
+/// Demo reports with their places resolved as an import would resolve them (saved directly,
+/// every stop would wait for a decision).
+fn resolved(store: &Store, reports: Vec<vjt_domain::RouteReport>) -> Vec<vjt_domain::RouteReport> {
+    let resolver = vjt_service::places::resolver(store).unwrap();
+    let g = vjt_gazetteer::Gazetteer::embedded();
+    reports
+        .into_iter()
+        .map(|r| {
+            let mut d = r.into_draft();
+            for stop in d.journey.stops_mut() {
+                let found = resolver.resolve(stop.text.as_str(), &vjt_gazetteer::Context::default());
+                stop.place = found.resolved().map(|ix| vjt_domain::PlaceId(g.summary(ix).id.clone()));
+            }
+            vjt_domain::RouteReport::new(d).unwrap()
+        })
+        .collect()
+}
+
+/// The issue's day on a phone-sized window (390 × 844), in English and then Kiswahili: a
+/// reporter makes a mistake, is taken to it, fixes it and saves; the coordinator pages through
+/// the queue past its first 200 reports, rejects the new route with a reason, and decides the
+/// unknown place it named by typing a place; the reporter finds the report by searching and
+/// reads the reason. axe-core checks every page shown, and no page is wider than the screen.
+#[test]
+fn a_day_on_a_phone_in_both_languages() {
+    let (Some(axe), true) = (axe_script(), std::path::Path::new("/usr/bin/chromedriver").exists()) else {
+        assert!(
+            std::env::var_os("VJT_REQUIRE_BROWSER").is_none(),
+            "VJT_REQUIRE_BROWSER is set but axe-core or Chromium is missing"
+        );
+        eprintln!("skipped: axe-core or Chromium is not installed");
+        return;
+    };
+    let _turn = timed_turn();
+    let store = store("phone");
+    let orgs: Vec<_> = store.organisations().unwrap().iter().map(|o| o.id).collect();
+    let round = store.rounds().unwrap()[0].id;
+    let mut waiting = resolved(&store, vjt_demo::reports(&orgs[..2], &[round], 230, 3));
+    for r in &mut waiting {
+        r.set_status(vjt_domain::ReviewStatus::Submitted);
+    }
+    store.save_reports(&waiting).unwrap();
+    let (runtime, port, _) = serve_store(store, vjt_web::Patience::default());
+    let driver = Chromedriver::start("phone");
+    let result = std::panic::catch_unwind(|| {
+        let shots = std::env::var("VJT_SCREENSHOTS").ok();
+        let browser = webdriver::Browser::start(driver.port, &driver.profile);
+        browser.resize(390, 844);
+        let base = format!("http://127.0.0.1:{port}");
+        let mut found = Vec::new();
+        let mut look = |what: &str, lang: &str| {
+            for v in axe_violations(&browser, &axe) {
+                found.push(format!("{lang} {what}: {v}"));
+            }
+            let wide = browser.execute_async(
+                "var over = Array.from(document.querySelectorAll('body *')).filter(function (e) {\
+                   return !e.closest('.table-wrap') && e.getBoundingClientRect().right > window.innerWidth + 1; }).slice(-3)\
+                   .map(function (e) { return e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40); });\
+                 arguments[0]([document.documentElement.scrollWidth, window.innerWidth, over]);",
+            );
+            assert!(wide[0].as_u64() <= wide[1].as_u64(), "{lang} {what} is wider than the phone: {wide}");
+            if let Some(dir) = &shots {
+                if lang == "sw" {
+                    return;
+                }
+                let name = what.trim_start_matches('/').replace(['/', '?', '='], "-");
+                std::fs::write(std::path::Path::new(dir).join(format!("web-phone-{name}.png")), browser.screenshot())
+                    .unwrap();
+            }
+        };
+        let sign_in = |email: &str, lang: &str| {
+            browser.forget_cookies();
+            browser.go(&format!("{base}/login"));
+            browser.type_into("#email", email);
+            browser.type_into("#password", PASSWORD);
+            browser.click("button[type=submit]");
+            assert!(browser.wait_gone("id=\"password\""), "{email} signs in");
+            browser.go(&format!("{base}/lang/{lang}"));
+        };
+        let cases = [
+            (
+                vjt_domain::Lang::En,
+                "en",
+                "Kakamega",
+                "Kwa Mzee stage",
+                "Nairobi",
+                "Origin is a village: give its county",
+            ),
+            (vjt_domain::Lang::Sw, "sw", "Kisumu", "Jua Kali corner", "Mombasa", "Asili ni kijiji: taja kaunti yake"),
+        ];
+        for (lang, code, origin, unknown, means, reason) in cases {
+            let words = vjt_domain::Catalogue::new(lang);
+            // The reporter forgets the origin, is taken to the problem, fixes it and saves.
+            sign_in("a@x.org", code);
+            browser.go(&format!("{base}/reports/new"));
+            assert!(browser.wait_for("id=\"route-form\""));
+            browser.type_into("#transit", unknown);
+            browser.type_into("#intended_destination", "Nrb");
+            browser.click("input[value=domestic_servitude]");
+            browser.click("button[value=save]");
+            assert!(browser.wait_for("id=\"problems\""), "{code}: the form comes back with its problems");
+            let focused = browser.execute_async("arguments[0](document.activeElement && document.activeElement.id);");
+            assert_eq!(focused, json!("problems"), "{code}: the summary of problems has the focus");
+            assert!(browser.source().contains("href=\"#origin\""), "{code}: the summary links to the field");
+            look("/reports/new?problems", code);
+            browser.click("#problems a[href='#origin']");
+            let focused = browser.execute_async("arguments[0](document.activeElement && document.activeElement.id);");
+            assert_eq!(focused, json!("origin"), "{code}: the link takes the reporter to the field");
+            browser.type_into("#origin", origin);
+            browser.click("button[value=save]");
+            assert!(browser.wait_for(&words.t("report-saved")), "{code}: saved");
+            look("/reports", code);
+
+            // The coordinator pages past the first 200 waiting reports to the new one.
+            sign_in("coord@x.org", code);
+            browser.go(&format!("{base}/review"));
+            assert!(browser.wait_for(&words.f("review-waiting", &[("n", 231u64)])), "{code}: 231 wait");
+            look("/review", code);
+            let route = format!("{origin} → {unknown} → Nrb");
+            let mut pages = 1;
+            while !browser.source().contains(&route) {
+                browser.click("a[href*='after=']");
+                pages += 1;
+                assert!(browser.wait_for(&format!("{}–", (pages - 1) * 50 + 1)), "{code}: page {pages} shows");
+                assert!(pages <= 5, "{code}: the new report is on the fifth page");
+            }
+            assert_eq!(pages, 5, "{code}: past the first 200");
+            assert!(browser.source().contains("201–231"), "{code}: the page says where it is");
+            let id = browser.execute_async(&format!(
+                "var row = Array.from(document.querySelectorAll('tr[id^=r]')).find(function (r) {{ return r.textContent.indexOf({route:?}) >= 0; }});\
+                 arguments[0](row ? row.id.slice(1) : null);"
+            ));
+            let id: i64 = id.as_str().expect("the route's row").parse().unwrap();
+            look("/review?after", code);
+            browser.type_into(&format!("#r{id} input[name=reason]"), reason);
+            browser.click(&format!("#r{id} button[value=rejected]"));
+            assert!(browser.wait_for(&words.f("review-done-rejected", &[("id", id)])), "{code}: rejected");
+            assert!(browser.source().contains("201–230"), "{code}: back on the same page, one report fewer");
+
+            // The unknown place, decided by typing the place it means.
+            browser.go(&format!("{base}/review#places"));
+            let row = format!("form:has(input[name=text][value='{unknown}'])");
+            browser.type_into(&format!("{row} input[name=search]"), means);
+            browser.click(&format!("{row} button:not([name])"));
+            assert!(browser.wait_gone(&format!("value=\"{unknown}\"")), "{code}: the place is decided");
+            browser.go(&format!("{base}/dashboard"));
+            assert!(browser.wait_for("class=\"legend\""), "{code}: the dashboard shows");
+            let smallest = browser.execute_async(
+                "var sizes = Array.from(document.querySelectorAll('main p, main li, main td, main th, figcaption'))\
+                   .map(function (e) { return parseFloat(getComputedStyle(e).fontSize); });\
+                 arguments[0]([Math.min.apply(null, sizes), document.querySelectorAll('figure.map svg text').length]);",
+            );
+            assert!(smallest[0].as_f64().unwrap() >= 12.0, "{code}: the dashboard's text is legible: {smallest}");
+            assert_eq!(smallest[1], json!(0), "{code}: no words are drawn into the map, where they would be 2-5 px");
+            look("/dashboard", code);
+
+            // The reporter finds the report by searching, and reads why it was rejected.
+            sign_in("a@x.org", code);
+            browser.go(&format!("{base}/reports"));
+            browser.type_into("input[name=q]", origin);
+            browser.click("form[role=search] button");
+            assert!(browser.wait_for(&format!("value=\"{origin}\"")), "{code}: the search is done");
+            assert!(browser.source().contains(&format!("href=\"/reports/{id}\"")), "{code}: and finds the report");
+            browser.click(&format!("a[href='/reports/{id}']"));
+            assert!(browser.wait_for(reason), "{code}: the reporter reads the reason");
+            assert!(browser.source().contains(&route), "{code}: on the report's page");
+            look("/reports/id", code);
+        }
+        found
+    });
+    drop(driver);
+    runtime.shutdown_background();
+    let found = result.unwrap_or_else(|e| std::panic::resume_unwind(e));
+    assert!(found.is_empty(), "axe-core found {} serious or critical violations:\n{}", found.len(), found.join("\n"));
 }
