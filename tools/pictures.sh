@@ -30,6 +30,7 @@ for name in map-risk map-roles map-flows map-world chart-exploitation chart-recr
 done
 shoot "$tmp/fig-sw/map-risk.svg" "$out/map-risk-sw.png"
 pdftoppm -r 60 -png -f 1 -l 5 "$tmp/report.pdf" "$out/report-page"
-# The web pages, as the browser test walks through them (login, route form, reports, review, dashboard).
-VJT_SCREENSHOTS="$(realpath "$out")" VJT_REQUIRE_BROWSER=1 cargo test --quiet -p vjt-web --test web browser_journey > /dev/null
+# The web pages, as the browser tests walk through them: on a desktop (login, route form, reports, review,
+# dashboard) and on a phone (web-phone-*.png).
+VJT_SCREENSHOTS="$(realpath "$out")" VJT_REQUIRE_BROWSER=1 cargo test --quiet -p vjt-web --test web -- browser_journey a_day_on_a_phone > /dev/null
 echo "pictures written to $out/"

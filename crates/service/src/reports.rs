@@ -123,7 +123,8 @@ pub fn submit(
             (stored.id, false)
         }
         None => {
-            let saved = store.save_reports(std::slice::from_ref(&parsed.report))?;
+            let saved =
+                store.save_reports_from(std::slice::from_ref(&parsed.report), &format!("sent by {}", caller.email))?;
             let id = saved.ids[0];
             store.audit(Some(caller.user_id), "report_saved", &id.0.to_string())?;
             (id, saved.inserted == 1)

@@ -105,10 +105,16 @@ impl Store {
     /// with the same `report_id` updates that report (or is left alone when nothing changed); any
     /// other report is inserted. On any error nothing of the batch is written.
     pub fn save_reports(&self, reports: &[RouteReport]) -> Result<SaveSummary, StoreError> {
+        self.save_reports_from(reports, "batch")
+    }
+
+    /// [`Store::save_reports`], saying where the reports came from (who sent them): a new
+    /// report's history shows it as "created" by that source.
+    pub fn save_reports_from(&self, reports: &[RouteReport], source: &str) -> Result<SaveSummary, StoreError> {
         let orgs: BTreeSet<OrganisationId> = reports.iter().map(|r| r.organisation).collect();
         let rounds: BTreeSet<vjt_domain::RoundId> = reports.iter().map(|r| r.round).collect();
         // Large batches are cheaper with each organisation's ids fetched once.
-        let mut writer = self.begin("batch", reports.len() > 1000)?;
+        let mut writer = self.begin(source, reports.len() > 1000)?;
         for org in orgs {
             if writer.conn.query_one("SELECT id FROM organisations WHERE id = $1", &[org.0.into()])?.is_none() {
                 return Err(StoreError::UnknownOrganisation(org.0));

@@ -1201,6 +1201,7 @@ async fn a_report_is_edited_with_its_history_shown_and_others_cannot() {
     let after = get_page(&app, &format!("/reports/{id}?saved=1"), &cookie).await;
     assert!(after.body.contains("Changes saved") && after.body.contains("value=\"Kisumu\""));
     assert!(after.body.matches("<tr><td>20").count() >= 2, "created and updated are both in the history");
+    assert!(after.body.contains("sent by a@x.org") && after.body.contains("edited by"), "each naming who");
     let api = call(&app, "GET", &format!("/api/v1/reports/{id}"), Some(&a), None).await.json();
     assert_eq!(api["stops"][0]["text"], "Kisumu");
     assert_eq!(api["victims"], 4);
