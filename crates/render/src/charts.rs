@@ -58,39 +58,69 @@ pub fn diverging(title: &str, items: &[(String, f64)]) -> Figure {
 /// A table of coloured cells with counts: rows × columns.
 pub fn heat_table(title: &str, rows: &[String], cols: &[String], values: &[Vec<u64>], d: &Disclosure) -> Figure {
     let label_w = rows.iter().map(|r| text_width(r, 8.0)).fold(60.0, f64::max).min(200.0) + 10.0;
-    let cell = 44.0;
+    let cell = 58.0;
+    // Column names wrapped on their words to the cell's width, never cut; the header grows to
+    // hold the longest.
+    let headers: Vec<Vec<String>> = cols.iter().map(|c| wrap(c, cell - 6.0, HEAD_SIZE)).collect();
+    let lines = headers.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let top = 34.0 + lines * (HEAD_SIZE + 2.0);
     let width = label_w + cols.len() as f64 * cell + 20.0;
-    let height = 110.0 + rows.len() as f64 * 20.0;
+    let height = top + 14.0 + rows.len() as f64 * 20.0;
     let mut f = Figure::new(width.max(300.0), height, title);
     f.bold((10.0, 18.0), title, 11.0, Anchor::Start);
     let max = values.iter().flatten().map(|n| d.drawn(*n)).max().unwrap_or(1).max(1) as f64;
-    for (j, c) in cols.iter().enumerate() {
-        let x = label_w + j as f64 * cell + cell / 2.0;
-        f.text((x, 96.0), c.chars().take(14).collect::<String>(), 7.0, Anchor::Middle);
+    for (j, head) in headers.iter().enumerate() {
+        let x = label_w + j as f64 * cell + cell / 2.0 - 1.0;
+        // Bottom-aligned: the last line sits just above the cells.
+        let first = top - (head.len() as f64 - 1.0) * (HEAD_SIZE + 2.0);
+        for (k, line) in head.iter().enumerate() {
+            f.text((x, first + k as f64 * (HEAD_SIZE + 2.0)), line.clone(), HEAD_SIZE, Anchor::Middle);
+        }
     }
     for (i, r) in rows.iter().enumerate() {
-        let y = 102.0 + i as f64 * 20.0;
+        let y = top + 6.0 + i as f64 * 20.0;
         f.text((label_w - 6.0, y + 13.0), r.clone(), 8.0, Anchor::End);
         for (j, n) in values[i].iter().enumerate() {
             let x = label_w + j as f64 * cell;
+            let fill = scale_colour(d.drawn(*n) as f64, max);
             f.push(Shape::Rect {
                 x,
                 y,
                 w: cell - 2.0,
                 h: 18.0,
-                fill: scale_colour(d.drawn(*n) as f64, max),
+                fill,
                 title: format!("{r} × {}: {}", cols[j], d.show(*n)),
             });
-            let dark = d.drawn(*n) as f64 > max * 0.6;
             f.push(Shape::Text {
                 at: (x + cell / 2.0 - 1.0, y + 12.5),
                 text: d.show(*n),
                 size: 7.5,
                 anchor: Anchor::Middle,
-                colour: if dark { Colour::WHITE } else { Colour::INK },
+                colour: fill.text_on(),
                 bold: false,
             });
         }
     }
     f
+}
+
+/// The heat table's column names.
+const HEAD_SIZE: f64 = 7.0;
+
+/// Words in lines no wider than `width` at `size`; a word wider than that has a line of its own.
+pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), size) <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
 }

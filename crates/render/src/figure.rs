@@ -12,7 +12,37 @@ impl Colour {
     pub const WHITE: Colour = Colour(255, 255, 255);
     pub const INK: Colour = Colour(33, 37, 41);
     pub const GREY: Colour = Colour(150, 150, 150);
+    /// Small print (credits, page lines): 6:1 on white, where GREY is 2.9:1.
+    pub const MUTED: Colour = Colour(95, 99, 104);
     pub const LIGHT: Colour = Colour(236, 236, 236);
+
+    /// Relative luminance (WCAG 2), 0 for black to 1 for white.
+    pub fn luminance(self) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(self.0) + 0.7152 * channel(self.1) + 0.0722 * channel(self.2)
+    }
+
+    /// The contrast ratio of two colours (WCAG 2), 1 to 21.
+    pub fn contrast(self, other: Colour) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Ink or white, whichever reads better on this colour.
+    pub fn text_on(self) -> Colour {
+        if Colour::INK.contrast(self) >= Colour::WHITE.contrast(self) {
+            Colour::INK
+        } else {
+            Colour::WHITE
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +104,41 @@ pub enum Shape {
         colour: Colour,
         bold: bool,
     },
+}
+
+impl Shape {
+    /// The box a shape covers, `(left, top, right, bottom)`: text by its estimated width (bold
+    /// a tenth wider) from the baseline up one size and down a quarter.
+    pub fn bounds(&self) -> (f64, f64, f64, f64) {
+        let of = |points: &mut dyn Iterator<Item = (f64, f64)>| {
+            points.fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |(l, t, r, b), (x, y)| {
+                (l.min(x), t.min(y), r.max(x), b.max(y))
+            })
+        };
+        match self {
+            Shape::Polygon { rings, .. } => of(&mut rings.iter().flatten().copied()),
+            // A quadratic curve stays inside the triangle of its points.
+            Shape::Flow { from, via, to, width, .. } => {
+                let (l, t, r, b) = of(&mut [*from, *via, *to].into_iter());
+                let half = width / 2.0 + 3.0;
+                (l - half, t - half, r + half, b + half)
+            }
+            Shape::Circle { centre, radius, .. } => {
+                (centre.0 - radius, centre.1 - radius, centre.0 + radius, centre.1 + radius)
+            }
+            Shape::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
+            Shape::Line { from, to, .. } => of(&mut [*from, *to].into_iter()),
+            Shape::Text { at, text, size, anchor, bold, .. } => {
+                let w = text_width(text, *size) * if *bold { 1.1 } else { 1.0 };
+                let left = match anchor {
+                    Anchor::Start => at.0,
+                    Anchor::Middle => at.0 - w / 2.0,
+                    Anchor::End => at.0 - w,
+                };
+                (left, at.1 - size, left + w, at.1 + size / 4.0)
+            }
+        }
+    }
 }
 
 /// A drawing with its size and an accessible description.

@@ -108,3 +108,70 @@ pub fn label_point(rings: &[Vec<[f64; 2]>]) -> (f64, f64) {
     }
     (cx / (6.0 * a), cy / (6.0 * a))
 }
+
+/// Rings cut to a rectangle `(left, top, right, bottom)` (Sutherland–Hodgman, one edge at a
+/// time): what lies outside a map's frame is not drawn, so no viewer or printer has to clip
+/// it. Rings left with fewer than three points are dropped.
+pub fn clip_rings(rings: Vec<Vec<(f64, f64)>>, frame: (f64, f64, f64, f64)) -> Vec<Vec<(f64, f64)>> {
+    let (left, top, right, bottom) = frame;
+    // Each edge: is a point inside, and where a segment crosses it.
+    type Inside = fn((f64, f64), f64) -> bool;
+    let edges: [(Inside, f64, bool); 4] = [
+        (|p, v| p.0 >= v, left, true),
+        (|p, v| p.0 <= v, right, true),
+        (|p, v| p.1 >= v, top, false),
+        (|p, v| p.1 <= v, bottom, false),
+    ];
+    rings
+        .into_iter()
+        .filter_map(|ring| {
+            let mut points = ring;
+            for (inside, v, vertical) in edges {
+                let Some(&last) = points.last() else { break };
+                let mut out = Vec::with_capacity(points.len() + 4);
+                let mut prev = last;
+                for &p in &points {
+                    let cross = |a: (f64, f64), b: (f64, f64)| {
+                        if vertical {
+                            let t = (v - a.0) / (b.0 - a.0);
+                            (v, a.1 + t * (b.1 - a.1))
+                        } else {
+                            let t = (v - a.1) / (b.1 - a.1);
+                            (a.0 + t * (b.0 - a.0), v)
+                        }
+                    };
+                    match (inside(p, v), inside(prev, v)) {
+                        (true, true) => out.push(p),
+                        (true, false) => {
+                            out.push(cross(prev, p));
+                            out.push(p);
+                        }
+                        (false, true) => out.push(cross(prev, p)),
+                        (false, false) => {}
+                    }
+                    prev = p;
+                }
+                points = out;
+            }
+            (points.len() >= 3).then_some(points)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::clip_rings;
+
+    #[test]
+    fn a_ring_is_cut_at_the_frame_and_one_outside_is_dropped() {
+        let square = vec![(-5.0, -5.0), (5.0, -5.0), (5.0, 5.0), (-5.0, 5.0)];
+        let cut = clip_rings(vec![square], (0.0, 0.0, 10.0, 10.0));
+        assert_eq!(cut.len(), 1);
+        assert!(cut[0].iter().all(|p| (0.0..=5.0).contains(&p.0) && (0.0..=5.0).contains(&p.1)), "{cut:?}");
+        assert!(cut[0].contains(&(0.0, 0.0)) && cut[0].contains(&(5.0, 5.0)));
+        let away = vec![(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)];
+        assert!(clip_rings(vec![away], (0.0, 0.0, 10.0, 10.0)).is_empty());
+        let inside = vec![(1.0, 1.0), (2.0, 1.0), (2.0, 2.0)];
+        assert_eq!(clip_rings(vec![inside.clone()], (0.0, 0.0, 10.0, 10.0)), vec![inside]);
+    }
+}

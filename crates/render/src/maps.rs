@@ -7,7 +7,7 @@ use vjt_gazetteer::{Gazetteer, PlaceKind};
 
 use crate::catalogue::{Catalogue, Disclosure};
 use crate::figure::{band_colour, scale_colour, scale_steps, step_label, Anchor, Colour, Figure, Shape};
-use crate::geo::{counties, label_point, world, Projection};
+use crate::geo::{clip_rings, counties, label_point, world, Projection};
 
 const KENYA_LON: (f64, f64) = (33.8, 42.0);
 const KENYA_LAT: (f64, f64) = (-4.8, 4.7);
@@ -19,7 +19,7 @@ fn attribution(f: &mut Figure, cat: &Catalogue) {
         text: cat.t("attribution_short"),
         size: 6.5,
         anchor: Anchor::End,
-        colour: Colour::GREY,
+        colour: Colour::MUTED,
         bold: false,
     });
 }
@@ -37,9 +37,11 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     for c in counties() {
         let (lon, lat) = label_point(&c.rings);
         let at = p.point(lon, lat);
-        let dark = county_of(a, &c.iso)
-            .is_some_and(|x| x.roles.total_reports() > 0 && matches!(x.risk_band, "high" | "very_high"));
-        let colour = if dark { Colour::WHITE } else { Colour::INK };
+        // The label reads on its county's fill: ink or white, whichever contrasts more.
+        let fill = county_of(a, &c.iso)
+            .filter(|x| x.roles.total_reports() > 0)
+            .map_or(Colour::LIGHT, |x| band_colour(x.risk_band));
+        let colour = fill.text_on();
         f.push(Shape::Text {
             at: (at.0, at.1 + 2.0),
             text: c.name.clone(),
@@ -279,8 +281,13 @@ pub fn world_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) -
         let n = if c.iso2.is_empty() { 0 } else { total(&c.iso2) };
         let fill = if c.iso2 == "KE" { Colour(65, 68, 135) } else { scale_colour(d.drawn(n) as f64, max) };
         let title = format!("{}: {} {}", c.name, d.show(n), cat.t("legend_reports"));
+        // The map's frame: the rest of the world is cut off, not drawn over the page.
+        let rings = clip_rings(p.rings(&c.rings), (10.0, 30.0, 710.0, 450.0));
+        if rings.is_empty() {
+            continue;
+        }
         f.push(Shape::Polygon {
-            rings: p.rings(&c.rings),
+            rings,
             fill,
             stroke: Colour::WHITE,
             width: 0.3,

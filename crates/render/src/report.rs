@@ -285,6 +285,17 @@ fn figure(f: &Figure) -> String {
     format!("<figure>{}</figure>", render(f))
 }
 
+/// How many organisations reported a route: the number where two or more did (corroboration,
+/// which names nobody), a word where one did. Not a survivor figure, so not hidden as "<k":
+/// hidden, every row of a network of a few organisations read "<5" and told nothing.
+fn corroboration(cat: &Catalogue, organisations: u64) -> String {
+    if organisations >= 2 {
+        cat.f("corroborated", &[("n", organisations.to_string())])
+    } else {
+        cat.t("single_source")
+    }
+}
+
 /// One piece of the report, the same for HTML and PDF.
 pub enum Block {
     Title { title: String, lines: Vec<String> },
@@ -313,7 +324,7 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
             cat.f("generated", &[("date", input.date.clone()), ("reports", d.show(a.totals.reports))]),
         ],
     });
-    let sections: [(&'static str, &str); 10] = [
+    let all_sections: [(&'static str, &str); 10] = [
         ("summary", "sec_summary"),
         ("method", "sec_method"),
         ("locations", "sec_locations"),
@@ -325,6 +336,10 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
         ("annex", "sec_annex"),
         ("sources", "sec_sources"),
     ];
+    // Recommendations are the coordinator's words: without them the section is left out
+    // rather than printed empty.
+    let sections: Vec<(&'static str, &str)> =
+        all_sections.into_iter().filter(|(id, _)| *id != "recommendations" || input.notes.is_some()).collect();
     b.push(Block::Contents {
         label: cat.t("contents"),
         entries: sections.iter().map(|(id, k)| (*id, cat.t(k))).collect(),
@@ -416,7 +431,7 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
                     format!("{} → {}", c.from.name, c.to.name),
                     d.show(c.reports),
                     d.show(c.victims),
-                    d.show(c.organisations),
+                    corroboration(&cat, c.organisations),
                 ]
             })
             .collect(),
@@ -463,10 +478,9 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
         _ => b.push(Block::Para(cat.t("no_trend"))),
     }
 
-    b.push(heading("recommendations"));
-    match &input.notes {
-        Some(notes) => b.push(Block::Markdown(notes.clone())),
-        None => b.push(Block::Note(cat.t("notes_missing"))),
+    if let Some(notes) = &input.notes {
+        b.push(heading("recommendations"));
+        b.push(Block::Markdown(notes.clone()));
     }
 
     b.push(heading("annex"));

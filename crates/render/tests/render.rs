@@ -116,8 +116,10 @@ fn the_county_maps_draw_all_47_counties_with_names_and_a_legend() {
     assert!(flows.matches(r#"class="flow""#).count() >= 5);
     assert!(flows.contains(">Busia</text>") && flows.contains(">Nairobi City</text>"), "crossings and hubs are named");
     let world = svg::render(&maps::world_map(&a, Gazetteer::embedded(), &cat, &Disclosure::default()));
-    assert!(world.matches(r#"<path class="country""#).count() > 150);
-    assert!(world.contains("Saudi Arabia"));
+    let countries = world.matches(r#"<path class="country""#).count();
+    assert!(countries > 60, "Africa, Europe and Asia to China: {countries}");
+    assert!(world.contains("Saudi Arabia") && world.contains("<title>China"));
+    assert!(!world.contains("<title>Mexico"), "countries outside the frame are left out, not drawn off the page");
 }
 
 #[test]
@@ -221,4 +223,97 @@ fn the_small_numbers_note_appears_only_when_numbers_are_hidden() {
     let open = html(&input(&a, Lang::En, 1));
     assert!(!open.contains("Numbers from 1 to"), "nothing is hidden, so nothing to explain");
     assert!(open.contains("Limitations:"), "the limits of the data are still stated");
+}
+
+#[test]
+fn without_notes_there_is_no_recommendations_section_and_corridors_show_corroboration() {
+    let a = analysis(80);
+    let mut plain = input(&a, Lang::En, 5);
+    plain.notes = None;
+    let page = html(&plain);
+    assert!(!page.contains("Recommendations"), "no empty section, no entry in the contents");
+    assert!(!page.contains("vjt report --notes"), "no command-line instruction in a published report");
+    assert!(html(&input(&a, Lang::En, 5)).contains("Recommendations"), "with notes, the section is there");
+    // Organisation counts are corroboration, shown from 2; one organisation is said in words.
+    let table = page.split("id=\"corridors\"").nth(1).unwrap().split("</table>").next().unwrap();
+    let cells: Vec<&str> =
+        table.split("<tr>").skip(2).filter_map(|row| row.split("<td class=\"n\">").nth(3)?.split('<').next()).collect();
+    assert!(!cells.is_empty());
+    for c in &cells {
+        let n = c.strip_suffix(" organisations").and_then(|n| n.parse::<u64>().ok());
+        assert!(*c == "one organisation" || n.is_some_and(|n| n >= 2), "{c}");
+    }
+    assert!(cells.iter().any(|c| c.ends_with(" organisations")), "some corridors are corroborated: {cells:?}");
+}
+
+#[test]
+fn heat_table_headers_are_wrapped_not_cut_and_every_number_reads_on_its_cell() {
+    let cols: Vec<String> =
+        ["Sexual exploitation", "Domestic servitude", "Unyonyaji wa kingono"].iter().map(|s| s.to_string()).collect();
+    let rows: Vec<String> = vec!["False job offer".into(), "Family or friend".into()];
+    let values = vec![vec![40, 3, 0], vec![12, 25, 7]];
+    let f = vjt_render::charts::heat_table("Recruitment", &rows, &cols, &values, &Disclosure { threshold: 1 });
+    let texts: Vec<String> = f
+        .shapes
+        .iter()
+        .filter_map(|s| match s {
+            vjt_render::figure::Shape::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    for word in ["Sexual", "exploitation", "Domestic", "servitude", "Unyonyaji", "kingono"] {
+        assert!(texts.iter().any(|t| t.split(' ').any(|w| w == word)), "{word} is written whole: {texts:?}");
+    }
+    // Each number on its cell: ink or white, at least 4.5:1.
+    let mut fill = None;
+    for s in &f.shapes {
+        match s {
+            vjt_render::figure::Shape::Rect { fill: f, .. } => fill = Some(*f),
+            vjt_render::figure::Shape::Text { colour, text, .. } if text.parse::<u64>().is_ok() => {
+                let on = fill.expect("a cell before its number");
+                assert!(colour.contrast(on) >= 4.5, "{text}: {:.2}:1 on {}", colour.contrast(on), on.hex());
+            }
+            _ => {}
+        }
+    }
+    // The colour steps of every map and chart take a readable label.
+    for step in vjt_render::figure::SEQUENTIAL {
+        assert!(step.text_on().contrast(step) >= 4.5, "{}", step.hex());
+    }
+    assert!(vjt_render::figure::Colour::MUTED.contrast(vjt_render::figure::Colour::WHITE) >= 4.5);
+}
+
+/// Nothing drawn spills out of its figure (a map under the table beside it, a label cut at
+/// the page's edge), in either language: every shape's box within the figure's own box.
+#[test]
+fn every_figure_keeps_its_drawing_inside_its_frame() {
+    let a = analysis(80);
+    let mut outside = Vec::new();
+    for lang in [Lang::En, Lang::Sw] {
+        let d = vjt_render::report::drawings(&input(&a, lang, 5));
+        let figures = [
+            &d.risk,
+            &d.roles,
+            &d.flows,
+            &d.world,
+            &d.top_origin,
+            &d.top_transit,
+            &d.top_destination,
+            &d.types,
+            &d.transport,
+            &d.recruitment,
+            &d.heat,
+        ];
+        for f in figures.into_iter().chain(d.change.as_ref()) {
+            for s in &f.shapes {
+                let (l, t, r, b) = s.bounds();
+                if l < -0.5 || t < -0.5 || r > f.width + 0.5 || b > f.height + 0.5 {
+                    outside.push(format!("{lang:?} {}: {s:?} at ({l:.0}, {t:.0})–({r:.0}, {b:.0})", f.title));
+                }
+            }
+        }
+    }
+    let shown: Vec<String> =
+        outside.iter().filter(|s| !s.contains(": Polygon")).take(12).map(|s| s.chars().take(220).collect()).collect();
+    assert!(outside.is_empty(), "{} shapes outside their figure:\n{}", outside.len(), shown.join("\n"));
 }
