@@ -249,5 +249,6 @@ pub fn places(db: &str, cmd: PlacesCommand) -> Result<()> {
 pub fn about() -> Result<()> {
     say(format!("vjt {} — Victim Journey Tracker (AGPL-3.0-or-later)\n", env!("CARGO_PKG_VERSION")))?;
     say(vjt_gazetteer::ATTRIBUTION_NOTICE.trim_end())?;
+    say(format!("\n# Fonts in the PDF report\n\n{}", vjt_render::pdf::FONT_LICENCE.trim_end()))?;
     Ok(())
 }

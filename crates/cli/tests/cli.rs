@@ -167,7 +167,15 @@ fn a_coordinator_alias_resolves_existing_reports_at_once() {
 #[test]
 fn about_carries_the_data_attribution() {
     let out = stdout(&vjt(&scratch("about"), &["about"]));
-    for needle in ["GeoNames", "CC BY 4.0", "OpenStreetMap contributors", "ODbL", "Natural Earth"] {
+    for needle in [
+        "GeoNames",
+        "CC BY 4.0",
+        "OpenStreetMap contributors",
+        "ODbL",
+        "Natural Earth",
+        "Noto Sans",
+        "SIL OPEN FONT LICENSE",
+    ] {
         assert!(out.contains(needle), "missing {needle}: {out}");
     }
 }

@@ -164,5 +164,5 @@ pub fn html(t: &Tables, info: &ReleaseInfo, lang: Lang) -> String {
 }
 
 pub fn pdf(t: &Tables, info: &ReleaseInfo, lang: Lang) -> Vec<u8> {
-    vjt_render::report::pdf_of(blocks(t, info, lang))
+    vjt_render::report::pdf_of(blocks(t, info, lang), lang)
 }

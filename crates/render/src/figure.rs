@@ -129,7 +129,7 @@ impl Shape {
             Shape::Rect { x, y, w, h, .. } => (*x, *y, x + w, y + h),
             Shape::Line { from, to, .. } => of(&mut [*from, *to].into_iter()),
             Shape::Text { at, text, size, anchor, bold, .. } => {
-                let w = text_width(text, *size) * if *bold { 1.1 } else { 1.0 };
+                let w = crate::pdf::width(text, *size, *bold);
                 let left = match anchor {
                     Anchor::Start => at.0,
                     Anchor::Middle => at.0 - w / 2.0,
@@ -226,20 +226,10 @@ pub fn step_label(from: u64, to: u64) -> String {
     }
 }
 
-/// Rough width of text in Helvetica at `size` points, for laying out labels and bars.
+/// Width of text at `size` points in the font the PDF embeds (Noto Sans), for laying out labels
+/// and bars; the SVG names the same font first.
 pub fn text_width(text: &str, size: f64) -> f64 {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_uppercase() {
-                0.66
-            } else if c == ' ' {
-                0.28
-            } else {
-                0.52
-            }
-        })
-        .sum::<f64>()
-        * size
+    crate::pdf::width(text, size, false)
 }
 
 #[cfg(test)]

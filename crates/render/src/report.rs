@@ -594,58 +594,61 @@ pub fn html_of(blocks: Vec<Block>, lang: Lang) -> String {
     h
 }
 
-/// The same report as a PDF made by vjt (A4, standard fonts, vector maps).
+/// The same report as a PDF (A4, embedded fonts, tagged, vector maps).
 pub fn pdf(input: &ReportInput<'_>) -> Vec<u8> {
-    pdf_of(blocks(input))
+    pdf_of(blocks(input), input.lang)
+}
+
+/// How much of what follows a heading must stand on its page with it.
+fn keep_with(next: Option<&Block>) -> f64 {
+    match next {
+        Some(Block::Figure(f)) => crate::pdf::Document::figure_height(f),
+        Some(Block::Table { .. }) => 70.0,
+        Some(Block::Sub(_)) => 90.0,
+        _ => 40.0,
+    }
 }
 
 /// Any document made of blocks as a PDF.
-pub fn pdf_of(blocks: Vec<Block>) -> Vec<u8> {
-    let mut doc = crate::pdf::Document::new();
-    let mut footer = String::new();
+pub fn pdf_of(blocks: Vec<Block>, lang: Lang) -> Vec<u8> {
+    let mut doc = crate::pdf::Document::new(lang);
     let mut title_text = String::new();
-    for block in blocks {
+    let mut blocks = blocks.into_iter().peekable();
+    while let Some(block) = blocks.next() {
         match block {
             Block::Title { title, lines } => {
-                doc.space(220.0);
-                doc.paragraph(&title, 24.0, true);
-                doc.space(12.0);
-                for l in lines {
-                    doc.paragraph(&l, 11.0, false);
-                }
+                doc.title_page(&title, &lines);
                 title_text = title;
             }
-            Block::Contents { label, entries } => {
-                doc.new_page();
-                doc.paragraph(&label, 14.0, true);
-                for (i, (_, text)) in entries.iter().enumerate() {
-                    doc.paragraph(&format!("{}. {text}", i + 1), 10.5, false);
-                }
-            }
-            Block::Heading { text, .. } => {
-                doc.new_page();
-                doc.heading(&text);
-            }
-            Block::Sub(text) => doc.paragraph(&text, 12.0, true),
+            Block::Contents { label, entries } => doc.contents(&label, &entries),
+            Block::Heading { id, text } => doc.heading(id, &text, keep_with(blocks.peek())),
+            Block::Sub(text) => doc.sub(&text, keep_with(blocks.peek())),
             Block::Para(text) => doc.paragraph(&text, 10.0, false),
             Block::Note(text) => doc.paragraph(&text, 8.5, false),
-            Block::Figure(f) => doc.figure(&f),
+            Block::Figure(f) => doc.figure(f),
             Block::Table { head, rows, numeric_from } => doc.table(&head, &rows, numeric_from),
             Block::Markdown(text) => {
+                let mut items: Vec<String> = Vec::new();
                 for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
                     let plain = line.replace("**", "");
+                    if let Some(item) = plain.strip_prefix("- ").or_else(|| plain.strip_prefix("* ")) {
+                        items.push(item.to_string());
+                        continue;
+                    }
+                    if !items.is_empty() {
+                        doc.list(&std::mem::take(&mut items));
+                    }
                     match plain.strip_prefix("# ").or_else(|| plain.strip_prefix("## ")) {
-                        Some(h) => doc.paragraph(h, 12.0, true),
-                        None => match plain.strip_prefix("- ").or_else(|| plain.strip_prefix("* ")) {
-                            Some(item) => doc.paragraph(&format!("•  {item}"), 10.0, false),
-                            None => doc.paragraph(&plain, 10.0, false),
-                        },
+                        Some(h) => doc.sub(h, 40.0),
+                        None => doc.paragraph(&plain, 10.0, false),
                     }
                 }
+                if !items.is_empty() {
+                    doc.list(&items);
+                }
             }
-            Block::Footer(text) => footer = text,
+            Block::Footer(text) => doc.footer(&text),
         }
     }
-    doc.footer(&footer);
     doc.finish(&title_text)
 }

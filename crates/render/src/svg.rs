@@ -23,7 +23,7 @@ pub fn render(f: &Figure) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" font-family="Helvetica, Arial, sans-serif"><title>{t}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" font-family="'Noto Sans', Helvetica, Arial, sans-serif"><title>{t}</title>"#,
         w = f.width,
         h = f.height,
         t = escape(&f.title)

@@ -198,21 +198,124 @@ fn summary_sentences_follow_the_data() {
     );
 }
 
-#[test]
-fn the_pdf_is_made_by_vjt_in_either_language() {
-    let a = analysis(60);
-    for (lang, heading, title) in
-        [(Lang::En, "(Executive summary)", "(Regional risk)"), (Lang::Sw, "(Muhtasari)", "(Hatari kwa kanda)")]
-    {
-        let bytes = vjt_render::pdf(&input(&a, lang, 5));
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(bytes.starts_with(b"%PDF-1.4") && text.ends_with("%%EOF\n"));
-        assert!(text.matches("/Type /Page ").count() >= 10, "every section starts a page");
-        assert!(text.contains(heading) && text.contains(title), "{lang:?}");
-        assert!(text.contains("/BaseFont /Helvetica"), "standard fonts, nothing embedded or fetched");
-        // The county map is drawn as vector paths: many filled outlines.
-        assert!(text.matches(" B\n").count() >= 47);
+/// Output of a PDF tool from poppler-utils or qpdf, or None when it is not installed (which fails
+/// instead when VJT_REQUIRE_TOOLS is set, as in `.ci/run`).
+fn pdf_tool(program: &str, args: &[&str]) -> Option<Vec<u8>> {
+    match std::process::Command::new(program).args(args).output() {
+        Ok(out) => {
+            assert!(
+                out.status.success() || program == "qpdf" && out.status.code() == Some(3),
+                "{program} {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(out.stdout)
+        }
+        Err(_) => {
+            assert!(
+                std::env::var_os("VJT_REQUIRE_TOOLS").is_none(),
+                "{program} is required (apt-get install poppler-utils qpdf)"
+            );
+            eprintln!("{program} is not installed: the PDF was not checked with it");
+            None
+        }
     }
+}
+
+fn text_of(bytes: Option<Vec<u8>>) -> Option<String> {
+    bytes.map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// A greyscale page render (PGM from `pdftoppm -gray`) as width, height and pixels.
+fn pgm(bytes: &[u8]) -> (usize, usize, &[u8]) {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(std::str::from_utf8(&bytes[start..at]).unwrap().to_string());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, &bytes[at + 1..at + 1 + w * h])
+}
+
+#[test]
+fn the_pdf_is_tagged_embeds_its_fonts_and_can_be_navigated_in_either_language() {
+    let a = analysis(60);
+    let dir = std::env::temp_dir().join(format!("vjt_pdf_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (lang, risk, page_word) in [(Lang::En, "Regional risk", "Page"), (Lang::Sw, "Hatari kwa kanda", "Ukurasa")] {
+        let bytes = vjt_render::pdf(&input(&a, lang, 5));
+        assert!(bytes.starts_with(b"%PDF-1.7"));
+        let path = dir.join(format!("report-{lang:?}.pdf"));
+        std::fs::write(&path, &bytes).unwrap();
+        let file = path.to_str().unwrap();
+
+        let Some(info) = text_of(pdf_tool("pdfinfo", &[file])) else { return };
+        assert!(info.lines().any(|l| l.starts_with("Tagged:") && l.ends_with("yes")), "{info}");
+        let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+        assert!(pages >= 8, "{pages} pages");
+
+        // Every font is embedded (a subset), with its letters mapped back to text.
+        let fonts = text_of(pdf_tool("pdffonts", &[file])).unwrap();
+        let rows: Vec<Vec<&str>> = fonts.lines().skip(2).map(|l| l.split_whitespace().collect()).collect();
+        assert!(rows.len() >= 2, "{fonts}");
+        for row in &rows {
+            let n = row.len();
+            assert_eq!(&row[n - 5..n - 2], &["yes", "yes", "yes"], "embedded, subset, unicode: {fonts}");
+        }
+
+        // The catalogue declares the language, the bookmarks and the structure.
+        let qdf = dir.join("qdf.pdf");
+        pdf_tool("qpdf", &["--qdf", "--object-streams=disable", file, qdf.to_str().unwrap()]).unwrap();
+        let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+        let code = if lang == Lang::Sw { "sw" } else { "en" };
+        assert!(raw.contains(&format!("/Lang ({code})")), "the document's language");
+        assert!(raw.contains("/Outlines") && raw.contains("/StructTreeRoot"));
+        assert!(raw.contains("/S /Figure") && raw.contains("/S /Table") && raw.contains("/S /TH"));
+        pdf_tool("qpdf", &["--check", file]).unwrap();
+
+        // The contents give each section's page, and that page has the section.
+        let text = text_of(pdf_tool("pdftotext", &["-layout", file, "-"])).unwrap();
+        let entry = text.lines().find(|l| l.contains(risk) && l.contains(". .")).expect("a contents entry");
+        let page: usize = entry.split_whitespace().last().unwrap().parse().expect("a page number");
+        let p = page.to_string();
+        let that = text_of(pdf_tool("pdftotext", &["-f", &p, "-l", &p, "-layout", file, "-"])).unwrap();
+        assert!(that.lines().filter(|l| !l.contains(page_word)).any(|l| l.trim() == risk), "{risk} on page {page}");
+        assert!(that.contains(&format!("{page_word} {page} ")), "page x of y on every page");
+        // Letters and signs beyond Latin-1 come out as themselves.
+        assert!(text.contains(" → "), "arrows in corridor names");
+        assert!(text.contains(if lang == Lang::En { "Figure 1: " } else { "Kielelezo 1: " }), "numbered captions");
+
+        // Nothing is drawn in the side margins: every figure stays inside its frame and the page.
+        let png = dir.join("page");
+        pdf_tool("pdftoppm", &["-gray", "-r", "36", file, png.to_str().unwrap()]).unwrap();
+        let mut renders: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+            .collect();
+        renders.sort();
+        assert_eq!(renders.len(), pages);
+        for render in &renders {
+            let data = std::fs::read(render).unwrap();
+            let (w, h, px) = pgm(&data);
+            // 48 pt margins at 36 dpi are 24 px; allow 3 px for anti-aliasing.
+            let margin = 21;
+            for y in 0..h {
+                for x in (0..margin).chain(w - margin..w) {
+                    assert!(px[y * w + x] > 240, "{} is drawn on at ({x}, {y})", render.display());
+                }
+            }
+            std::fs::remove_file(render).unwrap();
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

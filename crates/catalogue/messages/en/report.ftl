@@ -107,6 +107,8 @@ crossings = Border crossings named as transit points
 annex_counties = All 47 counties
 annex_countries = Countries
 sources_text = Route reports submitted by the network's member organisations. Place data: GeoNames (geonames.org, CC BY 4.0). County boundaries: © OpenStreetMap contributors (ODbL 1.0), compiled by Mike Ondieki (MIT). Country boundaries: Natural Earth (public domain). Made with vjt, the open Victim Journey Tracker.
+figure_n = Figure { $n }
+page_of = Page { $n } of { $total }
 attribution_short = © OpenStreetMap contributors (ODbL), Natural Earth, GeoNames (CC BY 4.0)
 
 ## A release's report: the figures a release publishes, after disclosure control.

@@ -86,6 +86,8 @@ crossings = Vivuko vya mipaka vilivyotajwa kama njia za kupitia
 annex_counties = Kaunti zote 47
 annex_countries = Nchi
 sources_text = Ripoti za njia zilizowasilishwa na mashirika wanachama wa mtandao. Data ya maeneo: GeoNames (geonames.org, CC BY 4.0). Mipaka ya kaunti: © wachangiaji wa OpenStreetMap (ODbL 1.0), imekusanywa na Mike Ondieki (MIT). Mipaka ya nchi: Natural Earth (kikoa cha umma). Imetengenezwa na vjt.
+figure_n = Kielelezo { $n }
+page_of = Ukurasa { $n } kati ya { $total }
 attribution_short = © wachangiaji wa OpenStreetMap (ODbL), Natural Earth, GeoNames (CC BY 4.0)
 
 ## Ripoti ya toleo: takwimu ambazo toleo linachapisha, baada ya udhibiti wa ufichuzi.
