@@ -101,6 +101,7 @@ pub fn write_report(db: &str, args: &ReportArgs) -> Result<PathBuf> {
         date: today(),
         disclosure: Disclosure { threshold },
         resolved_share,
+        filtered: filter.filters().describe(lang),
     };
     if let Some(dir) = figures {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

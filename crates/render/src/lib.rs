@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod charts;
 pub mod figure;
 pub mod geo;
+pub mod labels;
 pub mod maps;
 pub mod pdf;
 pub mod report;

@@ -8,6 +8,7 @@ use vjt_gazetteer::{Gazetteer, PlaceKind};
 use crate::catalogue::{Catalogue, Disclosure};
 use crate::figure::{band_colour, scale_colour, scale_steps, step_label, Anchor, Colour, Figure, Shape};
 use crate::geo::{clip_rings, counties, label_point, world, Projection};
+use crate::labels::{box_inside, Placer, AROUND, BESIDE, INSIDE};
 
 const KENYA_LON: (f64, f64) = (33.8, 42.0);
 const KENYA_LAT: (f64, f64) = (-4.8, 4.7);
@@ -24,6 +25,11 @@ fn attribution(f: &mut Figure, cat: &Catalogue) {
     });
 }
 
+/// The area of a ring (any unit, unsigned).
+fn ring_area(ring: &[(f64, f64)]) -> f64 {
+    ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>().abs() / 2.0
+}
+
 fn county_of<'a>(a: &'a Analysis, iso: &str) -> Option<&'a CountyActivity> {
     a.counties.iter().find(|c| c.iso == iso)
 }
@@ -34,22 +40,94 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     f.bold((10.0, 20.0), cat.t("map_risk"), 13.0, Anchor::Start);
     let p = Projection::fit(KENYA_LON, KENYA_LAT, (10.0, 30.0), (540.0, 540.0));
     risk_shapes(&mut f, a, cat, &p);
-    for c in counties() {
+    // Names placed largest county first, none over another or over the legend and the index;
+    // a county whose name finds no room (the small ones of the west and around Nairobi) gets a
+    // number, named in the index in the open sea at the bottom right.
+    let mut placer = Placer::within((2.0, 26.0, f.width - 2.0, f.height - 16.0));
+    placer.keep_off((20.0, 440.0, 160.0, 540.0));
+    let index_area = (426.0, 456.0, f.width - 2.0, f.height - 16.0);
+    placer.keep_off(index_area);
+    let mut order: Vec<(&crate::geo::County, f64)> =
+        counties().iter().map(|c| (c, p.rings(&c.rings).iter().map(|r| ring_area(r)).sum::<f64>())).collect();
+    order.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.name.cmp(&y.0.name)));
+    let mut numbered = Vec::new();
+    for (c, _) in order {
         let (lon, lat) = label_point(&c.rings);
         let at = p.point(lon, lat);
         // The label reads on its county's fill: ink or white, whichever contrasts more.
         let fill = county_of(a, &c.iso)
             .filter(|x| x.roles.total_reports() > 0)
             .map_or(Colour::LIGHT, |x| band_colour(x.risk_band));
-        let colour = fill.text_on();
-        f.push(Shape::Text {
-            at: (at.0, at.1 + 2.0),
+        let label = Shape::Text {
+            at,
             text: c.name.clone(),
             size: 6.0,
             anchor: Anchor::Middle,
-            colour,
+            colour: fill.text_on(),
             bold: false,
-        });
+        };
+        let rings = p.rings(&c.rings);
+        match placer.place_where(&label, &INSIDE, |area| box_inside(area, &rings)) {
+            Some(placed) => f.push(placed),
+            None => numbered.push((c, at, fill)),
+        }
+    }
+    // A county too small for its name inside gets it beside, in ink on a white ground with a
+    // line to the county, the highest risk first; what still finds no room is numbered.
+    let risk_of = |iso: &str| county_of(a, iso).map_or(-1.0, |x| x.risk_score);
+    numbered.sort_by(|x, y| risk_of(&y.0.iso).total_cmp(&risk_of(&x.0.iso)).then(x.0.name.cmp(&y.0.name)));
+    let mut rest = Vec::new();
+    for (c, at, fill) in numbered {
+        let label = Shape::Text {
+            at,
+            text: c.name.clone(),
+            size: 6.0,
+            anchor: Anchor::Middle,
+            colour: Colour::INK,
+            bold: false,
+        };
+        match placer.place(&label, &BESIDE) {
+            Some(placed) => {
+                let (l, t, r, b) = placed.bounds();
+                let end = (at.0.clamp(l, r), at.1.clamp(t, b));
+                f.push(Shape::Line { from: at, to: end, colour: Colour::INK, width: 0.5 });
+                f.push(Shape::Rect {
+                    x: l - 1.0,
+                    y: t - 0.5,
+                    w: r - l + 2.0,
+                    h: b - t + 1.0,
+                    fill: Colour::WHITE,
+                    title: String::new(),
+                });
+                f.push(placed);
+            }
+            None => rest.push((c, at, fill)),
+        }
+    }
+    let mut numbered = rest;
+    numbered.sort_by(|x, y| x.0.name.cmp(&y.0.name));
+    for (n, (c, at, fill)) in numbered.iter().enumerate() {
+        let mark = Shape::Text {
+            at: *at,
+            text: (n + 1).to_string(),
+            size: 6.0,
+            anchor: Anchor::Middle,
+            colour: fill.text_on(),
+            bold: true,
+        };
+        let rings = p.rings(&c.rings);
+        let placed = placer
+            .place_where(&mark, &INSIDE, |area| box_inside(area, &rings))
+            .or_else(|| placer.place(&mark, &INSIDE))
+            .unwrap_or_else(|| placer.force(&mark));
+        f.push(placed);
+        let (col, row) = (n / 14, n % 14);
+        f.text(
+            (index_area.0 + 4.0 + col as f64 * 66.0, index_area.1 + 10.0 + row as f64 * 9.0),
+            format!("{} {}", n + 1, c.name),
+            6.5,
+            Anchor::Start,
+        );
     }
     let (x, mut y) = (24.0, 454.0);
     f.bold((x, y), cat.t("risk"), 9.0, Anchor::Start);
@@ -233,33 +311,94 @@ pub fn flow_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) ->
             title: format!("{} → {}: {} {}", leg.from.name, leg.to.name, d.show(leg.reports), cat.t("legend_reports")),
         });
     }
-    for place in a.places.iter().filter(|x| x.kind == "border_crossing" && x.roles.transit.reports > 0) {
+    // The legend stands in the bottom left, outside Kenya, where no corridor runs (a test
+    // checks it); labels keep off it and off each other.
+    let legend = (20.0, 470.0, 150.0, 512.0);
+    let mut placer = Placer::within((2.0, 26.0, f.width - 2.0, f.height - 16.0));
+    placer.keep_off(legend);
+    let crossings: Vec<_> =
+        a.places.iter().filter(|x| x.kind == "border_crossing" && x.roles.transit.reports > 0).collect();
+    let mut symbols = Vec::new();
+    for place in &crossings {
         let Some(centre) = at(&place.id) else { continue };
         let n = place.roles.transit.reports;
+        let radius = 3.0 + 6.0 * (d.drawn(n) as f64 / max).sqrt();
+        placer.keep_off((centre.0 - radius, centre.1 - radius, centre.0 + radius, centre.1 + radius));
+        symbols.push((place, centre, radius));
         f.push(Shape::Circle {
             centre,
-            radius: 3.0 + 6.0 * (d.drawn(n) as f64 / max).sqrt(),
+            radius,
             fill: Colour(230, 97, 1),
             stroke: Colour::WHITE,
             title: format!("{} ({}): {} {}", place.name, cat.t("border_crossing"), d.show(n), cat.t("legend_reports")),
         });
-        f.text((centre.0 + 6.0, centre.1 - 5.0), place.name.clone(), 7.0, Anchor::Start);
     }
     for hub in a.hubs.iter().filter(|h| h.place.kind == "county").take(5) {
         if let Some(pt) = at(&hub.place.id) {
-            f.bold((pt.0, pt.1 - 8.0), hub.place.name.clone(), 9.0, Anchor::Middle);
+            let label = Shape::Text {
+                at: pt,
+                text: hub.place.name.clone(),
+                size: 9.0,
+                anchor: Anchor::Middle,
+                colour: Colour::INK,
+                bold: true,
+            };
+            let above = [
+                (0.0, -8.0, Anchor::Middle),
+                (0.0, 14.0, Anchor::Middle),
+                (8.0, 3.0, Anchor::Start),
+                (-8.0, 3.0, Anchor::End),
+            ];
+            if let Some(placed) = placer.place(&label, &above) {
+                // On a white ground: hubs are where the corridors meet, under the arrows' ink.
+                let (l, t, r, b) = placed.bounds();
+                f.push(Shape::Rect {
+                    x: l - 1.5,
+                    y: t + 1.0,
+                    w: r - l + 3.0,
+                    h: b - t,
+                    fill: Colour::WHITE,
+                    title: String::new(),
+                });
+                f.push(placed);
+            }
+        }
+    }
+    // Busiest crossings named first; one whose name finds no free place is named in its
+    // symbol's tooltip and in the table of crossings only.
+    symbols.sort_by(|x, y| y.0.roles.transit.reports.cmp(&x.0.roles.transit.reports).then(x.0.name.cmp(&y.0.name)));
+    for (place, centre, radius) in symbols {
+        let label = Shape::Text {
+            at: centre,
+            text: place.name.clone(),
+            size: 7.0,
+            anchor: Anchor::Start,
+            colour: Colour::INK,
+            bold: false,
+        };
+        let around: Vec<(f64, f64, Anchor)> = AROUND
+            .iter()
+            .map(|(dx, dy, an)| (dx.signum() * (radius + 2.0), *dy + dy.signum() * (radius - 3.0).max(0.0), *an))
+            .collect();
+        if let Some(placed) = placer.place(&label, &around) {
+            f.push(placed);
         }
     }
     f.push(Shape::Circle {
-        centre: (392.0, 446.0),
+        centre: (legend.0 + 8.0, legend.1 + 10.0),
         radius: 5.0,
         fill: Colour(230, 97, 1),
         stroke: Colour::WHITE,
         title: String::new(),
     });
-    f.text((402.0, 449.0), cat.t("border_crossing"), 8.0, Anchor::Start);
-    f.push(Shape::Line { from: (384.0, 466.0), to: (400.0, 466.0), colour: Colour(42, 120, 142), width: 3.0 });
-    f.text((402.0, 469.0), cat.t("corridor"), 8.0, Anchor::Start);
+    f.text((legend.0 + 18.0, legend.1 + 13.0), cat.t("border_crossing"), 8.0, Anchor::Start);
+    f.push(Shape::Line {
+        from: (legend.0, legend.1 + 30.0),
+        to: (legend.0 + 16.0, legend.1 + 30.0),
+        colour: Colour(42, 120, 142),
+        width: 3.0,
+    });
+    f.text((legend.0 + 18.0, legend.1 + 33.0), cat.t("corridor"), 8.0, Anchor::Start);
     attribution(&mut f, cat);
     f
 }

@@ -44,6 +44,9 @@ pub struct ReportInput<'a> {
     pub disclosure: Disclosure,
     /// Share of stops resolved to a place, 0..100.
     pub resolved_share: f64,
+    /// The filters in words when the report shows part of the data: said in the default title
+    /// and on the cover, so a filtered report is never taken for the whole picture.
+    pub filtered: Option<String>,
 }
 
 /// Everything drawn for a report, in order: for the HTML, the PDF and the PNG pictures.
@@ -315,15 +318,17 @@ pub fn blocks(input: &ReportInput<'_>) -> Vec<Block> {
     let (a, d) = (input.analysis, &input.disclosure);
     let cat = Catalogue::new(input.lang);
     let draw = drawings(input);
-    let title = input.title.clone().unwrap_or_else(|| cat.t("title"));
-    let mut b = Vec::new();
-    b.push(Block::Title {
-        title,
-        lines: vec![
-            cat.f("rounds", &[("rounds", input.rounds.join(", "))]),
-            cat.f("generated", &[("date", input.date.clone()), ("reports", d.show(a.totals.reports))]),
-        ],
+    let title = input.title.clone().unwrap_or_else(|| match &input.filtered {
+        Some(filters) => format!("{} — {filters}", cat.t("title")),
+        None => cat.t("title"),
     });
+    let mut lines = vec![cat.f("rounds", &[("rounds", input.rounds.join(", "))])];
+    if let Some(filters) = &input.filtered {
+        lines.push(cat.f("filtered", &[("filters", filters.clone())]));
+    }
+    lines.push(cat.f("generated", &[("date", input.date.clone()), ("reports", d.show(a.totals.reports))]));
+    let mut b = Vec::new();
+    b.push(Block::Title { title, lines });
     let all_sections: [(&'static str, &str); 10] = [
         ("summary", "sec_summary"),
         ("method", "sec_method"),

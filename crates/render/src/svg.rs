@@ -71,6 +71,14 @@ pub fn render(f: &Figure) -> String {
                     escape(title)
                 );
             }
+            // A ground with nothing to say (behind a label) has no tooltip.
+            Shape::Rect { x, y, w, h, fill, title } if title.is_empty() => {
+                let _ = write!(
+                    out,
+                    r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{}"/>"#,
+                    fill.hex()
+                );
+            }
             Shape::Rect { x, y, w, h, fill, title } => {
                 let _ = write!(
                     out,

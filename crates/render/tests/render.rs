@@ -84,6 +84,93 @@ fn input<'a>(a: &'a vjt_analysis::Analysis, lang: Lang, threshold: u64) -> Repor
         date: "2026-11-29".into(),
         disclosure: Disclosure { threshold },
         resolved_share: 99.7,
+        filtered: None,
+    }
+}
+
+#[test]
+fn map_labels_cover_neither_each_other_nor_a_legend_and_every_county_is_named() {
+    use vjt_render::figure::Shape;
+    use vjt_render::labels::overlap;
+    let a = analysis(80);
+    for lang in [Lang::En, Lang::Sw] {
+        let cat = Catalogue::new(lang);
+        let risk = maps::risk_map(&a, &cat);
+        let flows = maps::flow_map(&a, Gazetteer::embedded(), &cat, &Disclosure::default());
+        for f in [&risk, &flows] {
+            let texts: Vec<(&str, vjt_render::labels::Area)> = f
+                .shapes
+                .iter()
+                .filter_map(|s| match s {
+                    Shape::Text { text, .. } => Some((text.as_str(), s.bounds())),
+                    _ => None,
+                })
+                .collect();
+            for (i, (t, b)) in texts.iter().enumerate() {
+                for (u, c) in &texts[i + 1..] {
+                    assert!(!overlap(*b, *c, 0.0), "{lang:?} {}: \"{t}\" covers \"{u}\"", f.title);
+                }
+                // Nor a legend's swatch (a swatch names its colour; a label's white ground does not).
+                for s in &f.shapes {
+                    if let Shape::Rect { title, .. } = s {
+                        if title.is_empty() {
+                            continue;
+                        }
+                        assert!(!overlap(*b, s.bounds(), 0.0), "{lang:?}: \"{t}\" covers a legend swatch");
+                    }
+                }
+            }
+        }
+        // Every county is named on the risk map: by its name, or by a number the index names.
+        let texts: Vec<&str> = risk
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let mut numbered = 0;
+        for c in vjt_render::geo::counties() {
+            if texts.contains(&c.name.as_str()) {
+                continue;
+            }
+            let entry = texts
+                .iter()
+                .find_map(|t| t.strip_suffix(c.name.as_str())?.strip_suffix(' ')?.parse::<usize>().ok())
+                .unwrap_or_else(|| panic!("{} is named on the map or in its index", c.name));
+            assert!(texts.contains(&entry.to_string().as_str()), "{}'s number {entry} is on the map", c.name);
+            numbered += 1;
+        }
+        assert!(numbered < 20, "most counties carry their name: {numbered} numbered");
+        // No corridor runs through the corridor map's legend.
+        let legend = flows
+            .shapes
+            .iter()
+            .filter(|s| match s {
+                Shape::Circle { title, .. } => title.is_empty(),
+                Shape::Line { .. } => true,
+                Shape::Text { text, .. } => *text == cat.t("border_crossing") || *text == cat.t("corridor"),
+                _ => false,
+            })
+            .map(Shape::bounds)
+            .fold((f64::MAX, f64::MAX, f64::MIN, f64::MIN), |a, b| {
+                (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))
+            });
+        for s in &flows.shapes {
+            if let Shape::Flow { from, via, to, width, title, .. } = s {
+                for k in 0..=40 {
+                    let t = f64::from(k) / 40.0;
+                    let (u, v) = ((1.0 - t) * (1.0 - t), 2.0 * t * (1.0 - t));
+                    let p = (u * from.0 + v * via.0 + t * t * to.0, u * from.1 + v * via.1 + t * t * to.1);
+                    let w = width / 2.0;
+                    assert!(
+                        !overlap((p.0 - w, p.1 - w, p.0 + w, p.1 + w), legend, 0.0),
+                        "{title} runs through the legend"
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -316,6 +403,25 @@ fn the_pdf_is_tagged_embeds_its_fonts_and_can_be_navigated_in_either_language() 
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_filtered_report_says_so_in_its_title_and_on_its_cover() {
+    let a = analysis(40);
+    for (lang, shows) in [(Lang::En, "Showing only: "), (Lang::Sw, "Inaonyesha tu: ")] {
+        let mut filtered = input(&a, lang, 5);
+        filtered.filtered = Some("Sexual exploitation · 2020-03 to 2020-09".into());
+        let page = html(&filtered);
+        let title = page.split("<title>").nth(1).unwrap().split("</title>").next().unwrap();
+        assert!(title.ends_with(" — Sexual exploitation · 2020-03 to 2020-09"), "{title}");
+        assert!(page.contains(&format!("{shows}Sexual exploitation")), "the cover says what is shown");
+        let whole = html(&input(&a, lang, 5));
+        assert!(!whole.contains(shows) && !whole.contains(" — Sexual"), "the whole picture says nothing of filters");
+        // A title the coordinator gave stays, and the cover still says it is filtered.
+        filtered.title = Some("Briefing".into());
+        let page = html(&filtered);
+        assert!(page.contains("<title>Briefing</title>") && page.contains(shows));
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ use vjt_analysis::{
     assemble, Analysis, Dataset, Decision, Filter, Options, OrganisationInfo, ReportSink, RoundInfo, StopSink,
 };
 use vjt_domain::vocab::Vocabulary;
-use vjt_domain::{Arg, ExploitationType, Message, OrganisationKind, ReviewStatus, YearMonth};
+use vjt_domain::{Arg, ExploitationType, Lang, Message, OrganisationKind, ReviewStatus, YearMonth};
 use vjt_gazetteer::Gazetteer;
 use vjt_store::{ReportQuery, Store, StoreError};
 
@@ -57,6 +57,40 @@ impl Filters {
     /// Whether any filter is set (an unfiltered view says so on its cover).
     pub fn is_empty(&self) -> bool {
         self == &Filters::default()
+    }
+
+    /// The filters in words ("round Kenya 2020 · seen between 2020-03 and 2020-09 · Sexual
+    /// exploitation"), for a filtered view's title and cover; None when none is set. Terms the
+    /// vocabularies do not know are left out (`parse` refuses them before anything is made).
+    pub fn describe(&self, lang: Lang) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let cat = vjt_render::Catalogue::new(lang);
+        let mut parts = Vec::new();
+        if self.rounds.is_empty() {
+            parts.push(cat.t("dash-filter-all-rounds"));
+        }
+        for round in &self.rounds {
+            parts.push(cat.f("dash-filter-round", &[("round", Arg::Text(round.clone()))]));
+        }
+        if self.from.is_some() || self.to.is_some() {
+            let month = |m: &Option<String>| Arg::Text(m.clone().unwrap_or_else(|| "…".into()));
+            parts.push(cat.f("dash-filter-period", &[("from", month(&self.from)), ("to", month(&self.to))]));
+        }
+        parts.extend(
+            self.exploitation.iter().filter_map(|t| ExploitationType::parse(t).ok()).map(|t| t.label(lang).to_string()),
+        );
+        parts.extend(
+            self.organisation_kinds
+                .iter()
+                .filter_map(|k| OrganisationKind::parse(k).ok())
+                .map(|k| k.label(lang).to_string()),
+        );
+        parts.extend(
+            self.statuses.iter().filter_map(|s| ReviewStatus::parse(s).ok()).map(|s| s.label(lang).to_string()),
+        );
+        Some(parts.join(" · "))
     }
 
     /// Checks every filter against the vocabularies and the database's rounds.
@@ -231,5 +265,27 @@ fn write_snapshot(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             let _ = std::fs::remove_file(&partial);
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_described_in_either_language() {
+        assert_eq!(Filters::default().describe(Lang::En), None);
+        let f = Filters {
+            rounds: vec!["Kenya 2020".into()],
+            from: Some("2020-03".into()),
+            to: Some("2020-09".into()),
+            exploitation: vec!["sexual_exploitation".into()],
+            ..Filters::default()
+        };
+        let en = f.describe(Lang::En).unwrap();
+        assert!(en.contains("Kenya 2020") && en.contains("2020-03") && en.contains("2020-09"), "{en}");
+        assert!(en.contains(ExploitationType::SexualExploitation.label(Lang::En)), "{en}");
+        let sw = f.describe(Lang::Sw).unwrap();
+        assert!(sw.contains(ExploitationType::SexualExploitation.label(Lang::Sw)) && sw != en, "{sw}");
     }
 }

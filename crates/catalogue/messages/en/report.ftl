@@ -8,6 +8,7 @@ generated = Made on { $date } from { $reports } route { $reports ->
        *[other] reports
     }
 rounds = Collection rounds: { $rounds }
+filtered = Showing only: { $filters }
 contents = Contents
 sec_summary = Executive summary
 sec_method = Methodology

@@ -5,6 +5,7 @@
 title = Njia za usafirishaji haramu wa binadamu na uhamiaji hatari
 generated = Imetengenezwa tarehe { $date } kutoka ripoti { $reports } za njia
 rounds = Awamu za ukusanyaji: { $rounds }
+filtered = Inaonyesha tu: { $filters }
 contents = Yaliyomo
 sec_summary = Muhtasari
 sec_method = Mbinu

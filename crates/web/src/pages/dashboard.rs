@@ -70,27 +70,10 @@ pub fn disclosure_for(scope: Scope) -> Disclosure {
     Disclosure { threshold: if scope == Scope::Aggregates { 5 } else { 1 } }
 }
 
-/// The filters in words, for the page and the downloads to say what they show.
+/// The filters in words, for the page and the downloads to say what they show (the same words
+/// as `vjt report` with flags, from the service layer).
 fn describe_filters(w: &Words, q: &DashboardQuery) -> String {
-    let f = q.filters();
-    let mut parts = Vec::new();
-    parts.push(match f.rounds.first() {
-        Some(r) => w.f("dash-filter-round", &[("round", Arg::Text(r.clone()))]),
-        None => w.t("dash-filter-all-rounds"),
-    });
-    if f.from.is_some() || f.to.is_some() {
-        parts.push(w.f(
-            "dash-filter-period",
-            &[
-                ("from", Arg::Text(f.from.clone().unwrap_or_else(|| "…".into()))),
-                ("to", Arg::Text(f.to.clone().unwrap_or_else(|| "…".into()))),
-            ],
-        ));
-    }
-    if let Some(t) = f.exploitation.first().and_then(|t| ExploitationType::parse(t).ok()) {
-        parts.push(t.label(w.lang).to_string());
-    }
-    parts.join(" · ")
+    q.filters().describe(w.lang).unwrap_or_else(|| w.t("dash-filter-all-rounds"))
 }
 
 /// One row of the counties table.
@@ -211,6 +194,7 @@ pub fn report_input(
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         disclosure,
         resolved_share,
+        filtered: None,
     }
 }
 
@@ -465,9 +449,7 @@ pub async fn report_download(
     let bytes = state
         .blocking(move |_| {
             let mut input = report_input(&a, rounds, share, disclosure_for(scope), lang);
-            if let Some(showing) = showing {
-                input.title = Some(format!("{} — {showing}", vjt_render::Catalogue::new(lang).t("title")));
-            }
+            input.filtered = showing;
             if pdf {
                 vjt_render::pdf(&input)
             } else {
