@@ -286,6 +286,12 @@ mod tests {
         let sw = Catalogue::new(Lang::Sw);
         assert!(sw.f("sum_reports", &one).starts_with("Shirika 1 liliwasilisha"));
         assert!(sw.f("sum_reports", &many).starts_with("Mashirika 3 yaliwasilisha"));
+        let places = |n: u64| [("share", Arg::from("99.7")), ("unresolved", n.into())];
+        assert!(en.f("method_places", &places(1)).ends_with("and 1 name remains for review."));
+        assert!(en.f("method_places", &places(0)).ends_with("and none remain for review."));
+        assert!(en.f("method_places", &places(7)).ends_with("and 7 names remain for review."));
+        assert!(sw.f("method_places", &places(1)).ends_with("jina 1 linasubiri kukaguliwa."));
+        assert!(sw.f("method_places", &places(7)).ends_with("majina 7 yanasubiri kukaguliwa."));
     }
 
     #[test]

@@ -398,7 +398,7 @@ pub fn flow_map(a: &Analysis, g: &Gazetteer, cat: &Catalogue, d: &Disclosure) ->
         colour: Colour(42, 120, 142),
         width: 3.0,
     });
-    f.text((legend.0 + 18.0, legend.1 + 33.0), cat.t("corridor"), 8.0, Anchor::Start);
+    f.text((legend.0 + 18.0, legend.1 + 33.0), cat.t("legend_corridor"), 8.0, Anchor::Start);
     attribution(&mut f, cat);
     f
 }

@@ -65,7 +65,11 @@ method_who = Reports came from { $orgs } { $orgs ->
         [one] round
        *[other] rounds
     }. Each report describes a route, not a person: no personal data about survivors is collected.
-method_places = Place names as reported were matched to a gazetteer of Kenya's counties, towns and border crossings and of countries and cities abroad; { $share }% of the places named were matched and { $unresolved } names remain for review.
+method_places = Place names as reported were matched to a gazetteer of Kenya's counties, towns and border crossings and of countries and cities abroad; { $share }% of the places named were matched and { $unresolved ->
+        [0] none remain for review
+        [one] 1 name remains for review
+       *[other] { $unresolved } names remain for review
+    }.
 method_duplicates = Reports from different organisations that describe the same route were grouped, not merged; figures count each group once where this report says so.
 method_risk = The risk index (0 to 100) combines origin, transit and destination activity, estimated victims, the number of reporting organisations and routes reported by several organisations. Each part grows with a county's own figures only, so adding a report never lowers the score of a county it touches.
 method_limits = Limitations: these are estimates reported by civil-society organisations, not measures of prevalence; places where member organisations work are better covered.
@@ -91,6 +95,7 @@ map_flows = Main corridors within Kenya
 map_world = Routes to and from Kenya
 legend_reports = reports
 legend_no_reports = no reports
+legend_corridor = corridor
 border_crossing = border crossing
 chart_top_origin = Counties most reported as origin
 chart_top_transit = Counties most reported as transit

@@ -44,7 +44,11 @@ method_who = Ripoti zilitoka kwa { $orgs ->
         [one] shirika
        *[other] mashirika
     } { $orgs } ({ $kinds }) katika awamu { $rounds } za ukusanyaji. Kila ripoti inaelezea njia, si mtu: hakuna taarifa binafsi za manusura zinazokusanywa.
-method_places = Majina ya maeneo kama yalivyoripotiwa yalilinganishwa na orodha ya kaunti, miji na vivuko vya mipaka vya Kenya na nchi na miji ya nje; asilimia { $share } ya maeneo yalitambuliwa na majina { $unresolved } yanasubiri kukaguliwa.
+method_places = Majina ya maeneo kama yalivyoripotiwa yalilinganishwa na orodha ya kaunti, miji na vivuko vya mipaka vya Kenya na nchi na miji ya nje; asilimia { $share } ya maeneo yalitambuliwa na { $unresolved ->
+        [0] hakuna jina linalosubiri kukaguliwa
+        [one] jina 1 linasubiri kukaguliwa
+       *[other] majina { $unresolved } yanasubiri kukaguliwa
+    }.
 method_duplicates = Ripoti za mashirika tofauti zinazoeleza njia ileile ziliwekwa pamoja, hazikuunganishwa; takwimu huhesabu kila kundi mara moja pale ripoti hii inaposema hivyo.
 method_risk = Kiwango cha hatari (0 hadi 100) kinachanganya shughuli za asili, kupitia na mahali palipokusudiwa, makadirio ya waathiriwa, idadi ya mashirika yaliyoripoti na njia zilizoripotiwa na mashirika kadhaa. Kila sehemu hukua kwa takwimu za kaunti yenyewe tu.
 method_limits = Mapungufu: hizi ni makadirio yaliyoripotiwa na mashirika ya kiraia, si vipimo vya kiwango halisi; maeneo ambayo mashirika wanachama hufanya kazi yameangaziwa zaidi.
@@ -70,6 +74,7 @@ map_flows = Njia kuu ndani ya Kenya
 map_world = Njia kwenda na kutoka Kenya
 legend_reports = ripoti
 legend_no_reports = hakuna ripoti
+legend_corridor = njia
 border_crossing = kivuko cha mpaka
 chart_top_origin = Kaunti zilizotajwa zaidi kama asili
 chart_top_transit = Kaunti zilizotajwa zaidi kama njia ya kupitia
