@@ -159,7 +159,7 @@ impl Layout {
 
     /// The review status an export carried, if any and valid.
     pub fn status(&self, record: &StringRecord) -> Option<vjt_domain::ReviewStatus> {
-        Self::at(record, self.status).parse().ok()
+        vjt_domain::ReviewStatus::find(Self::at(record, self.status))
     }
 }
 
@@ -183,7 +183,7 @@ fn items<'r, T: Vocabulary>(cell: &'r str, spaces: bool) -> Vec<Cow<'r, str>> {
         c.split([';', ',', '|']).map(str::trim).filter(|i| !i.is_empty()).map(Cow::Borrowed).collect()
     };
     let items = split(cell);
-    if spaces && !cell.contains(';') && items.iter().any(|i| T::parse(i).is_err()) {
+    if spaces && !cell.contains(';') && items.iter().any(|i| T::find(i).is_none()) {
         let words: Vec<&'r str> = cell.split_whitespace().collect();
         return match labels_in::<T>(&words) {
             Some(found) => found.into_iter().map(Cow::Owned).collect(),
@@ -200,7 +200,7 @@ fn labels_in<T: Vocabulary>(words: &[&str]) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < words.len() {
-        let end = (at + 1..=words.len()).rev().find(|&end| T::parse(&words[at..end].join(" ")).is_ok())?;
+        let end = (at + 1..=words.len()).rev().find(|&end| T::find(&words[at..end].join(" ")).is_some())?;
         out.push(words[at..end].join(" "));
         at = end;
     }
