@@ -194,27 +194,31 @@ pub(crate) fn insert_report(tx: &mut Conn, e: EncodedReport, stamp: &str, import
     Ok(id)
 }
 
-/// New reports waiting to be written with COPY (PostgreSQL imports): one round trip per
-/// thousands of reports instead of one per report and stop. Ids are taken from the table's own
-/// sequence up front, so that stops can name their report before either is written.
+/// New reports waiting to be written in bulk (file imports): on PostgreSQL with COPY, one round
+/// trip per thousands of reports instead of one per report and stop; on SQLite with INSERTs of
+/// many rows each, which halve the writer's time per report against one statement per report
+/// and per stop. Ids are taken up front, so that stops can name their report before either is
+/// written.
 #[derive(Default)]
 pub(crate) struct PendingReports {
     reports: Vec<Value>,
     stops: Vec<Value>,
     count: usize,
-    /// Ids taken from the sequence and not used yet, the smallest last.
+    /// PostgreSQL: ids taken from the sequence and not used yet, the smallest last.
     ids: Vec<i64>,
+    /// SQLite: the next id to give. The import holds the database's one write lock from its
+    /// first statement to its commit, so no other writer can take these ids meanwhile.
+    next: Option<i64>,
 }
 
 /// Reports written per COPY, and ids taken from the sequence at once.
 const PENDING: usize = 5_000;
 
-const REPORT_COLUMNS: &str = "COPY reports (id, organisation_id, round_id, report_ref, exploitation_types, sectors, \
+const REPORT_COLUMNS: &str = "reports (id, organisation_id, round_id, report_ref, exploitation_types, sectors, \
      transport_modes, recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, \
      adults, period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, \
-     updated_at, import_id) FROM STDIN (FORMAT binary)";
-const STOP_COLUMNS: &str =
-    "COPY stops (report_id, seq, role, text, place_id, arrived_by, text_key) FROM STDIN (FORMAT binary)";
+     updated_at, import_id)";
+const STOP_COLUMNS: &str = "stops (report_id, seq, role, text, place_id, arrived_by, text_key)";
 
 impl PendingReports {
     /// Queues a new report; returns the id it will have.
@@ -225,15 +229,10 @@ impl PendingReports {
         stamp: &str,
         import_id: i64,
     ) -> Result<i64, StoreError> {
-        if self.ids.is_empty() {
-            let rows = tx.query(
-                "SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, $1)",
-                &[Value::Int(PENDING as i64)],
-            )?;
-            self.ids = rows.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
-            self.ids.sort_unstable_by(|a, b| b.cmp(a));
-        }
-        let id = self.ids.pop().ok_or_else(|| StoreError::Database("the id sequence returned nothing".into()))?;
+        let id = match tx.engine() {
+            crate::sql::Engine::Sqlite => self.next_sqlite_id(tx)?,
+            crate::sql::Engine::Postgres => self.next_postgres_id(tx)?,
+        };
         let EncodedReport { columns, status, stops, fingerprint, .. } = e;
         self.reports.push(Value::Int(id));
         self.reports.extend(columns);
@@ -253,6 +252,37 @@ impl PendingReports {
         Ok(id)
     }
 
+    fn next_sqlite_id(&mut self, tx: &mut Conn) -> Result<i64, StoreError> {
+        let next = match self.next {
+            Some(n) => n,
+            // AUTOINCREMENT never gives an id again, even one deleted since: past both the
+            // largest id there is and the largest ever given.
+            None => tx
+                .query_one(
+                    "SELECT max(coalesce((SELECT max(id) FROM reports), 0), \
+                     coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reports'), 0)) + 1",
+                    &[],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(1),
+        };
+        self.next = Some(next + 1);
+        Ok(next)
+    }
+
+    fn next_postgres_id(&mut self, tx: &mut Conn) -> Result<i64, StoreError> {
+        if self.ids.is_empty() {
+            let rows = tx.query(
+                "SELECT nextval(pg_get_serial_sequence('reports', 'id')) FROM generate_series(1, $1)",
+                &[Value::Int(PENDING as i64)],
+            )?;
+            self.ids = rows.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
+            self.ids.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        self.ids.pop().ok_or_else(|| StoreError::Database("the id sequence returned nothing".into()))
+    }
+
     /// Writes what is queued (before anything reads or updates those reports, and at commit).
     pub(crate) fn flush(&mut self, tx: &mut Conn) -> Result<(), StoreError> {
         use postgres::types::Type;
@@ -263,9 +293,17 @@ impl PendingReports {
         let types = |pattern: &str| -> Vec<Type> {
             pattern.chars().map(|c| if c == 'I' { Type::INT8 } else { Type::TEXT }).collect()
         };
-        let report_types = types("IIITTTTTTIIIIIITTTTTITTTTI");
-        tx.copy_in(REPORT_COLUMNS, &report_types, &self.reports)?;
-        tx.copy_in(STOP_COLUMNS, &types("IITTTTT"), &self.stops)?;
+        match tx.engine() {
+            crate::sql::Engine::Postgres => {
+                let report_types = types("IIITTTTTTIIIIIITTTTTITTTTI");
+                tx.copy_in(&format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"), &report_types, &self.reports)?;
+                tx.copy_in(&format!("COPY {STOP_COLUMNS} FROM STDIN (FORMAT binary)"), &types("IITTTTT"), &self.stops)?;
+            }
+            crate::sql::Engine::Sqlite => {
+                tx.insert_rows(REPORT_COLUMNS, 26, &self.reports)?;
+                tx.insert_rows(STOP_COLUMNS, 7, &self.stops)?;
+            }
+        }
         self.reports.clear();
         self.stops.clear();
         self.count = 0;

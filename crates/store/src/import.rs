@@ -44,7 +44,7 @@ pub struct ImportWriter {
     written: u64,
     /// Their ids, while there are few enough to list as the change.
     changed: Vec<i64>,
-    /// PostgreSQL files: new reports written with COPY, thousands at a time.
+    /// Files: new reports written in bulk, thousands at a time (COPY on PostgreSQL).
     pending: Option<PendingReports>,
 }
 
@@ -73,7 +73,6 @@ impl Store {
             return Err(e);
         }
         let stamp = now();
-        let conn_is_postgres = conn.engine() == crate::sql::Engine::Postgres;
         let import_id = match conn.insert_returning_id(
             "INSERT INTO imports (source, started_at) VALUES ($1, $2)",
             "INSERT INTO imports (source, started_at) VALUES ($1, $2) RETURNING id",
@@ -97,7 +96,7 @@ impl Store {
             changed: Vec::new(),
             // Only where every existing report is looked up in `known`, never in the table
             // (where queued reports are not yet).
-            pending: (prefetch && conn_is_postgres).then(PendingReports::default),
+            pending: prefetch.then(PendingReports::default),
         })
     }
 
