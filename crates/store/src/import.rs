@@ -287,7 +287,15 @@ impl ImportWriter {
         restore_checks(&mut self.conn);
         committed?;
         if self.written >= ANALYZE_AFTER && self.conn.engine() == crate::sql::Engine::Postgres {
-            self.conn.batch("ANALYZE reports; ANALYZE stops")?;
+            // Only the columns queries filter, join or sort on, from a sample of 3,000 rows
+            // instead of 30,000: row counts and the few organisations, rounds and statuses are
+            // what the planner was missing, and the full ANALYZE took a seventh of the import.
+            self.conn.batch(
+                "SET default_statistics_target = 10; \
+                 ANALYZE reports (id, organisation_id, round_id, status, report_ref); \
+                 ANALYZE stops (report_id, place_id, text_key); \
+                 RESET default_statistics_target",
+            )?;
         }
         Ok(())
     }
