@@ -52,6 +52,10 @@ pub trait Vocabulary: Copy + Ord + Eq + std::hash::Hash + fmt::Debug + 'static {
     /// cost an edit distance to every spelling (a fifth of an import's reading when a file has
     /// no status column and every row asked).
     fn find(input: &str) -> Option<Self> {
+        // Files and forms mostly carry the codes themselves: found without folding or hashing.
+        if let Some(term) = Self::all().iter().find(|t| t.code() == input) {
+            return Some(*term);
+        }
         Self::spellings().get(&fold(input)).copied()
     }
 

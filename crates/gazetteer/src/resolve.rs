@@ -468,7 +468,8 @@ impl<'g> Resolver<'g> {
             let mut key = String::with_capacity(text.len() + 16);
             key.push_str(ctx.role.map_or("-", |r| r.code()));
             for c in &ctx.countries {
-                key.push_str(&format!(",{}", c.0));
+                use std::fmt::Write;
+                let _ = write!(key, ",{}", c.0);
             }
             key.push('|');
             key.push_str(text);
