@@ -34,18 +34,16 @@ pub async fn create_token(
     Source(source): Source,
     Json(c): Json<Credentials>,
 ) -> Result<Response, ApiError> {
-    let Some(_turn) = state.password_check_turn().await else {
-        return Err(ApiError::unavailable("too many sign-ins at once"));
-    };
     let result = state
-        .blocking(move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
+        .checking_password(move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
             match accounts::sign_in(s, &c.email, &c.password, &source) {
                 Ok(user) => accounts::open_session(s, &user, "api", 90).map(|(token, _)| Ok(token)),
                 Err(SignInError::Store(e)) => Err(e),
                 Err(e) => Ok(Err(e)),
             }
         })
-        .await?;
+        .await
+        .ok_or_else(|| ApiError::unavailable("too many sign-ins at once"))??;
     match result {
         Ok(token) => Ok((StatusCode::CREATED, Json(json!({ "token": token }))).into_response()),
         Err(SignInError::Throttled { retry_after_secs }) => {

@@ -38,6 +38,63 @@ struct Inner {
     /// Password checks (argon2, tens of milliseconds of CPU each) run a few at a time, so that a
     /// flood of sign-ins cannot take every core from the people already signed in.
     password_checks: Arc<tokio::sync::Semaphore>,
+    /// ... on threads of their own at a lower priority, so that when the cores are busy the
+    /// pages of people already signed in come first and a sign-in waits a little longer.
+    password_desk: PasswordDesk,
+}
+
+type PasswordJob = Box<dyn FnOnce() + Send>;
+
+/// Threads that only check passwords, at a lower scheduling priority than the rest of the
+/// server. Their own threads, because a thread's priority cannot be raised again once lowered
+/// (without privileges), so the shared blocking pool must not be used for this.
+struct PasswordDesk {
+    jobs: Mutex<std::sync::mpsc::Sender<PasswordJob>>,
+    /// How many threads started; with none, checks run on the blocking pool instead.
+    threads: usize,
+}
+
+/// How much lower: at nice 10 a busy request thread gets about nine tenths of a shared core.
+const PASSWORD_NICE: i32 = 10;
+
+impl PasswordDesk {
+    fn open(threads: usize) -> PasswordDesk {
+        let (sender, receiver) = std::sync::mpsc::channel::<PasswordJob>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let mut running = 0;
+        for n in 0..threads {
+            let receiver = receiver.clone();
+            let started = std::thread::Builder::new().name(format!("vjt-passwords-{n}")).spawn(move || {
+                lower_this_threads_priority(PASSWORD_NICE);
+                loop {
+                    // The lock is held only while waiting for the next job, never while running it.
+                    let job = match lock(&receiver).recv() {
+                        Ok(job) => job,
+                        Err(_) => return,
+                    };
+                    job();
+                }
+            });
+            match started {
+                Ok(_) => running += 1,
+                Err(e) => tracing::error!(error = %e, "could not start a password-check thread"),
+            }
+        }
+        PasswordDesk { jobs: Mutex::new(sender), threads: running }
+    }
+}
+
+/// Raises the calling thread's nice value (Linux schedules threads one by one).
+fn lower_this_threads_priority(nice: i32) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority with PRIO_PROCESS and the thread's own id changes only this thread's
+    // scheduling priority.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, nice);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = nice;
 }
 
 #[derive(Clone)]
@@ -69,12 +126,41 @@ impl AppState {
             generation: AtomicU64::new(0),
             flights: Mutex::new(HashMap::new()),
             password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_slots())),
+            password_desk: PasswordDesk::open(password_check_slots()),
         }))
+    }
+
+    /// Runs work that checks a password (a sign-in, a password change) in its turn, on the
+    /// password threads. None when no turn came within a few seconds: the server is too busy
+    /// with sign-ins (answered 503, try again).
+    pub async fn checking_password<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> Option<T> {
+        let _turn = self.password_check_turn().await?;
+        if self.0.password_desk.threads == 0 {
+            return Some(self.blocking(work).await);
+        }
+        let store = self.0.store.clone();
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let job: PasswordJob = Box::new(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&store)));
+            let _ = sender.send(result);
+        });
+        if lock(&self.0.password_desk.jobs).send(job).is_err() {
+            return None;
+        }
+        match receiver.await {
+            Ok(Ok(value)) => Some(value),
+            // A panic in the work is a bug; let it reach the panic handler of this request.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
     }
 
     /// A turn to check a password, waiting at most a few seconds; none means the server is too
     /// busy with sign-ins (answered 503, try again).
-    pub async fn password_check_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    async fn password_check_turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         let slot = self.0.password_checks.clone().acquire_owned();
         tokio::time::timeout(Duration::from_secs(5), slot).await.ok()?.ok()
     }
@@ -235,5 +321,35 @@ impl From<FilterError> for ApiErrorOrFilter {
             FilterError::Invalid { message, .. } => ApiErrorOrFilter::Filter(message),
             FilterError::Store(e) => ApiErrorOrFilter::Server(e.into()),
         }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    fn this_threads_nice() -> i32 {
+        // SAFETY: getpriority reads the scheduling priority of the calling thread only.
+        unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::syscall(libc::SYS_gettid) as libc::id_t) }
+    }
+
+    #[tokio::test]
+    async fn password_checks_run_below_the_priority_of_pages() {
+        let dir = std::env::temp_dir().join(format!("vjt-password-desk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = AppState::new(Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap());
+        let pages = state.blocking(|_| this_threads_nice()).await;
+        let passwords = state.checking_password(|_| this_threads_nice()).await.expect("a turn");
+        assert_eq!(passwords, (pages + PASSWORD_NICE).min(19), "pages at {pages}");
+        // The desk keeps working after a check that failed half-way.
+        let failed = tokio::spawn({
+            let state = state.clone();
+            async move { state.checking_password(|_| -> i32 { panic!("a bug in a check") }).await }
+        })
+        .await;
+        assert!(failed.is_err(), "the panic reaches the request that caused it");
+        assert_eq!(state.checking_password(|_| 7).await, Some(7));
+        drop(state);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -70,11 +70,11 @@ pub async fn change_password(
         );
     }
     // The password check is the expensive part: it takes a turn like a sign-in does.
-    let Some(_turn) = state.password_check_turn().await else {
-        return Err(PageError::Unavailable("too many password checks at once".into()));
-    };
     let (user, keep) = (session.caller.user_id, session.token_hash.clone());
-    let changed = state.blocking(move |s| accounts::change_password(s, user, &f.current, &f.new, &keep)).await;
+    let changed = state
+        .checking_password(move |s| accounts::change_password(s, user, &f.current, &f.new, &keep))
+        .await
+        .ok_or_else(|| PageError::Unavailable("too many password checks at once".into()))?;
     let problem = match changed {
         Ok(()) => return Ok(see_other("/account?done=1")),
         Err(PasswordChangeError::WrongCurrent) => w.t("account-wrong-current"),

@@ -70,18 +70,16 @@ pub async fn sign_in(
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
     let email = form.email.clone();
-    let Some(_turn) = state.password_check_turn().await else {
-        return Err(PageError::Unavailable("too many sign-ins at once".into()));
-    };
     let result = state
-        .blocking(move |s| -> Result<Result<(String, String), SignInError>, vjt_store::StoreError> {
+        .checking_password(move |s| -> Result<Result<(String, String), SignInError>, vjt_store::StoreError> {
             match accounts::sign_in(s, &form.email, &form.password, &source) {
                 Ok(user) => accounts::open_session(s, &user, "session", 1).map(Ok),
                 Err(SignInError::Store(e)) => Err(e),
                 Err(e) => Ok(Err(e)),
             }
         })
-        .await?;
+        .await
+        .ok_or_else(|| PageError::Unavailable("too many sign-ins at once".into()))??;
     match result {
         Ok((token, _csrf)) => {
             let cookie = Cookie::build((SESSION_COOKIE, token))
