@@ -45,7 +45,7 @@ const MIGRATIONS: &[Migration] = &[
 const POSTGRES_ONLY: &[i64] = &[12];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 15;
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
 
 fn render(sql: &str, engine: Engine) -> String {
     let id = match engine {
