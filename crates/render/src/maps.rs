@@ -47,11 +47,18 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     placer.keep_off((20.0, 440.0, 160.0, 540.0));
     let index_area = (426.0, 456.0, f.width - 2.0, f.height - 16.0);
     placer.keep_off(index_area);
-    let mut order: Vec<(&crate::geo::County, f64)> =
-        counties().iter().map(|c| (c, p.rings(&c.rings).iter().map(|r| ring_area(r)).sum::<f64>())).collect();
-    order.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.name.cmp(&y.0.name)));
+    // Each county's outline projected once, for its size, its label's room and its number's.
+    let mut order: Vec<_> = counties()
+        .iter()
+        .map(|c| {
+            let rings = p.rings(&c.rings);
+            let area = rings.iter().map(|r| ring_area(r)).sum::<f64>();
+            (c, rings, area)
+        })
+        .collect();
+    order.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.name.cmp(&y.0.name)));
     let mut numbered = Vec::new();
-    for (c, _) in order {
+    for (c, rings, _) in order {
         let (lon, lat) = label_point(&c.rings);
         let at = p.point(lon, lat);
         // The label reads on its county's fill: ink or white, whichever contrasts more.
@@ -66,10 +73,9 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
             colour: fill.text_on(),
             bold: false,
         };
-        let rings = p.rings(&c.rings);
         match placer.place_where(&label, &INSIDE, |area| box_inside(area, &rings)) {
             Some(placed) => f.push(placed),
-            None => numbered.push((c, at, fill)),
+            None => numbered.push((c, rings, at, fill)),
         }
     }
     // A county too small for its name inside gets it beside, in ink on a white ground with a
@@ -77,7 +83,7 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
     let risk_of = |iso: &str| county_of(a, iso).map_or(-1.0, |x| x.risk_score);
     numbered.sort_by(|x, y| risk_of(&y.0.iso).total_cmp(&risk_of(&x.0.iso)).then(x.0.name.cmp(&y.0.name)));
     let mut rest = Vec::new();
-    for (c, at, fill) in numbered {
+    for (c, rings, at, fill) in numbered {
         let label = Shape::Text {
             at,
             text: c.name.clone(),
@@ -101,12 +107,12 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
                 });
                 f.push(placed);
             }
-            None => rest.push((c, at, fill)),
+            None => rest.push((c, rings, at, fill)),
         }
     }
     let mut numbered = rest;
     numbered.sort_by(|x, y| x.0.name.cmp(&y.0.name));
-    for (n, (c, at, fill)) in numbered.iter().enumerate() {
+    for (n, (c, rings, at, fill)) in numbered.iter().enumerate() {
         let mark = Shape::Text {
             at: *at,
             text: (n + 1).to_string(),
@@ -115,9 +121,8 @@ pub fn risk_map(a: &Analysis, cat: &Catalogue) -> Figure {
             colour: fill.text_on(),
             bold: true,
         };
-        let rings = p.rings(&c.rings);
         let placed = placer
-            .place_where(&mark, &INSIDE, |area| box_inside(area, &rings))
+            .place_where(&mark, &INSIDE, |area| box_inside(area, rings))
             .or_else(|| placer.place(&mark, &INSIDE))
             .unwrap_or_else(|| placer.force(&mark));
         f.push(placed);
