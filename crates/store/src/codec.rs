@@ -219,6 +219,10 @@ const REPORT_COLUMNS: &str = "reports (id, organisation_id, round_id, report_ref
      adults, period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, \
      updated_at, import_id)";
 const STOP_COLUMNS: &str = "stops (report_id, seq, role, text, place_id, arrived_by, text_key)";
+/// The types of REPORT_COLUMNS and STOP_COLUMNS, I for BIGINT and T for TEXT: for COPY, and
+/// how many values make a row.
+const REPORT_TYPES: &str = "IIITTTTTTIIIIIITTTTTITTTTI";
+const STOP_TYPES: &str = "IITTTTT";
 
 impl PendingReports {
     /// Queues a new report; returns the id it will have.
@@ -289,19 +293,25 @@ impl PendingReports {
         if self.count == 0 {
             return Ok(());
         }
-        // The columns of REPORT_COLUMNS and STOP_COLUMNS, I for BIGINT and T for TEXT.
         let types = |pattern: &str| -> Vec<Type> {
             pattern.chars().map(|c| if c == 'I' { Type::INT8 } else { Type::TEXT }).collect()
         };
         match tx.engine() {
             crate::sql::Engine::Postgres => {
-                let report_types = types("IIITTTTTTIIIIIITTTTTITTTTI");
-                tx.copy_in(&format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"), &report_types, &self.reports)?;
-                tx.copy_in(&format!("COPY {STOP_COLUMNS} FROM STDIN (FORMAT binary)"), &types("IITTTTT"), &self.stops)?;
+                tx.copy_in(
+                    &format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"),
+                    &types(REPORT_TYPES),
+                    &self.reports,
+                )?;
+                tx.copy_in(
+                    &format!("COPY {STOP_COLUMNS} FROM STDIN (FORMAT binary)"),
+                    &types(STOP_TYPES),
+                    &self.stops,
+                )?;
             }
             crate::sql::Engine::Sqlite => {
-                tx.insert_rows(REPORT_COLUMNS, 26, &self.reports)?;
-                tx.insert_rows(STOP_COLUMNS, 7, &self.stops)?;
+                tx.insert_rows(REPORT_COLUMNS, REPORT_TYPES.len(), &self.reports)?;
+                tx.insert_rows(STOP_COLUMNS, STOP_TYPES.len(), &self.stops)?;
             }
         }
         self.reports.clear();
