@@ -49,7 +49,7 @@ type PasswordJob = Box<dyn FnOnce() + Send>;
 /// server. Their own threads, because a thread's priority cannot be raised again once lowered
 /// (without privileges), so the shared blocking pool must not be used for this.
 struct PasswordDesk {
-    jobs: Mutex<std::sync::mpsc::Sender<PasswordJob>>,
+    jobs: std::sync::mpsc::Sender<PasswordJob>,
     /// How many threads started; with none, checks run on the blocking pool instead.
     threads: usize,
 }
@@ -80,7 +80,7 @@ impl PasswordDesk {
                 Err(e) => tracing::error!(error = %e, "could not start a password-check thread"),
             }
         }
-        PasswordDesk { jobs: Mutex::new(sender), threads: running }
+        PasswordDesk { jobs: sender, threads: running }
     }
 }
 
@@ -147,7 +147,7 @@ impl AppState {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&store)));
             let _ = sender.send(result);
         });
-        if lock(&self.0.password_desk.jobs).send(job).is_err() {
+        if self.0.password_desk.jobs.send(job).is_err() {
             return None;
         }
         match receiver.await {
