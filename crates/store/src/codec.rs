@@ -44,7 +44,7 @@ pub(crate) fn round(row: &Row) -> Result<Round, StoreError> {
 pub struct EncodedReport {
     columns: Vec<Value>,
     pub(crate) status: ReviewStatus,
-    stops: Vec<[Value; 6]>,
+    stops: PackedStops,
     pub(crate) fingerprint: u64,
     pub(crate) organisation: vjt_domain::OrganisationId,
     pub(crate) reference: Option<String>,
@@ -79,28 +79,14 @@ impl EncodedReport {
             r.notes.as_ref().map(|n| n.as_str()).into(),
             count(r.victims_below.map(NonZeroU32::get)),
         ];
-        let stops: Vec<[Value; 6]> = r
-            .journey
-            .stops()
-            .enumerate()
-            .map(|(seq, (role, stop))| {
-                [
-                    Value::Int(seq as i64),
-                    role.to_string().into(),
-                    stop.text.as_str().into(),
-                    stop.place.as_ref().map(|p| p.0.as_str()).into(),
-                    join_codes(&stop.arrived_by).into(),
-                    vjt_domain::text::fold(stop.text.as_str()).into(),
-                ]
-            })
-            .collect();
         let mut hasher = Fnv64::default();
         // The withheld count came later (schema 4): hashed only when present, so reports saved
         // before keep their fingerprints and are not seen as changed on the next re-import.
         let (withheld, reported) = columns.split_last().expect("columns are never empty");
-        for v in reported.iter().chain(stops.iter().flatten()) {
+        for v in reported {
             hasher.value(v);
         }
+        let stops = PackedStops::new(&r.journey, &mut hasher);
         if *withheld != Value::Null {
             hasher.value(withheld);
         }
@@ -143,27 +129,157 @@ impl Fnv64 {
     }
     fn value(&mut self, v: &Value) {
         match v {
-            Value::Null => self.bytes(&[0]),
-            Value::Int(i) => {
-                self.bytes(&[1]);
-                self.bytes(&i.to_le_bytes());
-            }
-            Value::Text(t) => {
-                self.bytes(&[2]);
-                self.bytes(&(t.len() as u64).to_le_bytes());
-                self.bytes(t.as_bytes());
-            }
+            Value::Null => self.null(),
+            Value::Int(i) => self.int(*i),
+            Value::Text(t) => self.text(t),
         }
+    }
+    fn null(&mut self) {
+        self.bytes(&[0]);
+    }
+    fn int(&mut self, i: i64) {
+        self.bytes(&[1]);
+        self.bytes(&i.to_le_bytes());
+    }
+    fn text(&mut self, t: &str) {
+        self.bytes(&[2]);
+        self.bytes(&(t.len() as u64).to_le_bytes());
+        self.bytes(t.as_bytes());
     }
 }
 
-/// One INSERT per report for all its stops: statements for 1..=MAX stops are built once.
-fn insert_stops(tx: &mut Conn, id: i64, stops: Vec<[Value; 6]>) -> Result<(), StoreError> {
-    for stop in stops {
-        let [a, b, c, d, e, f] = stop;
+/// Between stops in `stop_texts` and `stop_codes` (ASCII record separator), and between a
+/// stop's role, place and means of arrival in `stop_codes` (unit separator). Neither can occur
+/// in a place text (control characters are refused) nor in a code or place id.
+pub(crate) const STOP_SEPARATOR: char = '\u{1e}';
+const FIELD_SEPARATOR: char = '\u{1f}';
+
+/// A report's stops as its row stores them (schema 16): their texts in travel order in one
+/// column, their roles, places and means of arrival in another, and a row in
+/// `unresolved_stops` for each stop without a place, which is what the review list and a
+/// coordinator's decision look up. One row per report instead of one per stop: a stop row cost
+/// PostgreSQL more to write than its report did, and most of what it held was read only with
+/// the report.
+pub(crate) struct PackedStops {
+    pub(crate) texts: String,
+    pub(crate) codes: String,
+    /// (sequence, text, folded text) of each stop without a place.
+    pub(crate) unresolved: Vec<(i64, String, String)>,
+}
+
+impl PackedStops {
+    /// Packs a journey, feeding the hasher what the fingerprint always took from a stop (its
+    /// sequence, role, text, place, means of arrival and folded text), so that fingerprints
+    /// written before schema 16 still match.
+    fn new(journey: &Journey, hasher: &mut Fnv64) -> Self {
+        let mut packed = PackedStops { texts: String::new(), codes: String::new(), unresolved: Vec::new() };
+        for (seq, (role, stop)) in journey.stops().enumerate() {
+            let seq = seq as i64;
+            let (role, text, arrived) = (role.to_string(), stop.text.as_str(), join_codes(&stop.arrived_by));
+            let key = vjt_domain::text::fold(text);
+            hasher.int(seq);
+            hasher.text(&role);
+            hasher.text(text);
+            match &stop.place {
+                Some(p) => hasher.text(&p.0),
+                None => hasher.null(),
+            }
+            hasher.text(&arrived);
+            hasher.text(&key);
+            if seq > 0 {
+                packed.texts.push(STOP_SEPARATOR);
+                packed.codes.push(STOP_SEPARATOR);
+            }
+            packed.texts.push_str(text);
+            packed.codes.push_str(&role);
+            packed.codes.push(FIELD_SEPARATOR);
+            match &stop.place {
+                Some(p) => packed.codes.push_str(&p.0),
+                None => packed.unresolved.push((seq, text.to_string(), key)),
+            }
+            packed.codes.push(FIELD_SEPARATOR);
+            packed.codes.push_str(&arrived);
+        }
+        packed
+    }
+}
+
+/// One stop read back from its report's row.
+pub(crate) struct PackedStop<'a> {
+    pub(crate) seq: i64,
+    pub(crate) role: &'a str,
+    pub(crate) text: &'a str,
+    pub(crate) place: Option<&'a str>,
+    pub(crate) arrived_by: &'a str,
+}
+
+/// The stops of one report's row, in travel order.
+pub(crate) fn unpack<'a>(
+    id: i64,
+    texts: &'a str,
+    codes: &'a str,
+) -> impl Iterator<Item = Result<PackedStop<'a>, StoreError>> + 'a {
+    let mut texts = texts.split(STOP_SEPARATOR);
+    codes.split(STOP_SEPARATOR).enumerate().map(move |(seq, code)| {
+        let bad = || corrupt(format!("report {id}: its stops are not in the stored form"));
+        let text = texts.next().ok_or_else(bad)?;
+        let mut fields = code.splitn(3, FIELD_SEPARATOR);
+        let (Some(role), Some(place), Some(arrived_by)) = (fields.next(), fields.next(), fields.next()) else {
+            return Err(bad());
+        };
+        Ok(PackedStop { seq: seq as i64, role, text, place: (!place.is_empty()).then_some(place), arrived_by })
+    })
+}
+
+/// A report's `stop_codes` with `place` given to every stop whose text folds to `key`, and how
+/// many stops that is; `None` when no stop has that text.
+pub(crate) fn place_stops(
+    id: i64,
+    texts: &str,
+    codes: &str,
+    key: &str,
+    place: &str,
+) -> Result<Option<(String, u64)>, StoreError> {
+    let mut placed = 0u64;
+    let mut out = String::with_capacity(codes.len() + place.len());
+    for stop in unpack(id, texts, codes) {
+        let stop = stop?;
+        let place = if vjt_domain::text::fold(stop.text) == key {
+            placed += 1;
+            Some(place)
+        } else {
+            stop.place
+        };
+        if stop.seq > 0 {
+            out.push(STOP_SEPARATOR);
+        }
+        out.push_str(stop.role);
+        out.push(FIELD_SEPARATOR);
+        out.push_str(place.unwrap_or(""));
+        out.push(FIELD_SEPARATOR);
+        out.push_str(stop.arrived_by);
+    }
+    Ok((placed > 0).then_some((out, placed)))
+}
+
+/// A report's `stop_texts` with the texts of the stops numbered `seqs` replaced by `text`.
+pub(crate) fn replace_texts(texts: &str, seqs: &[i64], text: &str) -> String {
+    let mut out = String::with_capacity(texts.len());
+    for (seq, old) in texts.split(STOP_SEPARATOR).enumerate() {
+        if seq > 0 {
+            out.push(STOP_SEPARATOR);
+        }
+        out.push_str(if seqs.contains(&(seq as i64)) { text } else { old });
+    }
+    out
+}
+
+/// Writes the unresolved stops of one report (after its row).
+fn insert_unresolved(tx: &mut Conn, id: i64, unresolved: Vec<(i64, String, String)>) -> Result<(), StoreError> {
+    for (seq, text, key) in unresolved {
         tx.execute(
-            "INSERT INTO stops (report_id, seq, role, text, place_id, arrived_by, text_key) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[Value::Int(id), a, b, c, d, e, f],
+            "INSERT INTO unresolved_stops (report_id, seq, text, text_key) VALUES ($1, $2, $3, $4)",
+            &[Value::Int(id), Value::Int(seq), text.into(), key.into()],
         )?;
     }
     Ok(())
@@ -176,33 +292,34 @@ pub(crate) fn insert_report(tx: &mut Conn, e: EncodedReport, stamp: &str, import
     columns.push(fingerprint_text(fingerprint).into());
     columns.push(stamp.into());
     columns.push(Value::Int(import_id));
+    columns.push(stops.texts.into());
+    columns.push(stops.codes.into());
     let params = columns;
     let id = tx.insert_returning_id(
         "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
          recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
          period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, updated_at, \
-         import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-         $23, $23, $24)",
+         import_id, stop_texts, stop_codes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26)",
         "INSERT INTO reports (organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
          recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
          period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, updated_at, \
-         import_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-         $23, $23, $24) RETURNING id",
+         import_id, stop_texts, stop_codes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26) RETURNING id",
         &params,
     )?;
-    insert_stops(tx, id, stops)?;
+    insert_unresolved(tx, id, stops.unresolved)?;
     Ok(id)
 }
 
 /// New reports waiting to be written in bulk (file imports): on PostgreSQL with COPY, one round
-/// trip per thousands of reports instead of one per report and stop; on SQLite with INSERTs of
-/// many rows each, which halve the writer's time per report against one statement per report
-/// and per stop. Ids are taken up front, so that stops can name their report before either is
-/// written.
+/// trip per thousands of reports instead of one per report; on SQLite with INSERTs of many rows
+/// each, which halve the writer's time per report against one statement per report. Ids are
+/// taken up front, so that unresolved stops can name their report before either is written.
 #[derive(Default)]
 pub(crate) struct PendingReports {
     reports: Vec<Value>,
-    stops: Vec<Value>,
+    unresolved: Vec<Value>,
     count: usize,
     /// PostgreSQL: ids taken from the sequence and not used yet, the smallest last.
     ids: Vec<i64>,
@@ -217,12 +334,12 @@ const PENDING: usize = 5_000;
 const REPORT_COLUMNS: &str = "reports (id, organisation_id, round_id, report_ref, exploitation_types, sectors, \
      transport_modes, recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, \
      adults, period_start, period_end, source, confidence, notes, victims_below, status, fingerprint, created_at, \
-     updated_at, import_id)";
-const STOP_COLUMNS: &str = "stops (report_id, seq, role, text, place_id, arrived_by, text_key)";
-/// The types of REPORT_COLUMNS and STOP_COLUMNS, I for BIGINT and T for TEXT: for COPY, and
-/// how many values make a row.
-const REPORT_TYPES: &str = "IIITTTTTTIIIIIITTTTTITTTTI";
-const STOP_TYPES: &str = "IITTTTT";
+     updated_at, import_id, stop_texts, stop_codes)";
+const UNRESOLVED_COLUMNS: &str = "unresolved_stops (report_id, seq, text, text_key)";
+/// The types of REPORT_COLUMNS and UNRESOLVED_COLUMNS, I for BIGINT and T for TEXT: for COPY,
+/// and how many values make a row.
+const REPORT_TYPES: &str = "IIITTTTTTIIIIIITTTTTITTTTITT";
+const UNRESOLVED_TYPES: &str = "IITT";
 
 impl PendingReports {
     /// Queues a new report; returns the id it will have.
@@ -245,9 +362,10 @@ impl PendingReports {
         self.reports.push(stamp.into());
         self.reports.push(stamp.into());
         self.reports.push(Value::Int(import_id));
-        for stop in stops {
-            self.stops.push(Value::Int(id));
-            self.stops.extend(stop);
+        self.reports.push(stops.texts.into());
+        self.reports.push(stops.codes.into());
+        for (seq, text, key) in stops.unresolved {
+            self.unresolved.extend([Value::Int(id), Value::Int(seq), text.into(), key.into()]);
         }
         self.count += 1;
         if self.count >= PENDING {
@@ -303,19 +421,21 @@ impl PendingReports {
                     &types(REPORT_TYPES),
                     &self.reports,
                 )?;
-                tx.copy_in(
-                    &format!("COPY {STOP_COLUMNS} FROM STDIN (FORMAT binary)"),
-                    &types(STOP_TYPES),
-                    &self.stops,
-                )?;
+                if !self.unresolved.is_empty() {
+                    tx.copy_in(
+                        &format!("COPY {UNRESOLVED_COLUMNS} FROM STDIN (FORMAT binary)"),
+                        &types(UNRESOLVED_TYPES),
+                        &self.unresolved,
+                    )?;
+                }
             }
             crate::sql::Engine::Sqlite => {
                 tx.insert_rows(REPORT_COLUMNS, REPORT_TYPES.len(), &self.reports)?;
-                tx.insert_rows(STOP_COLUMNS, STOP_TYPES.len(), &self.stops)?;
+                tx.insert_rows(UNRESOLVED_COLUMNS, UNRESOLVED_TYPES.len(), &self.unresolved)?;
             }
         }
         self.reports.clear();
-        self.stops.clear();
+        self.unresolved.clear();
         self.count = 0;
         Ok(())
     }
@@ -333,17 +453,19 @@ pub(crate) fn update_report(
     params.push(status.to_string().into());
     params.push(fingerprint_text(fingerprint).into());
     params.push(stamp.into());
+    params.push(stops.texts.into());
+    params.push(stops.codes.into());
     params.push(Value::Int(id));
     tx.execute(
         "UPDATE reports SET organisation_id = $1, round_id = $2, report_ref = $3, exploitation_types = $4, sectors = $5, \
          transport_modes = $6, recruitment_methods = $7, recruiter_relationships = $8, victims = $9, female = $10, \
          male = $11, other_gender = $12, children = $13, adults = $14, period_start = $15, period_end = $16, \
-         source = $17, confidence = $18, notes = $19, victims_below = $20, status = $21, fingerprint = $22, updated_at = $23 \
-         WHERE id = $24",
+         source = $17, confidence = $18, notes = $19, victims_below = $20, status = $21, fingerprint = $22, updated_at = $23, \
+         stop_texts = $24, stop_codes = $25 WHERE id = $26",
         &params,
     )?;
-    tx.execute("DELETE FROM stops WHERE report_id = $1", &[Value::Int(id)])?;
-    insert_stops(tx, id, stops)
+    tx.execute("DELETE FROM unresolved_stops WHERE report_id = $1", &[Value::Int(id)])?;
+    insert_unresolved(tx, id, stops.unresolved)
 }
 
 fn codes<T: Vocabulary>(raw: &str) -> Result<BTreeSet<T>, StoreError> {
@@ -358,30 +480,20 @@ fn month(raw: Option<&str>) -> Result<Option<YearMonth>, StoreError> {
     raw.map(YearMonth::parse).transpose().map_err(corrupt)
 }
 
-/// Joins report rows (ordered by id) with stop rows (ordered by report id, then sequence).
-pub(crate) fn assemble(rows: Vec<Row>, stops: Vec<Row>) -> Result<Vec<StoredReport>, StoreError> {
-    let mut stops = stops.into_iter().peekable();
+/// Report rows (read with `codec_columns!`) back to reports.
+pub(crate) fn assemble(rows: Vec<Row>) -> Result<Vec<StoredReport>, StoreError> {
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.int(0)?;
         let mut journey_stops = Vec::new();
-        while let Some(stop) = stops.peek() {
-            let owner = stop.int(0)?;
-            if owner < id {
-                stops.next();
-                continue;
-            }
-            if owner > id {
-                break;
-            }
-            let stop = stops.next().expect("peeked");
-            let role = StopRole::from_str(stop.text(1)?).map_err(corrupt)?;
+        for stop in unpack(id, row.text(24)?, row.text(25)?) {
+            let stop = stop?;
             journey_stops.push((
-                role,
+                StopRole::from_str(stop.role).map_err(corrupt)?,
                 Stop {
-                    text: StopText::parse(stop.text(2)?).map_err(corrupt)?,
-                    place: stop.opt_text(3)?.map(|p| PlaceId(p.to_string())),
-                    arrived_by: codes(stop.text(4)?)?,
+                    text: StopText::parse(stop.text).map_err(corrupt)?,
+                    place: stop.place.map(|p| PlaceId(p.to_string())),
+                    arrived_by: codes(stop.arrived_by)?,
                 },
             ));
         }

@@ -63,7 +63,7 @@ impl Store {
         let mut conn = self.writer()?;
         // SQLite checks every stop's report and every report's organisation, round and import
         // row one by one (a sixth of an import's time). The writer checks organisations and
-        // rounds itself and writes each report's stops right after the report, so the checks
+        // rounds itself and writes each report's unresolved stops right after the report, so the checks
         // are off for its transaction (the pragma cannot change inside one) and back on after.
         if conn.engine() == crate::sql::Engine::Sqlite {
             conn.batch("PRAGMA foreign_keys = OFF")?;
@@ -293,7 +293,7 @@ impl ImportWriter {
             self.conn.batch(
                 "SET default_statistics_target = 10; \
                  ANALYZE reports (id, organisation_id, round_id, status, report_ref); \
-                 ANALYZE stops (report_id, place_id, text_key); \
+                 ANALYZE unresolved_stops (report_id, text_key); \
                  RESET default_statistics_target",
             )?;
         }

@@ -8,7 +8,7 @@ macro_rules! flat_columns {
     () => {
         "id, organisation_id, round_id, report_ref, status, exploitation_types, sectors, transport_modes, \
          recruitment_methods, recruiter_relationships, victims, victims_below, female, male, other_gender, children, \
-         adults, period_start, period_end, source, confidence"
+         adults, period_start, period_end, source, confidence, stop_texts, stop_codes"
     };
 }
 
@@ -17,7 +17,8 @@ macro_rules! codec_columns {
     () => {
         "id, organisation_id, round_id, report_ref, exploitation_types, sectors, transport_modes, \
          recruitment_methods, recruiter_relationships, victims, female, male, other_gender, children, adults, \
-         period_start, period_end, source, confidence, notes, status, created_at, updated_at, victims_below"
+         period_start, period_end, source, confidence, notes, status, created_at, updated_at, victims_below, \
+         stop_texts, stop_codes"
     };
 }
 
@@ -267,8 +268,6 @@ struct Shared {
     /// SQLite: the one writer connection. PostgreSQL: the same pool as `readers`.
     writer: r2d2::Pool<pool::Connector>,
     readers: r2d2::Pool<pool::Connector>,
-    /// An in-memory SQLite database has one connection, which cannot read while it writes.
-    single: bool,
     file: Option<std::path::PathBuf>,
 }
 
@@ -316,7 +315,7 @@ impl Store {
             let mut only = pool.get().map_err(|e| unavailable(&target, e))?;
             schema::migrate(&mut only)?;
             drop(only);
-            return Ok(Store::from_pools(Engine::Sqlite, target, pool.clone(), pool, true, None));
+            return Ok(Store::from_pools(Engine::Sqlite, target, pool.clone(), pool, None));
         }
         drop(first);
         let readers = pool::Connector::Sqlite { path: path.to_string(), read_only: true };
@@ -325,7 +324,6 @@ impl Store {
             target,
             pool::pool(writer, 1, pool::WAIT_FOR_WRITER),
             pool::pool(readers, READERS, pool::WAIT_FOR_READER),
-            false,
             Some(std::path::PathBuf::from(path)),
         ))
     }
@@ -340,7 +338,7 @@ impl Store {
         schema::migrate(&mut first)?;
         drop(first);
         let pool = pool::pool(connector, POSTGRES_CONNECTIONS, pool::WAIT_FOR_READER);
-        Ok(Store::from_pools(Engine::Postgres, target, pool.clone(), pool, false, None))
+        Ok(Store::from_pools(Engine::Postgres, target, pool.clone(), pool, None))
     }
 
     fn from_pools(
@@ -348,10 +346,9 @@ impl Store {
         target: String,
         writer: r2d2::Pool<pool::Connector>,
         readers: r2d2::Pool<pool::Connector>,
-        single: bool,
         file: Option<std::path::PathBuf>,
     ) -> Store {
-        Store { shared: Arc::new(Shared { engine, target, writer, readers, single, file }) }
+        Store { shared: Arc::new(Shared { engine, target, writer, readers, file }) }
     }
 
     /// A connection for reading.
@@ -483,15 +480,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<StoredReport>, StoreError> {
         let (sql, params) = page_statement(query, after.map_or(0, |a| a.0), limit);
-        let rows = self.reader()?.query(sql, &params)?;
-        let (Some(first), Some(last)) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
-        let (first, last) = (first.int(0)?, last.int(0)?);
-        let stops = self.reader()?.query(
-            "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id >= $1 AND report_id <= $2 \
-             ORDER BY report_id, seq",
-            &[first.into(), last.into()],
-        )?;
-        codec::assemble(rows, stops)
+        codec::assemble(self.reader()?.query(sql, &params)?)
     }
 
     /// Reports waiting for the coordinator's review (submitted, or sent back for review), oldest
@@ -534,16 +523,7 @@ impl Store {
         } else {
             concat!("SELECT ", codec_columns!(), " ", waiting!(), " AND id > $4 ORDER BY id LIMIT $5")
         };
-        let rows = conn.query(page, &args)?;
-        let mut reports = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id = row.int(0)?;
-            let stops = conn.query(
-                "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
-                &[id.into()],
-            )?;
-            reports.extend(codec::assemble(vec![row], stops)?);
-        }
+        let reports = codec::assemble(conn.query(page, &args)?)?;
         Ok(WaitingPage { reports, total: total as u64, before: before as u64 })
     }
 
@@ -559,8 +539,7 @@ impl Store {
              AND (CAST($3 AS TEXT) IS NULL OR status = $3) \
              AND (CAST($4 AS TEXT) IS NULL OR id = $5 \
                   OR LOWER(COALESCE(report_ref, '')) LIKE $4 ESCAPE '\\' \
-                  OR EXISTS (SELECT 1 FROM stops WHERE stops.report_id = reports.id \
-                             AND LOWER(stops.text) LIKE $4 ESCAPE '\\'))"
+                  OR LOWER(stop_texts) LIKE $4 ESCAPE '\\')"
             };
         }
         let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -601,55 +580,26 @@ impl Store {
             ),
             &args,
         )?;
-        let mut reports = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id = row.int(0)?;
-            let stops = conn.query(
-                "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
-                &[id.into()],
-            )?;
-            reports.extend(codec::assemble(vec![row], stops)?);
-        }
+        let reports = codec::assemble(rows)?;
         Ok(ReportPage { reports, total })
     }
 
-    /// Streams every report matching `query` (`on_report`, in id order) and every stop
-    /// (`on_stop`, in report and travel order; stops of reports outside the query are included)
-    /// at the same time, over two connections. One after the other for an in-memory database,
-    /// which has only one.
-    pub fn scan_concurrently(
+    /// Streams every report matching `query` in id order: each one's stops (`on_stop`, in travel
+    /// order), then the report (`on_report`). One pass over one table: a report's stops are
+    /// stored in its row.
+    pub fn scan_all(
         &self,
         query: &ReportQuery,
-        mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>) + Send,
-        mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>) + Send,
+        mut on_report: impl FnMut(&vjt_domain::flat::FlatReport<'_>),
+        mut on_stop: impl FnMut(&vjt_domain::flat::FlatStop<'_>),
     ) -> Result<(), StoreError> {
-        if self.shared.single {
-            self.scan_stops(&mut on_stop)?;
-            return self.scan_report_rows(query, &mut on_report);
-        }
-        std::thread::scope(|scope| {
-            let stops = scope.spawn(|| self.scan_stops(&mut on_stop));
-            let reports = self.scan_report_rows(query, &mut on_report);
-            let stops = stops.join().map_err(|_| StoreError::Database("the stop reader failed".into()))?;
-            reports.and(stops)
-        })
-    }
-
-    fn scan_stops(&self, on_stop: &mut dyn FnMut(&vjt_domain::flat::FlatStop<'_>)) -> Result<(), StoreError> {
-        self.reader()?.scan(
-            "SELECT report_id, seq, role, text, place_id FROM stops ORDER BY report_id, seq",
-            &[],
-            |r| {
-                on_stop(&flat_stop(r)?);
-                Ok(())
-            },
-        )
+        self.scan_report_rows(query, &mut |r| flat_row(r, &mut on_report, &mut on_stop))
     }
 
     fn scan_report_rows(
         &self,
         query: &ReportQuery,
-        on_report: &mut dyn FnMut(&vjt_domain::flat::FlatReport<'_>),
+        each: &mut dyn FnMut(&sql::ScanRow<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         self.reader()?.scan(
             concat!(
@@ -658,10 +608,7 @@ impl Store {
                 " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) ORDER BY id"
             ),
             &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into()],
-            |r| {
-                on_report(&flat_report(r)?);
-                Ok(())
-            },
+            each,
         )
     }
 
@@ -675,17 +622,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut conn = self.reader()?;
         for id in ids {
-            conn.scan(
-                "SELECT report_id, seq, role, text, place_id FROM stops WHERE report_id = $1 ORDER BY seq",
-                &[Value::Int(*id)],
-                |r| {
-                    on_stop(&flat_stop(r)?);
-                    Ok(())
-                },
-            )?;
             conn.scan(concat!("SELECT ", flat_columns!(), " FROM reports WHERE id = $1"), &[Value::Int(*id)], |r| {
-                on_report(&flat_report(r)?);
-                Ok(())
+                flat_row(r, &mut on_report, &mut on_stop)
             })?;
         }
         Ok(())
@@ -726,9 +664,9 @@ impl Store {
         Ok(DataChanges { database, version, reports })
     }
 
-    /// Streams every report matching `query` as flat records, a page at a time: for each page, its
-    /// stops first (`on_stop`, in report and travel order), then its reports (`on_report`, in id
-    /// order). Nothing is copied per value; memory stays flat whatever the table size.
+    /// Streams every report matching `query` as flat records, a page at a time: each report's
+    /// stops (`on_stop`, in travel order), then the report (`on_report`), in id order. Nothing is
+    /// copied per value; memory stays flat whatever the table size.
     pub fn scan_reports(
         &self,
         query: &ReportQuery,
@@ -740,51 +678,30 @@ impl Store {
         let mut total = 0u64;
         let mut conn = self.reader()?;
         loop {
-            // The page's id range, so that its stops can be read by range on the clustered key.
             let mut last = None;
-            let mut count = 0i64;
-            conn.scan(
-                "SELECT id FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) AND id > $3 \
-                 ORDER BY id LIMIT $4",
-                &[query.round.map_or(0, |r| r.0).into(), query.organisation.map_or(0, |o| o.0).into(), after.into(), PAGE.into()],
-                |r| {
-                    last = Some(r.int(0)?);
-                    count += 1;
-                    Ok(())
-                },
-            )?;
-            let Some(last) = last else { return Ok(total) };
-            conn.scan(
-                "SELECT s.report_id, s.seq, s.role, s.text, s.place_id FROM stops s \
-                 WHERE s.report_id > $1 AND s.report_id <= $2 ORDER BY s.report_id, s.seq",
-                &[after.into(), last.into()],
-                |r| {
-                    on_stop(&flat_stop(r)?);
-                    Ok(())
-                },
-            )?;
-            // With a filter, stops of reports outside it are passed too: callers match stops to
-            // reports by id, so those are never claimed.
             conn.scan(
                 concat!(
                     "SELECT ",
                     flat_columns!(),
                     " FROM reports WHERE ($1 = 0 OR round_id = $1) AND ($2 = 0 OR organisation_id = $2) \
-                     AND id > $3 AND id <= $4 ORDER BY id"
+                     AND id > $3 ORDER BY id LIMIT $4"
                 ),
                 &[
                     query.round.map_or(0, |r| r.0).into(),
                     query.organisation.map_or(0, |o| o.0).into(),
                     after.into(),
-                    last.into(),
+                    PAGE.into(),
                 ],
                 |r| {
-                    on_report(&flat_report(r)?);
-                    Ok(())
+                    last = Some(r.int(0)?);
+                    total += 1;
+                    flat_row(r, &mut on_report, &mut on_stop)
                 },
             )?;
-            total += count as u64;
-            after = last;
+            match last {
+                Some(last) => after = last,
+                None => return Ok(total),
+            }
         }
     }
 
@@ -793,11 +710,7 @@ impl Store {
         let rows = self
             .reader()?
             .query(concat!("SELECT ", codec_columns!(), " FROM reports WHERE id = $1"), &[id.0.into()])?;
-        let stops = self.reader()?.query(
-            "SELECT report_id, role, text, place_id, arrived_by FROM stops WHERE report_id = $1 ORDER BY seq",
-            &[id.0.into()],
-        )?;
-        Ok(codec::assemble(rows, stops)?.pop())
+        Ok(codec::assemble(rows)?.pop())
     }
 
     pub fn count_reports(&self, query: &ReportQuery) -> Result<u64, StoreError> {
@@ -857,8 +770,8 @@ impl Store {
     /// Texts that no stop has a place for, most used first.
     pub fn unresolved_places(&self) -> Result<Vec<UnresolvedText>, StoreError> {
         let rows = self.reader()?.query(
-            "SELECT text_key, MIN(text), COUNT(DISTINCT report_id) AS n FROM stops \
-             WHERE place_id IS NULL AND text_key <> $1 GROUP BY text_key ORDER BY n DESC, text_key",
+            "SELECT text_key, MIN(text), COUNT(DISTINCT report_id) AS n FROM unresolved_stops \
+             WHERE text_key <> $1 GROUP BY text_key ORDER BY n DESC, text_key",
             &[vjt_domain::text::fold(REMOVED_PLACE_TEXT).into()],
         )?;
         rows.iter()
@@ -885,10 +798,24 @@ impl Store {
                 "INSERT INTO place_aliases (text_key, text, place_id, created_at) VALUES ($1, $2, $3, $4)",
                 &[key.as_str().into(), text.trim().into(), place.0.as_str().into(), now().into()],
             )?;
-            let n = tx.execute(
-                "UPDATE stops SET place_id = $1 WHERE text_key = $2",
-                &[place.0.as_str().into(), key.as_str().into()],
-            )?;
+            // Every stop with this text, placed or not: a decision replaces the resolver's choice
+            // and any earlier decision. Texts are packed in their reports' rows, so their keys are
+            // compared here, in one pass over the reports (a decision is rare; an index of every
+            // stop's key would cost every import more).
+            let mut changed: Vec<(i64, String)> = Vec::new();
+            let mut n = 0u64;
+            tx.scan("SELECT id, stop_texts, stop_codes FROM reports", &[], |r| {
+                let id = r.int(0)?;
+                if let Some((codes, placed)) = codec::place_stops(id, r.text(1)?, r.text(2)?, &key, &place.0)? {
+                    n += placed;
+                    changed.push((id, codes));
+                }
+                Ok(())
+            })?;
+            for (id, codes) in changed {
+                tx.execute("UPDATE reports SET stop_codes = $1 WHERE id = $2", &[codes.into(), Value::Int(id)])?;
+            }
+            tx.execute("DELETE FROM unresolved_stops WHERE text_key = $1", &[key.as_str().into()])?;
             tx.data_changed(Touched::Everything)?;
             Ok(n)
         })
@@ -904,8 +831,23 @@ impl Store {
         }
         let removed_key = vjt_domain::text::fold(REMOVED_PLACE_TEXT);
         self.writer()?.transaction(|tx| {
+            let rows = tx.query(
+                "SELECT u.report_id, u.seq, r.stop_texts FROM unresolved_stops u JOIN reports r ON r.id = u.report_id \
+                 WHERE u.text_key = $1 ORDER BY u.report_id, u.seq",
+                &[key.as_str().into()],
+            )?;
+            let mut rows = rows.iter().peekable();
+            while let Some(first) = rows.next() {
+                let id = first.int(0)?;
+                let mut seqs = vec![first.int(1)?];
+                while let Some(next) = rows.next_if(|r| r.int(0).ok() == Some(id)) {
+                    seqs.push(next.int(1)?);
+                }
+                let texts = codec::replace_texts(first.text(2)?, &seqs, REMOVED_PLACE_TEXT);
+                tx.execute("UPDATE reports SET stop_texts = $1 WHERE id = $2", &[texts.into(), Value::Int(id)])?;
+            }
             let n = tx.execute(
-                "UPDATE stops SET text = $1, text_key = $2 WHERE text_key = $3 AND place_id IS NULL",
+                "UPDATE unresolved_stops SET text = $1, text_key = $2 WHERE text_key = $3",
                 &[REMOVED_PLACE_TEXT.into(), removed_key.as_str().into(), key.as_str().into()],
             )?;
             tx.data_changed(Touched::Everything)?;
@@ -950,9 +892,11 @@ impl Store {
 
     /// How many stops there are, and how many of them have no place yet.
     pub fn stop_counts(&self) -> Result<(u64, u64), StoreError> {
+        // A report's stops are one more than the separators between them.
         let row = self.reader()?.query_one(
-            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN place_id IS NULL THEN 1 ELSE 0 END), 0) FROM stops",
-            &[],
+            "SELECT COALESCE(SUM(LENGTH(stop_codes) - LENGTH(REPLACE(stop_codes, $1, '')) + 1), 0), \
+             (SELECT COUNT(*) FROM unresolved_stops) FROM reports",
+            &[codec::STOP_SEPARATOR.to_string().into()],
         )?;
         let row = row.ok_or_else(|| StoreError::Database("a count returned no row".into()))?;
         Ok((row.int(0)? as u64, row.int(1)? as u64))
@@ -978,7 +922,7 @@ impl Store {
     /// leaves these references to the store: see migration 12).
     pub fn orphan_rows(&self) -> Result<u64, StoreError> {
         let row = self.reader()?.query_one(
-            "SELECT (SELECT COUNT(*) FROM stops s WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = s.report_id)) \
+            "SELECT (SELECT COUNT(*) FROM unresolved_stops s WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = s.report_id)) \
              + (SELECT COUNT(*) FROM reports r WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.id = r.organisation_id) \
                 OR NOT EXISTS (SELECT 1 FROM rounds d WHERE d.id = r.round_id))",
             &[],
@@ -1024,7 +968,7 @@ impl Store {
     /// Deletes a report and its stops. Returns false when no such report exists.
     pub fn delete_report(&self, id: RouteReportId) -> Result<bool, StoreError> {
         self.writer()?.transaction(|tx| {
-            tx.execute("DELETE FROM stops WHERE report_id = $1", &[id.0.into()])?;
+            tx.execute("DELETE FROM unresolved_stops WHERE report_id = $1", &[id.0.into()])?;
             tx.execute("DELETE FROM report_changes WHERE report_id = $1", &[id.0.into()])?;
             let deleted = tx.execute("DELETE FROM reports WHERE id = $1", &[id.0.into()])? > 0;
             tx.data_changed(Touched::Reports(&[id.0]))?;
@@ -1054,17 +998,28 @@ fn page_statement(query: &ReportQuery, cursor: i64, limit: u32) -> (&'static str
     (sql, params)
 }
 
-/// A report row read in place, in the column order both scans select.
-fn flat_stop<'r>(r: &'r sql::ScanRow<'_>) -> Result<vjt_domain::flat::FlatStop<'r>, StoreError> {
-    Ok(vjt_domain::flat::FlatStop {
-        report_id: r.int(0)?,
-        seq: r.int(1)?,
-        role: r.text(2)?,
-        text: r.text(3)?,
-        place_id: r.opt_text(4)?,
-    })
+/// A report row read in place (`flat_columns!`): its stops in travel order, then the report.
+fn flat_row(
+    r: &sql::ScanRow<'_>,
+    on_report: &mut dyn FnMut(&vjt_domain::flat::FlatReport<'_>),
+    on_stop: &mut dyn FnMut(&vjt_domain::flat::FlatStop<'_>),
+) -> Result<(), StoreError> {
+    let report = flat_report(r)?;
+    for stop in codec::unpack(report.id, r.text(21)?, r.text(22)?) {
+        let stop = stop?;
+        on_stop(&vjt_domain::flat::FlatStop {
+            report_id: report.id,
+            seq: stop.seq,
+            role: stop.role,
+            text: stop.text,
+            place_id: stop.place,
+        });
+    }
+    on_report(&report);
+    Ok(())
 }
 
+/// A report row's own fields, in the column order every scan selects.
 fn flat_report<'r>(r: &'r sql::ScanRow<'_>) -> Result<vjt_domain::flat::FlatReport<'r>, StoreError> {
     Ok(vjt_domain::flat::FlatReport {
         id: r.int(0)?,

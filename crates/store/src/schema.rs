@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0014_newest_reports_first.sql"),
     },
     Migration { version: 15, name: "sign_in_attempts", sql: include_str!("../migrations/0015_sign_in_attempts.sql") },
+    Migration {
+        version: 16,
+        name: "stops_in_their_report",
+        sql: include_str!("../migrations/0016_stops_in_their_report.sql"),
+    },
 ];
 
 /// Migrations that change nothing on SQLite.
@@ -61,7 +66,16 @@ fn render(sql: &str, engine: Engine) -> String {
         Engine::Sqlite => "lower(hex(randomblob(16)))",
         Engine::Postgres => "md5(random()::text || clock_timestamp()::text || pg_backend_pid()::text)",
     };
-    sql.replace("{id}", id).replace("{without_rowid}", without_rowid).replace("{random_id}", random_id)
+    // The separators of a report's packed stops (codec::PackedStops).
+    let (stop_separator, field_separator) = match engine {
+        Engine::Sqlite => ("char(30)", "char(31)"),
+        Engine::Postgres => ("chr(30)", "chr(31)"),
+    };
+    sql.replace("{id}", id)
+        .replace("{without_rowid}", without_rowid)
+        .replace("{random_id}", random_id)
+        .replace("{stop_separator}", stop_separator)
+        .replace("{field_separator}", field_separator)
 }
 
 pub(crate) fn migrate(conn: &mut Conn) -> Result<(), StoreError> {

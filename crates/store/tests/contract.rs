@@ -358,6 +358,13 @@ fn unresolved_places_are_listed_and_aliases_apply_at_once(store: &Store) {
     let aliases = store.place_aliases().unwrap();
     assert_eq!(aliases.len(), 1);
     assert_eq!(aliases[0].place.0, "ke:county:nairobi-city");
+    let moved = store.report(ids[1]).unwrap().unwrap();
+    assert_eq!(
+        moved.report.journey.origin().place.as_ref().map(|p| p.0.as_str()),
+        Some("ke:county:nairobi-city"),
+        "stops placed by the earlier decision follow the new one"
+    );
+    assert_eq!(store.stop_counts().unwrap(), (5, 3), "five stops, of which Nairobi twice and Kwa Njenga have no place");
     assert!(matches!(store.set_place_alias(" -- ", &place), Err(StoreError::BadAlias(_))));
 
     // A text that is personal data, not a place, is removed from every stop that has it.
@@ -476,6 +483,12 @@ fn a_schema_1_database_is_upgraded_and_its_stops_get_keys() {
     let keys: Vec<String> = store.unresolved_places().unwrap().into_iter().map(|u| u.key).collect();
     assert_eq!(keys, ["kakamega county", "nrb"]);
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
+    // Schema 16 moved the stops into their report's row, in travel order, places and all.
+    let report = store.reports(&ReportQuery::default()).unwrap().pop().unwrap().report;
+    let texts: Vec<&str> = report.journey.stops().map(|(_, s)| s.text.as_str()).collect();
+    assert_eq!(texts, ["Kakamega County!", "Nrb"]);
+    assert_eq!(store.stop_counts().unwrap(), (2, 2));
+    assert_eq!(store.orphan_rows().unwrap(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -822,6 +835,7 @@ fn lists_page_newest_first(store: &Store) {
     assert_eq!(search(&|q| q.organisation = Some(b.id)), (vec![ids[4]], 1));
     assert_eq!(search(&|q| q.text = Some("nAKur".into())), (vec![ids[4], ids[3]], 5));
     assert_eq!(search(&|q| q.text = Some("r3".into())), (vec![ids[2]], 1));
+    assert_eq!(search(&|q| q.text = Some("transit".into())).1, 0, "a stop's role is not its text");
     assert_eq!(search(&|q| q.text = Some(format!("#{}", ids[1].0))), (vec![ids[1]], 1));
     assert_eq!(search(&|q| q.text = Some("Mombasa".into())), (vec![], 0));
     // LIKE's wildcards are taken as written, not as wildcards.
@@ -838,4 +852,20 @@ fn lists_page_newest_first(store: &Store) {
     let page = store.waiting_reports(&q).unwrap();
     assert_eq!(page.reports.iter().map(|s| s.id).collect::<Vec<_>>(), [ids[1]]);
     assert_eq!((page.total, page.before), (4, 3));
+}
+
+#[test]
+fn fingerprints_do_not_change_with_how_stops_are_stored() {
+    // The value schema 15 (a row per stop) wrote for this report: a re-import of an unchanged
+    // row must still find it unchanged after the stops moved into their report's row.
+    let dir = std::env::temp_dir().join(unique("vjt_fingerprint"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("vjt.db");
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let (o, r) = (org(&store, "A"), round(&store, "Kenya 2020", 2020));
+    store.save_reports(&[report(&o, &r, Some("R1"), 3)]).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let stored: String = conn.query_row("SELECT fingerprint FROM reports", [], |row| row.get(0)).unwrap();
+    assert_eq!(stored, "0ddd84930078e3ce");
+    let _ = std::fs::remove_dir_all(&dir);
 }
