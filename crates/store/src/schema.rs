@@ -44,10 +44,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "stops_in_their_report",
         sql: include_str!("../migrations/0016_stops_in_their_report.sql"),
     },
+    Migration {
+        version: 17,
+        name: "report_refs_compared_by_bytes",
+        sql: include_str!("../migrations/0017_report_refs_compared_by_bytes.sql"),
+    },
 ];
 
 /// Migrations that change nothing on SQLite.
-const POSTGRES_ONLY: &[i64] = &[12];
+const POSTGRES_ONLY: &[i64] = &[12, 17];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
