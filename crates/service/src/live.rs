@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 
 use vjt_analysis::{Analysis, Dataset, Decision, Filter, Options, ReportSink, StopSink, Tally};
+use vjt_domain::RouteReportId;
 use vjt_gazetteer::Gazetteer;
-use vjt_store::{Store, StoreError};
+use vjt_store::{ReportSearch, Store, StoreError};
 
 use crate::figures::{duplicate_decisions, load_reports, scoped, FilterError, Filters};
 use crate::policy::Scope;
@@ -57,17 +58,29 @@ impl LiveFigures {
 
     /// Brings the reports and every tally up to the database's current data.
     pub fn catch_up(&mut self, store: &Store) -> Result<CaughtUp, StoreError> {
+        Ok(self.catch_up_with(store, true)?.unwrap_or(CaughtUp::Everything))
+    }
+
+    /// Brings the reports up to date when only a few changed; `false` (nothing done) when every
+    /// report would have to be read again, which a list page need not wait for.
+    pub fn catch_up_cheaply(&mut self, store: &Store) -> Result<bool, StoreError> {
+        Ok(self.catch_up_with(store, false)?.is_some())
+    }
+
+    /// `None` when everything had to be read again and `reload` said not to.
+    fn catch_up_with(&mut self, store: &Store, reload: bool) -> Result<Option<CaughtUp>, StoreError> {
         let changes = store.changes_since(self.version)?;
         let ids = match changes.reports {
             Some(ids) if changes.database == self.database => ids,
+            _ if !reload => return Ok(None),
             _ => {
                 *self = LiveFigures::load(store, self.options.clone())?;
-                return Ok(CaughtUp::Everything);
+                return Ok(Some(CaughtUp::Everything));
             }
         };
         if ids.is_empty() {
             self.version = changes.version;
-            return Ok(CaughtUp::Nothing);
+            return Ok(Some(CaughtUp::Nothing));
         }
         // Read now, they may be newer than `changes.version`: read again at the next catch-up,
         // which changes nothing the second time.
@@ -83,9 +96,10 @@ impl LiveFigures {
         ) {
             Ok(batch) => batch,
             // A report of an organisation or round this server has not read yet.
+            Err(_) if !reload => return Ok(None),
             Err(_) => {
                 *self = LiveFigures::load(store, self.options.clone())?;
-                return Ok(CaughtUp::Everything);
+                return Ok(Some(CaughtUp::Everything));
             }
         };
         let old: Vec<usize> = ids.iter().filter_map(|id| self.data.index_of(*id)).collect();
@@ -105,7 +119,59 @@ impl LiveFigures {
             }
         }
         self.version = changes.version;
-        Ok(CaughtUp::Reports(ids.len()))
+        Ok(Some(CaughtUp::Reports(ids.len())))
+    }
+
+    /// The ids of the newest reports a list shows (newest first, older than `search.before`, at
+    /// most `search.limit`) and how many match in all, from the reports in memory; `None` for a
+    /// search by text, which only the database can answer. On PostgreSQL a list read from the
+    /// table steps over every row an import has written and not yet committed (a million rows:
+    /// most of a second for the count and the page); these reports are the committed ones
+    /// already, as of the last catch-up.
+    pub fn newest(&self, search: &ReportSearch) -> Option<(Vec<RouteReportId>, u64)> {
+        if search.text.is_some() {
+            return None;
+        }
+        let data = &self.data;
+        // An organisation or round the figures do not know has no reports in them.
+        let organisation = match search.organisation {
+            Some(o) => match data.organisations.iter().position(|x| x.id == o.0) {
+                Some(i) => Some(i),
+                None => return Some((Vec::new(), 0)),
+            },
+            None => None,
+        };
+        let round = match search.round {
+            Some(r) => match data.rounds.iter().position(|x| x.id == r.0) {
+                Some(i) => Some(i),
+                None => return Some((Vec::new(), 0)),
+            },
+            None => None,
+        };
+        let before = search.before.map_or(i64::MAX, |b| b.0);
+        let limit = search.limit as usize;
+        let mut total = 0u64;
+        // The newest `limit` matches below `before`, smallest on top of the heap.
+        let mut page = std::collections::BinaryHeap::with_capacity(limit + 1);
+        for (i, r) in data.reports.iter().enumerate() {
+            if organisation.is_some_and(|o| usize::from(r.organisation) != o)
+                || round.is_some_and(|d| usize::from(r.round) != d)
+                || search.status.is_some_and(|s| r.status != s)
+                || data.removed(i)
+            {
+                continue;
+            }
+            total += 1;
+            if r.id < before {
+                page.push(std::cmp::Reverse(r.id));
+                if page.len() > limit {
+                    page.pop();
+                }
+            }
+        }
+        let mut ids: Vec<RouteReportId> = page.into_iter().map(|std::cmp::Reverse(id)| RouteReportId(id)).collect();
+        ids.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        Some((ids, total))
     }
 
     /// The analysis of what `scope` may see with `filters` now: the changes since the last one

@@ -9,7 +9,7 @@ use vjt_gazetteer::{Gazetteer, Resolver};
 use vjt_service::figures::{analyse, Filters};
 use vjt_service::live::{CaughtUp, LiveFigures};
 use vjt_service::Scope;
-use vjt_store::Store;
+use vjt_store::{ReportSearch, Store};
 
 fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
@@ -31,6 +31,28 @@ fn same_as_from_scratch(live: &mut LiveFigures, store: &Store, org: Organisation
         let fresh = serde_json::to_value(analyse(store, scope, &filters, Options::default()).unwrap()).unwrap();
         assert!(running == fresh, "after {after}, the running figures of {scope:?} {filters:?} differ");
     }
+    // A list page from memory shows what the database would: the same reports, in the same
+    // order, and the same count.
+    assert!(live.catch_up_cheaply(store).unwrap(), "already caught up");
+    let newest = store.find_reports(&ReportSearch { limit: 3, ..ReportSearch::default() }).unwrap().reports;
+    let searches = [
+        ReportSearch { limit: 7, ..ReportSearch::default() },
+        ReportSearch { organisation: Some(org), limit: 5, ..ReportSearch::default() },
+        ReportSearch { status: Some(ReviewStatus::Submitted), limit: 50, ..ReportSearch::default() },
+        ReportSearch { round: Some(RoundId(1)), organisation: Some(org), limit: 4, ..ReportSearch::default() },
+        ReportSearch { before: newest.last().map(|r| r.id), limit: 6, ..ReportSearch::default() },
+        ReportSearch { organisation: Some(OrganisationId(999)), limit: 5, ..ReportSearch::default() },
+    ];
+    for search in searches {
+        let (ids, total) = live.newest(&search).expect("no text");
+        let from_memory: Vec<_> = store.reports_by_id(&ids).unwrap().into_iter().map(|r| (r.id, r.report)).collect();
+        let page = store.find_reports(&search).unwrap();
+        assert_eq!(total, page.total, "after {after}, {search:?}: the count");
+        let from_table: Vec<_> = page.reports.into_iter().map(|r| (r.id, r.report)).collect();
+        assert!(from_memory == from_table, "after {after}, {search:?}: the page");
+    }
+    let by_text = ReportSearch { text: Some("nairobi".into()), limit: 5, ..ReportSearch::default() };
+    assert!(live.newest(&by_text).is_none(), "a search by text is the database's");
 }
 
 fn live_figures_follow_every_change(store: &Store) {
@@ -72,6 +94,7 @@ fn live_figures_follow_every_change(store: &Store) {
 
     // What many reports mean changed: everything is read again.
     store.set_place_alias("Kisi", &PlaceId("ke:county:kisii".into())).unwrap();
+    assert!(!live.catch_up_cheaply(store).unwrap(), "a list page does not wait for every report to be read");
     assert_eq!(live.catch_up(store).unwrap(), CaughtUp::Everything);
     same_as_from_scratch(&mut live, store, orgs[0], "a place decision");
     // Asking for figures catches up first.

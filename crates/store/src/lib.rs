@@ -705,6 +705,34 @@ impl Store {
         }
     }
 
+    /// Reads the reports with these ids, in the order given (those that exist): a list page
+    /// whose ids were chosen elsewhere (a server's figures in memory). Looked up by primary key
+    /// only, so no other transaction's uncommitted rows are stepped over.
+    pub fn reports_by_id(&self, ids: &[RouteReportId]) -> Result<Vec<StoredReport>, StoreError> {
+        // 32 ids per statement, the rest padded with 0 (no report has it): one prepared
+        // statement, one round trip for a page.
+        const AT_ONCE: usize = 32;
+        macro_rules! placeholders {
+            () => {
+                "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                 $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32"
+            };
+        }
+        let mut conn = self.reader()?;
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(AT_ONCE) {
+            let mut params: Vec<Value> = chunk.iter().map(|id| Value::Int(id.0)).collect();
+            params.resize(AT_ONCE, Value::Int(0));
+            let rows = conn.query(
+                concat!("SELECT ", codec_columns!(), " FROM reports WHERE id IN (", placeholders!(), ")"),
+                &params,
+            )?;
+            found.extend(codec::assemble(rows)?);
+        }
+        let mut by_id: std::collections::HashMap<i64, StoredReport> = found.into_iter().map(|r| (r.id.0, r)).collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(&id.0)).collect())
+    }
+
     /// Reads one report by its stored id.
     pub fn report(&self, id: RouteReportId) -> Result<Option<StoredReport>, StoreError> {
         let rows = self

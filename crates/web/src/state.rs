@@ -25,7 +25,8 @@ struct Inner {
     store: Store,
     /// Every report in memory with the running tallies of recent views: an analysis after a
     /// change reads only what changed. Loaded on first use (or by `warm`).
-    live: Mutex<Option<LiveFigures>>,
+    /// parking_lot's: a list page waits for it a short while only (`try_lock_for`).
+    live: parking_lot::Mutex<Option<LiveFigures>>,
     analyses: Mutex<HashMap<AnalysisKey, Arc<Analysis>>>,
     fragments: Mutex<HashMap<FragmentKey, Arc<str>>>,
     /// When the database was last asked whether anything changed, and its answer then.
@@ -119,7 +120,7 @@ impl AppState {
     pub fn new(store: Store) -> Self {
         AppState(Arc::new(Inner {
             store,
-            live: Mutex::new(None),
+            live: parking_lot::Mutex::new(None),
             analyses: Mutex::new(HashMap::new()),
             fragments: Mutex::new(HashMap::new()),
             stamp: Mutex::new((None, String::new())),
@@ -185,7 +186,7 @@ impl AppState {
                 vjt_gazetteer::Gazetteer::embedded().prepare_resolver();
                 // Held while loading: a request arriving meanwhile waits for these figures
                 // instead of reading every report a second time.
-                let mut live = lock(&state.0.live);
+                let mut live = state.0.live.lock();
                 if live.is_none() {
                     *live = Some(LiveFigures::load(store, web_options())?);
                 }
@@ -198,11 +199,42 @@ impl AppState {
         }
     }
 
+    /// A page of the report list (blocking: call on the blocking pool). Without a text search,
+    /// the page's ids and the count come from the running figures when they are loaded, free and
+    /// cheap to bring up to date, and only that page's reports are read, by id: on PostgreSQL a
+    /// count or a newest-first page read from the table steps over every row of an import not yet
+    /// committed. Otherwise (and for a text search) the database answers.
+    pub fn find_reports(
+        &self,
+        search: &vjt_store::ReportSearch,
+    ) -> Result<vjt_store::ReportPage, vjt_store::StoreError> {
+        let store = &self.0.store;
+        if search.text.is_none() {
+            // Waiting a little for another list page or a submission's catch-up, not behind a
+            // long analysis or a reload: the database answers meanwhile.
+            if let Some(mut live) = self.0.live.try_lock_for(std::time::Duration::from_millis(50)) {
+                if let Some(figures) = live.as_mut() {
+                    if figures.catch_up_cheaply(store)? {
+                        if let Some((ids, total)) = figures.newest(search) {
+                            drop(live);
+                            // Checked again as read: a report moved to another organisation since
+                            // the last catch-up is not shown to this one.
+                            let mut reports = store.reports_by_id(&ids)?;
+                            reports.retain(|r| search.organisation.is_none_or(|o| r.report.organisation == o));
+                            return Ok(vjt_store::ReportPage { reports, total });
+                        }
+                    }
+                }
+            }
+        }
+        store.find_reports(search)
+    }
+
     /// The analysis of a view made now from the running figures (blocking: call on the blocking
     /// pool).
     fn analyse_now(&self, scope: Scope, filters: &Filters) -> Result<Analysis, FilterError> {
         let store = &self.0.store;
-        let mut live = lock(&self.0.live);
+        let mut live = self.0.live.lock();
         if live.is_none() {
             *live = Some(LiveFigures::load(store, web_options())?);
         }

@@ -512,8 +512,9 @@ pub async fn list(
         limit: PAGE + 1,
     };
     let first_page = search.before.is_none();
+    let lists = state.clone();
     let (found, rounds) = state
-        .blocking(move |s| -> Result<_, vjt_store::StoreError> { Ok((s.find_reports(&search)?, s.rounds()?)) })
+        .blocking(move |s| -> Result<_, vjt_store::StoreError> { Ok((lists.find_reports(&search)?, s.rounds()?)) })
         .await?;
     let more = found.reports.len() > PAGE as usize;
     let rows: Vec<ReportRow> = found.reports.iter().take(PAGE as usize).map(|r| report_row(r, lang)).collect();
