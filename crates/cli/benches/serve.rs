@@ -647,7 +647,7 @@ async fn import_while_serving(server: &Server, who: &Callers, db: &str, rows: us
         let (cookie, reporter, done) = (who.reporter_cookie.clone(), who.reporter.clone(), done.clone());
         tasks.push(tokio::spawn(async move {
             let mut c = Connection::open(port).await;
-            let (mut reads, mut writes) = (Tally::default(), Tally::default());
+            let (mut reads, mut writes) = ([Tally::default(), Tally::default(), Tally::default()], Tally::default());
             let mut i = n;
             while !done.load(Ordering::Relaxed) {
                 let t = Instant::now();
@@ -661,7 +661,8 @@ async fn import_while_serving(server: &Server, who: &Callers, db: &str, rows: us
                     writes.add(t.elapsed(), a.status);
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 } else {
-                    let status = match i % 3 {
+                    let kind = (i % 3) as usize;
+                    let status = match kind {
                         0 => c.send("GET", "/reports", &[("Cookie", &cookie)], b"").await.status,
                         1 => {
                             c.send("GET", "/api/v1/places/resolve?q=Busia", &[("Authorization", &reporter)], b"")
@@ -672,7 +673,7 @@ async fn import_while_serving(server: &Server, who: &Callers, db: &str, rows: us
                             c.send("GET", "/api/v1/reports?limit=20", &[("Authorization", &reporter)], b"").await.status
                         }
                     };
-                    reads.add(t.elapsed(), status);
+                    reads[kind].add(t.elapsed(), status);
                 }
                 i += 8;
             }
@@ -682,10 +683,14 @@ async fn import_while_serving(server: &Server, who: &Callers, db: &str, rows: us
     let status = tokio::task::spawn_blocking(move || import.wait()).await.unwrap().unwrap();
     let import_secs = started.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
-    let (mut reads, mut writes) = (Tally::default(), Tally::default());
+    let (mut reads, mut kinds, mut writes) =
+        (Tally::default(), [Tally::default(), Tally::default(), Tally::default()], Tally::default());
     for t in tasks {
         let (r, w) = t.await.unwrap();
-        reads.merge(r);
+        for (kind, tally) in kinds.iter_mut().zip(r) {
+            reads.merge(tally.clone());
+            kind.merge(tally);
+        }
         writes.merge(w);
     }
     println!(
@@ -694,6 +699,11 @@ async fn import_while_serving(server: &Server, who: &Callers, db: &str, rows: us
         rows as f64 / import_secs
     );
     println!("{}", reads.line("readers during the import, 7 connections", import_secs));
+    for (kind, mut tally) in
+        ["GET /reports", "GET /api/v1/places/resolve", "GET /api/v1/reports"].into_iter().zip(kinds)
+    {
+        println!("  {}", tally.line(&format!("of which {kind}"), import_secs));
+    }
     println!("{}", writes.line("API submissions during the import, one every 0.2 s", import_secs));
     let _ = std::fs::remove_dir_all(&dir);
 }
