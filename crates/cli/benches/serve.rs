@@ -661,7 +661,7 @@ async fn import_while_serving(server: &Server, who: &Callers, db: &str, rows: us
                     writes.add(t.elapsed(), a.status);
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 } else {
-                    let kind = (i % 3) as usize;
+                    let kind = i % 3;
                     let status = match kind {
                         0 => c.send("GET", "/reports", &[("Cookie", &cookie)], b"").await.status,
                         1 => {

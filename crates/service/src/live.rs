@@ -170,7 +170,7 @@ impl LiveFigures {
             }
         }
         let mut ids: Vec<RouteReportId> = page.into_iter().map(|std::cmp::Reverse(id)| RouteReportId(id)).collect();
-        ids.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        ids.sort_unstable_by_key(|id| std::cmp::Reverse(id.0));
         Some((ids, total))
     }
 
