@@ -151,7 +151,7 @@ pub fn load_dataset<'g>(store: &Store, g: &'g Gazetteer, query: &ReportQuery) ->
         .collect();
     let mut reports = ReportSink::new(&organisations, &rounds);
     let mut stops = StopSink::new(g);
-    store.scan_all(query, |r| reports.push(r), |s| stops.push(s))?;
+    store.scan_concurrently(query, |r| reports.push(r), |s| stops.push(s))?;
     assemble(g, organisations, rounds, reports, stops).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
