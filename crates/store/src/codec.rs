@@ -219,9 +219,15 @@ pub(crate) fn unpack<'a>(
     texts: &'a str,
     codes: &'a str,
 ) -> impl Iterator<Item = Result<PackedStop<'a>, StoreError>> + 'a {
+    // As many texts as codes, or the row was not written by vjt.
+    let separators = |packed: &str| packed.bytes().filter(|&b| b == STOP_SEPARATOR as u8).count();
+    let matched = separators(texts) == separators(codes);
     let mut texts = texts.split(STOP_SEPARATOR);
     codes.split(STOP_SEPARATOR).enumerate().map(move |(seq, code)| {
         let bad = || corrupt(format!("report {id}: its stops are not in the stored form"));
+        if !matched {
+            return Err(bad());
+        }
         let text = texts.next().ok_or_else(bad)?;
         let mut fields = code.splitn(3, FIELD_SEPARATOR);
         let (Some(role), Some(place), Some(arrived_by)) = (fields.next(), fields.next(), fields.next()) else {
@@ -538,4 +544,48 @@ pub(crate) fn assemble(rows: Vec<Row>) -> Result<Vec<StoredReport>, StoreError> 
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stop(text: &str, place: Option<&str>) -> Stop {
+        let mut stop = Stop::reported(StopText::parse(text).unwrap());
+        stop.place = place.map(|p| PlaceId(p.into()));
+        stop
+    }
+
+    #[test]
+    fn packed_stops_read_back_as_written_and_a_mismatched_row_is_refused() {
+        let mut transit = stop("Busia", Some("ke-border-busia"));
+        transit.arrived_by = [vjt_domain::TransportMode::BusMatatu].into();
+        let journey = Journey::new(
+            stop("Kakamega", None),
+            vec![transit],
+            Some(stop("Nairobi", Some("ke:county:nairobi-city"))),
+            None,
+        )
+        .unwrap();
+        let packed = PackedStops::new(&journey, &mut Fnv64::default());
+        let read: Vec<(i64, String, String, Option<String>, String)> = unpack(7, &packed.texts, &packed.codes)
+            .map(|s| {
+                let s = s.unwrap();
+                (s.seq, s.role.into(), s.text.into(), s.place.map(str::to_string), s.arrived_by.into())
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (0, "origin".into(), "Kakamega".into(), None, "".into()),
+                (1, "transit".into(), "Busia".into(), Some("ke-border-busia".into()), "bus_matatu".into()),
+                (2, "destination".into(), "Nairobi".into(), Some("ke:county:nairobi-city".into()), "".into()),
+            ]
+        );
+        assert_eq!(packed.unresolved, [(0, "Kakamega".to_string(), "kakamega".to_string())]);
+        // A text too many, or a code without its fields: corrupt, never a shifted route.
+        let extra = format!("{}{STOP_SEPARATOR}Mombasa", packed.texts);
+        assert!(unpack(7, &extra, &packed.codes).any(|s| s.is_err()));
+        assert!(unpack(7, "Kakamega", "origin").any(|s| s.is_err()));
+    }
 }
