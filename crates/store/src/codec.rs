@@ -175,10 +175,10 @@ impl PackedStops {
         let mut packed = PackedStops { texts: String::new(), codes: String::new(), unresolved: Vec::new() };
         for (seq, (role, stop)) in journey.stops().enumerate() {
             let seq = seq as i64;
-            let (role, text, arrived) = (role.to_string(), stop.text.as_str(), join_codes(&stop.arrived_by));
+            let (role, text, arrived) = (role.code(), stop.text.as_str(), join_codes(&stop.arrived_by));
             let key = vjt_domain::text::fold(text);
             hasher.int(seq);
-            hasher.text(&role);
+            hasher.text(role);
             hasher.text(text);
             match &stop.place {
                 Some(p) => hasher.text(&p.0),
@@ -191,7 +191,7 @@ impl PackedStops {
                 packed.codes.push(STOP_SEPARATOR);
             }
             packed.texts.push_str(text);
-            packed.codes.push_str(&role);
+            packed.codes.push_str(role);
             packed.codes.push(FIELD_SEPARATOR);
             match &stop.place {
                 Some(p) => packed.codes.push_str(&p.0),
