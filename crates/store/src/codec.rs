@@ -188,20 +188,29 @@ impl PackedStops {
             hasher.text(&key);
             if seq > 0 {
                 packed.texts.push(STOP_SEPARATOR);
-                packed.codes.push(STOP_SEPARATOR);
             }
             packed.texts.push_str(text);
-            packed.codes.push_str(role);
-            packed.codes.push(FIELD_SEPARATOR);
-            match &stop.place {
-                Some(p) => packed.codes.push_str(&p.0),
-                None => packed.unresolved.push((seq, text.to_string(), key)),
+            let place = stop.place.as_ref().map(|p| p.0.as_str());
+            push_code(&mut packed.codes, seq, role, place, &arrived);
+            if place.is_none() {
+                packed.unresolved.push((seq, text.to_string(), key));
             }
-            packed.codes.push(FIELD_SEPARATOR);
-            packed.codes.push_str(&arrived);
         }
         packed
     }
+}
+
+/// Appends one stop's role, place and means of arrival to a report's `stop_codes`: the one
+/// writer of that form, for new reports and for place decisions alike.
+fn push_code(codes: &mut String, seq: i64, role: &str, place: Option<&str>, arrived_by: &str) {
+    if seq > 0 {
+        codes.push(STOP_SEPARATOR);
+    }
+    codes.push_str(role);
+    codes.push(FIELD_SEPARATOR);
+    codes.push_str(place.unwrap_or(""));
+    codes.push(FIELD_SEPARATOR);
+    codes.push_str(arrived_by);
 }
 
 /// One stop read back from its report's row.
@@ -256,14 +265,7 @@ pub(crate) fn place_stops(
         } else {
             stop.place
         };
-        if stop.seq > 0 {
-            out.push(STOP_SEPARATOR);
-        }
-        out.push_str(stop.role);
-        out.push(FIELD_SEPARATOR);
-        out.push_str(place.unwrap_or(""));
-        out.push(FIELD_SEPARATOR);
-        out.push_str(stop.arrived_by);
+        push_code(&mut out, stop.seq, stop.role, place, stop.arrived_by);
     }
     Ok((placed > 0).then_some((out, placed)))
 }
