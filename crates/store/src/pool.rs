@@ -155,7 +155,11 @@ impl r2d2::ManageConnection for Connector {
     /// Checked as a connection comes back: one closed, or left inside a transaction (a panic
     /// half way), is not handed out again.
     fn has_broken(&self, conn: &mut Conn) -> bool {
-        conn.is_broken()
+        let broken = conn.is_broken();
+        if !broken {
+            conn.returned();
+        }
+        broken
     }
 }
 

@@ -129,8 +129,63 @@ pub(crate) enum Conn {
         prepared: HashMap<&'static str, postgres::Statement>,
         /// Between `begin` and `commit`/`rollback`: such a connection must not go back to the pool.
         in_transaction: bool,
+        /// What the open transaction changed, recorded with its COMMIT ([`Conn::data_changed`]).
+        change: Option<Change>,
+        /// When the connection last went back to the pool: one back a moment ago was working
+        /// then, and is handed out again without a round trip to check it ([`Conn::check`]).
+        returned: Option<std::time::Instant>,
     },
 }
+
+/// What a PostgreSQL transaction changed, kept until its COMMIT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    Reports(Vec<i64>),
+    Everything,
+}
+
+impl Change {
+    /// `earlier` and `what` together; a long list becomes "everything".
+    fn with(earlier: Option<Change>, what: Touched<'_>) -> Change {
+        match (earlier, what) {
+            (Some(Change::Everything), _) | (_, Touched::Everything) => Change::Everything,
+            (None, Touched::Reports(ids)) if ids.len() <= LISTED_CHANGES => Change::Reports(ids.to_vec()),
+            (Some(Change::Reports(mut listed)), Touched::Reports(ids))
+                if listed.len() + ids.len() <= LISTED_CHANGES =>
+            {
+                listed.extend_from_slice(ids);
+                Change::Reports(listed)
+            }
+            _ => Change::Everything,
+        }
+    }
+
+    /// The statements that record the change, then COMMIT, as one simple query. The version row's
+    /// lock (which gives out versions in commit order) is then held for the commit alone, not for
+    /// a round trip to the client and back as well: under 16 writers, waiting for that lock was
+    /// most of every submission's time. Only integers are written into the text.
+    fn and_commit(&self) -> String {
+        const BUMP: &str = "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version";
+        match self {
+            Change::Reports(ids) if ids.is_empty() => format!("{BUMP}; COMMIT"),
+            Change::Reports(ids) => {
+                let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!(
+                    "WITH v AS ({BUMP}) INSERT INTO data_changes (version, report_id) \
+                     SELECT version, unnest('{{{}}}'::bigint[]) FROM v RETURNING version; COMMIT",
+                    listed.join(",")
+                )
+            }
+            Change::Everything => format!(
+                "WITH v AS ({BUMP}) INSERT INTO data_changes (version, report_id) \
+                 SELECT version, NULL FROM v RETURNING version; COMMIT"
+            ),
+        }
+    }
+}
+
+/// How long after going back to the pool a PostgreSQL connection is trusted without a check.
+const TRUSTED_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Addresses are already well spread; no need to hash them again.
 #[derive(Default, Clone, Copy)]
@@ -179,16 +234,33 @@ impl Conn {
     }
 
     pub fn postgres(client: postgres::Client) -> Conn {
-        Conn::Postgres { client: Box::new(client), prepared: Default::default(), in_transaction: false }
+        Conn::Postgres {
+            client: Box::new(client),
+            prepared: Default::default(),
+            in_transaction: false,
+            change: None,
+            returned: None,
+        }
     }
 
-    /// A round trip for a server connection; nothing for a file.
+    /// A round trip for a server connection, unless it was back in the pool less than
+    /// [`TRUSTED_FOR`] ago (a request's every store call takes a connection, and checking each
+    /// doubled a submission's round trips); nothing for a file. A server that went away in that
+    /// moment fails the next statement instead, and that connection is then dropped.
     pub fn check(&mut self) -> Result<(), StoreError> {
         match self {
             Conn::Sqlite { .. } => Ok(()),
+            Conn::Postgres { returned: Some(at), .. } if at.elapsed() < TRUSTED_FOR => Ok(()),
             Conn::Postgres { client, .. } => {
                 client.is_valid(std::time::Duration::from_secs(5)).map_err(StoreError::from)
             }
+        }
+    }
+
+    /// Notes that the connection went back to the pool in working order.
+    pub fn returned(&mut self) {
+        if let Conn::Postgres { returned, .. } = self {
+            *returned = Some(std::time::Instant::now());
         }
     }
 
@@ -201,18 +273,12 @@ impl Conn {
     }
 
     /// Records, inside the current transaction, that the data an analysis reads has changed, and
-    /// what changed. Done last in a transaction, so that PostgreSQL holds the row's lock (which
-    /// gives out versions in commit order) only until commit.
+    /// what changed. On SQLite it is written now (the transaction holds the one write lock
+    /// anyway); on PostgreSQL inside a transaction, with the COMMIT ([`Change::and_commit`]).
     pub fn data_changed(&mut self, what: Touched<'_>) -> Result<(), StoreError> {
-        // One report on PostgreSQL (a submission): the version and its change in one round trip.
-        if let (Touched::Reports([id]), Conn::Postgres { .. }) = (what, &*self) {
-            let row = self.query_one(
-                "WITH v AS (UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version) \
-                 INSERT INTO data_changes (version, report_id) SELECT version, $1 FROM v RETURNING version",
-                &[Value::Int(*id)],
-            )?;
-            let version = row.ok_or_else(|| StoreError::Corrupt("the data version row is missing".into()))?.int(0)?;
-            return self.forget_old_changes(version);
+        if let Conn::Postgres { in_transaction: true, change, .. } = self {
+            *change = Some(Change::with(change.take(), what));
+            return Ok(());
         }
         let row =
             self.query_one("UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version", &[])?;
@@ -268,10 +334,24 @@ impl Conn {
     fn end(&mut self, sql: &str) -> Result<(), StoreError> {
         match self {
             Conn::Sqlite { conn, .. } => conn.execute_batch(sql).map_err(StoreError::from),
-            Conn::Postgres { client, in_transaction, .. } => {
-                client.batch_execute(sql)?;
+            Conn::Postgres { client, in_transaction, change, .. } => {
+                let Some(recorded) = change.take().filter(|_| sql == "COMMIT") else {
+                    client.batch_execute(sql)?;
+                    *in_transaction = false;
+                    return Ok(());
+                };
+                // On an error the transaction is still open (and `in_transaction` true), for
+                // the caller's rollback.
+                let answers = client.simple_query(&recorded.and_commit())?;
                 *in_transaction = false;
-                Ok(())
+                let version = answers.iter().find_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(row) => row.get(0).and_then(|v| v.parse::<i64>().ok()),
+                    _ => None,
+                });
+                match version {
+                    Some(v) => self.forget_old_changes(v),
+                    None => Ok(()),
+                }
             }
         }
     }
