@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use vjt_domain::{
-    name_key, FieldContext, FieldProblem, OrganisationId, ReportFields, ReportRef, RouteReportId, StoredReport,
+    name_key, FieldContext, FieldProblem, Organisation, OrganisationId, ReportFields, ReportRef, Round, RouteReportId,
+    StoredReport,
 };
 use vjt_store::{Store, StoreError};
 
@@ -42,6 +43,10 @@ pub struct Submitted {
     pub id: RouteReportId,
     pub redactions: Vec<(vjt_domain::Field, Vec<vjt_domain::screen::Redacted>)>,
     pub created: bool,
+    /// The network's organisations and rounds as the report was checked against them, for
+    /// showing the saved report without reading them again.
+    pub organisations: Vec<Organisation>,
+    pub rounds: Vec<Round>,
 }
 
 /// The report `id`, if the caller may see it; otherwise nothing, as if it did not exist.
@@ -53,6 +58,8 @@ pub fn visible(store: &Store, caller: &Caller, id: RouteReportId) -> Result<Opti
 struct Prepared {
     parsed: vjt_domain::ParsedReport,
     existing: Option<StoredReport>,
+    organisations: Vec<Organisation>,
+    rounds: Vec<Round>,
 }
 
 fn prepare(
@@ -69,9 +76,10 @@ fn prepare(
             Some(found.ok_or(SubmitError::NotFound)?)
         }
     };
+    let (listed_organisations, listed_rounds) = (store.organisations()?, store.rounds()?);
     let organisations: HashMap<String, OrganisationId> =
-        store.organisations()?.into_iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
-    let rounds = store.rounds()?.into_iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
+        listed_organisations.iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
+    let rounds = listed_rounds.iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
     let default_org = match &existing {
         Some(stored) => {
             // The organisation and the reference of a stored report are not the form's to change.
@@ -93,7 +101,7 @@ fn prepare(
         default_round: None,
     };
     let parsed = fields.parse(&ctx).map_err(SubmitError::Invalid)?;
-    Ok(Prepared { parsed, existing })
+    Ok(Prepared { parsed, existing, organisations: listed_organisations, rounds: listed_rounds })
 }
 
 /// Checks a report without saving it: every problem, each naming its field.
@@ -110,7 +118,7 @@ pub fn submit(
     fields: ReportFields<'_>,
     target: Target,
 ) -> Result<Submitted, SubmitError> {
-    let Prepared { mut parsed, existing } = prepare(store, caller, fields, target)?;
+    let Prepared { mut parsed, existing, organisations, rounds } = prepare(store, caller, fields, target)?;
     if let Some(stored) = &existing {
         parsed.report.set_status(stored.report.status);
     }
@@ -118,17 +126,15 @@ pub fn submit(
     resolver.resolve_journey(parsed.report.journey_mut(), Some("KE"));
     let (id, created) = match &existing {
         Some(stored) => {
-            store.replace_report(stored.id, &parsed.report, &format!("edited by {}", caller.email))?;
-            store.audit(Some(caller.user_id), "report_updated", &stored.id.0.to_string())?;
+            store.replace_report_by(
+                stored.id,
+                &parsed.report,
+                &format!("edited by {}", caller.email),
+                caller.user_id,
+            )?;
             (stored.id, false)
         }
-        None => {
-            let saved =
-                store.save_reports_from(std::slice::from_ref(&parsed.report), &format!("sent by {}", caller.email))?;
-            let id = saved.ids[0];
-            store.audit(Some(caller.user_id), "report_saved", &id.0.to_string())?;
-            (id, saved.inserted == 1)
-        }
+        None => store.save_report_by(&parsed.report, &format!("sent by {}", caller.email), caller.user_id)?,
     };
-    Ok(Submitted { id, redactions: parsed.redactions, created })
+    Ok(Submitted { id, redactions: parsed.redactions, created, organisations, rounds })
 }

@@ -3,7 +3,7 @@
 
 use vjt_domain::{OrganisationId, Role};
 
-use crate::sql::Value;
+use crate::sql::{Conn, Value};
 use crate::{now, Store, StoreError};
 
 /// A user as stored.
@@ -248,11 +248,7 @@ impl Store {
 
     /// Appends to the audit log: sign-ins, imports, exports, reviews, user changes.
     pub fn audit(&self, user_id: Option<i64>, action: &str, detail: &str) -> Result<(), StoreError> {
-        self.writer()?.execute(
-            "INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)",
-            &[now().into(), user_id.map(Value::Int).unwrap_or(Value::Null), action.into(), detail.into()],
-        )?;
-        Ok(())
+        audit_on(&mut *self.writer()?, user_id, action, detail)
     }
 
     /// The newest audit entries first.
@@ -271,4 +267,13 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Appends to the audit log on `conn`, inside whatever transaction it has open.
+pub(crate) fn audit_on(conn: &mut Conn, user_id: Option<i64>, action: &str, detail: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO audit_log (at, user_id, action, detail) VALUES ($1, $2, $3, $4)",
+        &[now().into(), user_id.map(Value::Int).unwrap_or(Value::Null), action.into(), detail.into()],
+    )?;
+    Ok(())
 }

@@ -110,18 +110,53 @@ impl Store {
     /// [`Store::save_reports`], saying where the reports came from (who sent them): a new
     /// report's history shows it as "created" by that source.
     pub fn save_reports_from(&self, reports: &[RouteReport], source: &str) -> Result<SaveSummary, StoreError> {
-        let orgs: BTreeSet<OrganisationId> = reports.iter().map(|r| r.organisation).collect();
-        let rounds: BTreeSet<vjt_domain::RoundId> = reports.iter().map(|r| r.round).collect();
+        self.save_audited(reports, source, None)
+    }
+
+    /// One report sent by a signed-in person (the form, the API), saved as
+    /// [`Store::save_reports_from`] does, with the audit entry "report_saved" in the same
+    /// transaction: the report and the record of who sent it land together. Returns its id and
+    /// whether it is new.
+    pub fn save_report_by(
+        &self,
+        report: &RouteReport,
+        source: &str,
+        user_id: i64,
+    ) -> Result<(RouteReportId, bool), StoreError> {
+        let saved = self.save_audited(std::slice::from_ref(report), source, Some(user_id))?;
+        Ok((saved.ids[0], saved.inserted == 1))
+    }
+
+    fn save_audited(&self, reports: &[RouteReport], source: &str, by: Option<i64>) -> Result<SaveSummary, StoreError> {
+        let orgs: Vec<OrganisationId> =
+            reports.iter().map(|r| r.organisation).collect::<BTreeSet<_>>().into_iter().collect();
+        let rounds: Vec<vjt_domain::RoundId> =
+            reports.iter().map(|r| r.round).collect::<BTreeSet<_>>().into_iter().collect();
         // Large batches are cheaper with each organisation's ids fetched once.
         let mut writer = self.begin(source, reports.len() > 1000)?;
-        for org in orgs {
-            if writer.conn.query_one("SELECT id FROM organisations WHERE id = $1", &[org.0.into()])?.is_none() {
+        if let ([org], [round]) = (&orgs[..], &rounds[..]) {
+            // One report (a submission): both checks in one round trip.
+            let row = writer.conn.query_one(
+                "SELECT (SELECT COUNT(*) FROM organisations WHERE id = $1), (SELECT COUNT(*) FROM rounds WHERE id = $2)",
+                &[org.0.into(), round.0.into()],
+            )?;
+            let row = row.ok_or_else(|| StoreError::Corrupt("a query of two counts answered nothing".into()))?;
+            if row.int(0)? == 0 {
                 return Err(StoreError::UnknownOrganisation(org.0));
             }
-        }
-        for round in rounds {
-            if writer.conn.query_one("SELECT id FROM rounds WHERE id = $1", &[round.0.into()])?.is_none() {
+            if row.int(1)? == 0 {
                 return Err(StoreError::UnknownRound(round.0));
+            }
+        } else {
+            for org in orgs {
+                if writer.conn.query_one("SELECT id FROM organisations WHERE id = $1", &[org.0.into()])?.is_none() {
+                    return Err(StoreError::UnknownOrganisation(org.0));
+                }
+            }
+            for round in rounds {
+                if writer.conn.query_one("SELECT id FROM rounds WHERE id = $1", &[round.0.into()])?.is_none() {
+                    return Err(StoreError::UnknownRound(round.0));
+                }
             }
         }
         let mut summary = SaveSummary::default();
@@ -142,6 +177,11 @@ impl Store {
             };
             summary.ids.push(id);
         }
+        if let Some(user_id) = by {
+            for id in &summary.ids {
+                crate::accounts::audit_on(&mut writer.conn, Some(user_id), "report_saved", &id.0.to_string())?;
+            }
+        }
         writer.commit()?;
         Ok(summary)
     }
@@ -153,12 +193,37 @@ impl Store {
     /// recorded with `source`. A verified report whose content changed goes back for review.
     /// Returns false when no such report exists; nothing changes when the content is the same.
     pub fn replace_report(&self, id: RouteReportId, report: &RouteReport, source: &str) -> Result<bool, StoreError> {
+        self.replace_audited(id, report, source, None)
+    }
+
+    /// [`Store::replace_report`] for a signed-in person, with the audit entry "report_updated"
+    /// in the same transaction.
+    pub fn replace_report_by(
+        &self,
+        id: RouteReportId,
+        report: &RouteReport,
+        source: &str,
+        user_id: i64,
+    ) -> Result<bool, StoreError> {
+        self.replace_audited(id, report, source, Some(user_id))
+    }
+
+    fn replace_audited(
+        &self,
+        id: RouteReportId,
+        report: &RouteReport,
+        source: &str,
+        by: Option<i64>,
+    ) -> Result<bool, StoreError> {
         let encoded = EncodedReport::new(report);
         let stamp = now();
         self.writer()?.transaction(|tx| {
             let Some(row) = tx.query_one("SELECT fingerprint, status FROM reports WHERE id = $1", &[id.0.into()])? else {
                 return Ok(false);
             };
+            if let Some(user_id) = by {
+                crate::accounts::audit_on(tx, Some(user_id), "report_updated", &id.0.to_string())?;
+            }
             let known = known_from(id.0, row.text(0)?, row.text(1)?)?;
             if known.fingerprint == encoded.fingerprint {
                 return Ok(true);

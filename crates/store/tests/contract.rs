@@ -96,6 +96,7 @@ contract!(
     clones_share_one_database,
     an_edit_by_id_changes_that_report_only,
     lists_page_newest_first,
+    a_report_sent_by_a_person_lands_with_its_audit_entry,
 );
 
 fn org(store: &Store, name: &str) -> vjt_domain::Organisation {
@@ -229,6 +230,42 @@ fn a_failed_batch_writes_nothing(store: &Store) {
     let err = store.save_reports(&batch).unwrap_err();
     assert!(matches!(err, StoreError::UnknownOrganisation(424_242)), "{err}");
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 0);
+}
+
+fn a_report_sent_by_a_person_lands_with_its_audit_entry(store: &Store) {
+    let o = org(store, "HAART Kenya");
+    let r = round(store, "Kenya 2020", 2020);
+    let user = store.add_user("amina@example.org", o.id, vjt_domain::Role::Reporter, "hash").unwrap();
+    let (_, start) = store.data_identity().unwrap();
+    let (id, created) = store.save_report_by(&report(&o, &r, Some("S-1"), 2), "sent by amina", user).unwrap();
+    assert!(created);
+    let changes = store.changes_since(start).unwrap();
+    assert_eq!((changes.version, changes.reports), (start + 1, Some(vec![id.0])));
+    let newest = &store.audit_log(1).unwrap()[0];
+    assert_eq!((newest.user_id, newest.action.as_str()), (Some(user), "report_saved"));
+    assert_eq!(newest.detail, id.0.to_string());
+    // The same reference again is the same report, not a second one.
+    let (again, created) = store.save_report_by(&report(&o, &r, Some("S-1"), 3), "sent by amina", user).unwrap();
+    assert_eq!((again, created), (id, false));
+    assert!(store.replace_report_by(id, &report(&o, &r, Some("S-1"), 4), "edited by amina", user).unwrap());
+    let newest = &store.audit_log(1).unwrap()[0];
+    assert_eq!((newest.action.as_str(), newest.detail.clone()), ("report_updated", id.0.to_string()));
+    assert_eq!(store.report(id).unwrap().unwrap().report.victims, NonZeroU32::new(4));
+    // A report for an organisation or a round that does not exist: refused, with nothing
+    // written, not even the audit entry or a new version.
+    let (_, before) = store.data_identity().unwrap();
+    let entries = store.audit_log(100).unwrap().len();
+    let mut ghost = report(&o, &r, Some("S-2"), 2).into_draft();
+    ghost.round = vjt_domain::RoundId(424_242);
+    let err = store.save_report_by(&RouteReport::new(ghost).unwrap(), "sent by amina", user).unwrap_err();
+    assert!(matches!(err, StoreError::UnknownRound(424_242)), "{err}");
+    let mut ghost = report(&o, &r, Some("S-3"), 2).into_draft();
+    ghost.organisation = vjt_domain::OrganisationId(424_242);
+    let err = store.save_report_by(&RouteReport::new(ghost).unwrap(), "sent by amina", user).unwrap_err();
+    assert!(matches!(err, StoreError::UnknownOrganisation(424_242)), "{err}");
+    assert_eq!(store.audit_log(100).unwrap().len(), entries);
+    assert_eq!(store.data_identity().unwrap().1, before);
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
 }
 
 fn queries_filter_by_round_and_organisation(store: &Store) {

@@ -73,9 +73,13 @@ pub async fn revoke_token(State(state): State<AppState>, caller: ApiCaller) -> R
 type Names = (HashMap<i64, String>, HashMap<i64, String>);
 
 fn names(store: &Store) -> Result<Names, vjt_store::StoreError> {
-    let orgs = store.organisations()?.into_iter().map(|o| (o.id.0, o.name.to_string())).collect();
-    let rounds = store.rounds()?.into_iter().map(|r| (r.id.0, r.name.to_string())).collect();
-    Ok((orgs, rounds))
+    Ok(names_of(store.organisations()?, store.rounds()?))
+}
+
+fn names_of(organisations: Vec<vjt_domain::Organisation>, rounds: Vec<vjt_domain::Round>) -> Names {
+    let orgs = organisations.into_iter().map(|o| (o.id.0, o.name.to_string())).collect();
+    let rounds = rounds.into_iter().map(|r| (r.id.0, r.name.to_string())).collect();
+    (orgs, rounds)
 }
 
 /// A stored report as the API shows it; the submitting organisation only to those allowed.
@@ -315,7 +319,7 @@ async fn save(state: &AppState, caller: &ApiCaller, input: ReportInput, target: 
             }
             let done = service::submit(s, &who, input.fields(), target)?;
             let stored = s.report(done.id)?.ok_or(SubmitError::NotFound)?;
-            Ok((stored, names(s)?))
+            Ok((stored, names_of(done.organisations, done.rounds)))
         })
         .await
         .map_err(save_error)?;
