@@ -23,6 +23,20 @@ pub fn wait_after(failures: i64) -> Option<chrono::Duration> {
     Some(chrono::Duration::seconds((FIRST_WAIT_SECS << doublings).min(LONGEST_WAIT_SECS)))
 }
 
+/// How long a failed sign-in marks its source as one to serve last.
+const SUSPECT_FOR_MINUTES: i64 = 15;
+
+/// Whether sign-ins from `source` should wait behind everyone else's work: some sign-in from
+/// there, for any address, failed in the last quarter of an hour (a password guesser, or a
+/// person mistyping). Others check their password at the server's normal priority, so that
+/// people signing in on a busy server are not made to wait behind the pages.
+pub fn is_suspect_source(store: &Store, source: &str) -> Result<bool, StoreError> {
+    // In the stored form (milliseconds), so that the two compare as text.
+    let since = (chrono::Utc::now() - chrono::Duration::minutes(SUSPECT_FOR_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    store.sign_in_failed_from(source, &since)
+}
+
 /// Where a sign-in comes from, as counted for back-off: an IPv4 address, or the /64 network of
 /// an IPv6 address (one household or phone is given a whole /64).
 pub fn source_of(ip: std::net::IpAddr) -> String {

@@ -135,6 +135,15 @@ impl Store {
             .transpose()
     }
 
+    /// Whether any sign-in from `source`, for any address, failed after `since` (RFC 3339).
+    pub fn sign_in_failed_from(&self, source: &str, since: &str) -> Result<bool, StoreError> {
+        let row = self.reader()?.query_one(
+            "SELECT COUNT(*) FROM sign_in_attempts WHERE last_failure > $1 AND source = $2",
+            &[since.into(), source.into()],
+        )?;
+        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) > 0)
+    }
+
     /// Counts one more failed sign-in for `email` from `source`, refusing further tries from
     /// there until `blocked_until` (RFC 3339) when given, and bumps the account's own count when
     /// the address belongs to one. Counts untouched for a day are forgotten here too, so that

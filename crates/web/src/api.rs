@@ -35,7 +35,7 @@ pub async fn create_token(
     Json(c): Json<Credentials>,
 ) -> Result<Response, ApiError> {
     let result = state
-        .checking_password(move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
+        .signing_in(source.clone(), move |s| -> Result<Result<String, SignInError>, vjt_store::StoreError> {
             match accounts::sign_in(s, &c.email, &c.password, &source) {
                 Ok(user) => accounts::open_session(s, &user, "api", 90).map(|(token, _)| Ok(token)),
                 Err(SignInError::Store(e)) => Err(e),

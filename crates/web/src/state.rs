@@ -39,6 +39,9 @@ struct Inner {
     /// Password checks (argon2, tens of milliseconds of CPU each) run a few at a time, so that a
     /// flood of sign-ins cannot take every core from the people already signed in.
     password_checks: Arc<tokio::sync::Semaphore>,
+    /// The same for sign-ins from sources with no recent failure, which run at the normal
+    /// priority ([`AppState::signing_in`]).
+    trusted_checks: Arc<tokio::sync::Semaphore>,
     /// ... on threads of their own at a lower priority, so that when the cores are busy the
     /// pages of people already signed in come first and a sign-in waits a little longer.
     password_desk: PasswordDesk,
@@ -127,8 +130,31 @@ impl AppState {
             generation: AtomicU64::new(0),
             flights: Mutex::new(HashMap::new()),
             password_checks: Arc::new(tokio::sync::Semaphore::new(password_check_slots())),
+            trusted_checks: Arc::new(tokio::sync::Semaphore::new(password_check_slots() * 2)),
             password_desk: PasswordDesk::open(password_check_slots()),
         }))
+    }
+
+    /// Runs a sign-in from `source` in its turn. A source with a recent failure (a guesser, or
+    /// someone mistyping) is served as [`AppState::checking_password`] does, behind everyone
+    /// else; any other at the normal priority, a few at a time. Under mixed load the low
+    /// priority alone kept honest sign-ins waiting about a second behind the pages.
+    pub async fn signing_in<T: Send + 'static>(
+        &self,
+        source: String,
+        work: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> Option<T> {
+        let suspect = {
+            let source = source.clone();
+            // Unknown (the database did not answer) counts as suspect.
+            self.blocking(move |s| vjt_service::accounts::is_suspect_source(s, &source)).await.unwrap_or(true)
+        };
+        if suspect {
+            return self.checking_password(work).await;
+        }
+        let slot = self.0.trusted_checks.clone().acquire_owned();
+        let _turn = tokio::time::timeout(Duration::from_secs(5), slot).await.ok()?.ok()?;
+        Some(self.blocking(work).await)
     }
 
     /// Runs work that checks a password (a sign-in, a password change) in its turn, on the
@@ -381,6 +407,24 @@ mod tests {
         .await;
         assert!(failed.is_err(), "the panic reaches the request that caused it");
         assert_eq!(state.checking_password(|_| 7).await, Some(7));
+        drop(state);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn sign_ins_wait_behind_pages_only_from_sources_that_failed() {
+        let dir = std::env::temp_dir().join(format!("vjt-sign-in-priority-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = AppState::new(Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap());
+        let pages = state.blocking(|_| this_threads_nice()).await;
+        let honest = state.signing_in("10.0.0.1".into(), |_| this_threads_nice()).await.expect("a turn");
+        assert_eq!(honest, pages, "no failure from 10.0.0.1 yet");
+        // One wrong password from there, for any address: that source's sign-ins go last.
+        state.blocking(|s| s.record_sign_in_failure("someone@example.org", "10.0.0.1", None)).await.unwrap();
+        let suspect = state.signing_in("10.0.0.1".into(), |_| this_threads_nice()).await.expect("a turn");
+        assert_eq!(suspect, (pages + PASSWORD_NICE).min(19));
+        let other = state.signing_in("10.0.0.2".into(), |_| this_threads_nice()).await.expect("a turn");
+        assert_eq!(other, pages, "another source is not held back");
         drop(state);
         let _ = std::fs::remove_dir_all(&dir);
     }

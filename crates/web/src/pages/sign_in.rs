@@ -71,7 +71,7 @@ pub async fn sign_in(
 ) -> Result<Response, PageError> {
     let email = form.email.clone();
     let result = state
-        .checking_password(move |s| -> Result<Result<(String, String), SignInError>, vjt_store::StoreError> {
+        .signing_in(source.clone(), move |s| -> Result<Result<(String, String), SignInError>, vjt_store::StoreError> {
             match accounts::sign_in(s, &form.email, &form.password, &source) {
                 Ok(user) => accounts::open_session(s, &user, "session", 1).map(Ok),
                 Err(SignInError::Store(e)) => Err(e),
