@@ -391,11 +391,16 @@ mod tests {
         unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::syscall(libc::SYS_gettid) as libc::id_t) }
     }
 
+    /// A server's state over a database file in a folder of its own (removed by the test).
+    fn state_on_a_file(name: &str) -> (AppState, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("vjt-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        (AppState::new(Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap()), dir)
+    }
+
     #[tokio::test]
     async fn password_checks_run_below_the_priority_of_pages() {
-        let dir = std::env::temp_dir().join(format!("vjt-password-desk-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let state = AppState::new(Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap());
+        let (state, dir) = state_on_a_file("password-desk");
         let pages = state.blocking(|_| this_threads_nice()).await;
         let passwords = state.checking_password(|_| this_threads_nice()).await.expect("a turn");
         assert_eq!(passwords, (pages + PASSWORD_NICE).min(19), "pages at {pages}");
@@ -413,9 +418,7 @@ mod tests {
 
     #[tokio::test]
     async fn sign_ins_wait_behind_pages_only_from_sources_that_failed() {
-        let dir = std::env::temp_dir().join(format!("vjt-sign-in-priority-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let state = AppState::new(Store::open(dir.join("vjt.db").to_str().unwrap()).unwrap());
+        let (state, dir) = state_on_a_file("sign-in-priority");
         let pages = state.blocking(|_| this_threads_nice()).await;
         let honest = state.signing_in("10.0.0.1".into(), |_| this_threads_nice()).await.expect("a turn");
         assert_eq!(honest, pages, "no failure from 10.0.0.1 yet");
