@@ -34,6 +34,10 @@ pub(crate) struct Cluster {
     /// largest.
     pub victims_sum: u64,
     pub victims_max: u64,
+    /// As the analysis document shows it, made the first time it is shown and kept while the
+    /// cluster stands: a server's running tally lists hundreds of clusters after every change,
+    /// and remaking them (thousands of strings each time) was half of its finishing work.
+    pub shown: std::sync::OnceLock<std::sync::Arc<DuplicateCluster>>,
 }
 
 /// The area a place stands for in duplicate matching: its county in Kenya, its country abroad.
@@ -212,14 +216,21 @@ pub(crate) fn clusters_of(data: &Dataset<'_>, group: &[usize], decisions: &HashM
                 status,
                 victims_sum,
                 victims_max,
+                shown: std::sync::OnceLock::new(),
             })
         })
         .collect()
 }
 
 impl Cluster {
-    /// As the analysis document lists it: the first 50 members.
-    pub fn output(&self, data: &Dataset<'_>) -> DuplicateCluster {
+    /// As the analysis document lists it: the first 50 members. A cluster is made again
+    /// whenever its group changes (a member taken in or out, a decision), so what it shows
+    /// stays true while it stands.
+    pub fn output(&self, data: &Dataset<'_>) -> std::sync::Arc<DuplicateCluster> {
+        self.shown.get_or_init(|| std::sync::Arc::new(self.make_output(data))).clone()
+    }
+
+    fn make_output(&self, data: &Dataset<'_>) -> DuplicateCluster {
         DuplicateCluster {
             key: self.key.clone(),
             similarity: self.similarity,

@@ -305,7 +305,8 @@ pub struct Duplicates {
     pub total_clusters: u64,
     pub suggested_clusters: u64,
     pub split_clusters: u64,
-    pub clusters: Vec<DuplicateCluster>,
+    /// Shared with the running tally that made them, which keeps each until it changes.
+    pub clusters: Vec<std::sync::Arc<DuplicateCluster>>,
     pub as_submitted: Figures,
     pub deduplicated: Figures,
 }

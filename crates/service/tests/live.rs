@@ -92,6 +92,20 @@ fn live_figures_follow_every_change(store: &Store) {
     assert_eq!(live.catch_up(store).unwrap(), CaughtUp::Reports(3));
     same_as_from_scratch(&mut live, store, orgs[0], "an edit, a rejection and a deletion");
 
+    // A duplicate cluster's member gets a new reference and keeps everything that groups it:
+    // the cluster (kept between changes) lists the new reference.
+    let shown = live.analysis(store, Scope::All, &Filters::default()).unwrap();
+    let member = shown.duplicates.clusters.first().expect("the demo data has duplicates").members[0].id;
+    let stored = store.report(vjt_domain::RouteReportId(member)).unwrap().expect("a member is a report");
+    let mut renamed = stored.report.into_draft();
+    renamed.report_id = Some(vjt_domain::ReportRef::parse("RENAMED-1").unwrap());
+    let renamed = vjt_domain::RouteReport::new(renamed).unwrap();
+    assert!(store.replace_report(vjt_domain::RouteReportId(member), &renamed, "test").unwrap());
+    let shown = live.analysis(store, Scope::All, &Filters::default()).unwrap();
+    let listed = shown.duplicates.clusters.iter().flat_map(|c| &c.members).find(|m| m.id == member);
+    assert_eq!(listed.and_then(|m| m.report_id.as_deref()), Some("RENAMED-1"));
+    same_as_from_scratch(&mut live, store, orgs[0], "a new reference for a cluster's member");
+
     // What many reports mean changed: everything is read again.
     store.set_place_alias("Kisi", &PlaceId("ke:county:kisii".into())).unwrap();
     assert!(!live.catch_up_cheaply(store).unwrap(), "a list page does not wait for every report to be read");
