@@ -11,7 +11,7 @@ use vjt_domain::{
     StopText, StoredReport, YearMonth,
 };
 
-use crate::sql::{Conn, Row, Value};
+use crate::sql::{Conn, CopyRows, Row, Value};
 use crate::{parse_time, StoreError};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
@@ -326,8 +326,12 @@ pub(crate) fn insert_report(tx: &mut Conn, e: EncodedReport, stamp: &str, import
 /// taken up front, so that unresolved stops can name their report before either is written.
 #[derive(Default)]
 pub(crate) struct PendingReports {
+    /// SQLite: the values of each queued row, written with many-row INSERTs.
     reports: Vec<Value>,
     unresolved: Vec<Value>,
+    /// PostgreSQL: the queued rows, already in COPY's binary form.
+    copy_reports: CopyRows,
+    copy_unresolved: CopyRows,
     count: usize,
     /// PostgreSQL: ids taken from the sequence and not used yet, the smallest last.
     ids: Vec<i64>,
@@ -358,23 +362,51 @@ impl PendingReports {
         stamp: &str,
         import_id: i64,
     ) -> Result<i64, StoreError> {
-        let id = match tx.engine() {
-            crate::sql::Engine::Sqlite => self.next_sqlite_id(tx)?,
-            crate::sql::Engine::Postgres => self.next_postgres_id(tx)?,
-        };
         let EncodedReport { columns, status, stops, fingerprint, .. } = e;
-        self.reports.push(Value::Int(id));
-        self.reports.extend(columns);
-        self.reports.push(status.to_string().into());
-        self.reports.push(fingerprint_text(fingerprint).into());
-        self.reports.push(stamp.into());
-        self.reports.push(stamp.into());
-        self.reports.push(Value::Int(import_id));
-        self.reports.push(stops.texts.into());
-        self.reports.push(stops.codes.into());
-        for (seq, text, key) in stops.unresolved {
-            self.unresolved.extend([Value::Int(id), Value::Int(seq), text.into(), key.into()]);
-        }
+        let id = match tx.engine() {
+            crate::sql::Engine::Sqlite => {
+                let id = self.next_sqlite_id(tx)?;
+                self.reports.push(Value::Int(id));
+                self.reports.extend(columns);
+                self.reports.push(status.to_string().into());
+                self.reports.push(fingerprint_text(fingerprint).into());
+                self.reports.push(stamp.into());
+                self.reports.push(stamp.into());
+                self.reports.push(Value::Int(import_id));
+                self.reports.push(stops.texts.into());
+                self.reports.push(stops.codes.into());
+                for (seq, text, key) in stops.unresolved {
+                    self.unresolved.extend([Value::Int(id), Value::Int(seq), text.into(), key.into()]);
+                }
+                id
+            }
+            crate::sql::Engine::Postgres => {
+                let id = self.next_postgres_id(tx)?;
+                let rows = &mut self.copy_reports;
+                rows.row(REPORT_TYPES.len() as i16);
+                rows.int(id);
+                // The encoded columns are the ones after the id, in order.
+                for (v, ty) in columns.iter().zip(REPORT_TYPES.bytes().skip(1)) {
+                    rows.value(v, ty == b'T');
+                }
+                rows.text(status.code());
+                rows.text(&fingerprint_text(fingerprint));
+                rows.text(stamp);
+                rows.text(stamp);
+                rows.int(import_id);
+                rows.text(&stops.texts);
+                rows.text(&stops.codes);
+                for (seq, text, key) in &stops.unresolved {
+                    let rows = &mut self.copy_unresolved;
+                    rows.row(UNRESOLVED_TYPES.len() as i16);
+                    rows.int(id);
+                    rows.int(*seq);
+                    rows.text(text);
+                    rows.text(key);
+                }
+                id
+            }
+        };
         self.count += 1;
         if self.count >= PENDING {
             self.flush(tx)?;
@@ -420,35 +452,26 @@ impl PendingReports {
 
     /// Writes what is queued (before anything reads or updates those reports, and at commit).
     pub(crate) fn flush(&mut self, tx: &mut Conn) -> Result<(), StoreError> {
-        use postgres::types::Type;
         if self.count == 0 {
             return Ok(());
         }
-        let types = |pattern: &str| -> Vec<Type> {
-            pattern.chars().map(|c| if c == 'I' { Type::INT8 } else { Type::TEXT }).collect()
-        };
         match tx.engine() {
             crate::sql::Engine::Postgres => {
-                tx.copy_in(
-                    &format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"),
-                    &types(REPORT_TYPES),
-                    &self.reports,
-                )?;
-                if !self.unresolved.is_empty() {
-                    tx.copy_in(
+                tx.copy_rows(&format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"), &mut self.copy_reports)?;
+                if !self.copy_unresolved.is_empty() {
+                    tx.copy_rows(
                         &format!("COPY {UNRESOLVED_COLUMNS} FROM STDIN (FORMAT binary)"),
-                        &types(UNRESOLVED_TYPES),
-                        &self.unresolved,
+                        &mut self.copy_unresolved,
                     )?;
                 }
             }
             crate::sql::Engine::Sqlite => {
                 tx.insert_rows(REPORT_COLUMNS, REPORT_TYPES.len(), &self.reports)?;
                 tx.insert_rows(UNRESOLVED_COLUMNS, UNRESOLVED_TYPES.len(), &self.unresolved)?;
+                self.reports.clear();
+                self.unresolved.clear();
             }
         }
-        self.reports.clear();
-        self.unresolved.clear();
         self.count = 0;
         Ok(())
     }

@@ -428,6 +428,15 @@ fn an_import_writer_commits_whole_or_not_at_all(store: &Store) {
     let Saved::Inserted(id) = first else { panic!("{first:?}") };
     assert!(matches!(w.save(&report(&o, &r, Some("2"), 4)).unwrap(), Saved::Inserted(_)));
     w.commit().unwrap();
+    // Written in bulk (COPY on PostgreSQL), read back as it was: every field, the empty and
+    // missing ones, the stops with and without a place.
+    assert_eq!(store.report(id).unwrap().unwrap().report, report(&o, &r, Some("1"), 3));
+    let unresolved: Vec<(String, u64)> =
+        store.unresolved_places().unwrap().into_iter().map(|u| (u.key, u.reports)).collect();
+    assert_eq!(
+        unresolved,
+        [("eastleigh".to_string(), 2), ("kampala".into(), 2), ("nairobi".into(), 2), ("nakuru".into(), 2)]
+    );
 
     let mut w = store.begin_import("corrected.csv").unwrap();
     assert_eq!(w.save(&report(&o, &r, Some("1"), 9)).unwrap(), Saved::Updated(id));
