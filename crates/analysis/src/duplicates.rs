@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::dataset::{Dataset, ReportFact, ORIGIN, TRANSIT, UNRESOLVED};
 use crate::engine::end_stop;
-use crate::output::{DuplicateCluster, DuplicateMember};
+use crate::output::{DuplicateCluster, DuplicateMember, ListedCluster};
 
 /// A coordinator's decision about a cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub(crate) struct Cluster {
     /// As the analysis document shows it, made the first time it is shown and kept while the
     /// cluster stands: a server's running tally lists hundreds of clusters after every change,
     /// and remaking them (thousands of strings each time) was half of its finishing work.
-    pub shown: std::sync::OnceLock<std::sync::Arc<DuplicateCluster>>,
+    pub shown: std::sync::OnceLock<std::sync::Arc<ListedCluster>>,
 }
 
 /// The area a place stands for in duplicate matching: its county in Kenya, its country abroad.
@@ -226,8 +226,8 @@ impl Cluster {
     /// As the analysis document lists it: the first 50 members. A cluster is made again
     /// whenever its group changes (a member taken in or out, a decision), so what it shows
     /// stays true while it stands.
-    pub fn output(&self, data: &Dataset<'_>) -> std::sync::Arc<DuplicateCluster> {
-        self.shown.get_or_init(|| std::sync::Arc::new(self.make_output(data))).clone()
+    pub fn output(&self, data: &Dataset<'_>) -> std::sync::Arc<ListedCluster> {
+        self.shown.get_or_init(|| std::sync::Arc::new(ListedCluster::new(self.make_output(data)))).clone()
     }
 
     fn make_output(&self, data: &Dataset<'_>) -> DuplicateCluster {
