@@ -46,6 +46,53 @@ pub struct ImportWriter {
     changed: Vec<i64>,
     /// Files: new reports written in bulk, thousands at a time (COPY on PostgreSQL).
     pending: Option<PendingReports>,
+    /// SQLite files: says, while the import holds the write lock, that it does.
+    mark: Option<ImportMark>,
+}
+
+/// A file beside an SQLite database (`vjt.db.importing`, holding the importing process's id)
+/// that says a file import holds the write lock; removed when the import ends, however it ends.
+/// Other writers, in this process or another, wait only briefly while it is there.
+pub(crate) struct ImportMark(std::path::PathBuf);
+
+impl ImportMark {
+    fn path(database: &std::path::Path) -> std::path::PathBuf {
+        let mut name = database.as_os_str().to_owned();
+        name.push(".importing");
+        name.into()
+    }
+
+    /// Marks the database as being imported into (nothing when the mark cannot be written:
+    /// other writers then wait as usual).
+    fn set(database: &std::path::Path) -> Option<ImportMark> {
+        let path = Self::path(database);
+        std::fs::write(&path, std::process::id().to_string()).ok()?;
+        Some(ImportMark(path))
+    }
+
+    /// Whether an import marked the database and its process is still running. A mark left by
+    /// an import that was killed is removed (on Linux, where a process's liveness is cheap to
+    /// tell; elsewhere it counts until the next import replaces it, and the writes that meet it
+    /// only wait less).
+    pub(crate) fn held(database: &std::path::Path) -> bool {
+        let path = Self::path(database);
+        let Ok(text) = std::fs::read_to_string(&path) else { return false };
+        let running = match text.trim().parse::<u32>() {
+            Ok(pid) if cfg!(target_os = "linux") => std::path::Path::new(&format!("/proc/{pid}")).exists(),
+            Ok(_) => true,
+            Err(_) => false,
+        };
+        if !running {
+            let _ = std::fs::remove_file(&path);
+        }
+        running
+    }
+}
+
+impl Drop for ImportMark {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// After a PostgreSQL import this large, the planner's statistics are refreshed at once instead
@@ -56,7 +103,10 @@ const ANALYZE_AFTER: u64 = 10_000;
 impl Store {
     /// Starts writing one file's reports; `source` (e.g. the file name) is recorded in each change.
     pub fn begin_import(&self, source: &str) -> Result<ImportWriter, StoreError> {
-        self.begin(source, true)
+        let mut writer = self.begin(source, true)?;
+        // Set once the import holds the write lock (its first row is written), never before.
+        writer.mark = self.shared.file.as_deref().and_then(ImportMark::set);
+        Ok(writer)
     }
 
     fn begin(&self, source: &str, prefetch: bool) -> Result<ImportWriter, StoreError> {
@@ -97,6 +147,7 @@ impl Store {
             // Only where every existing report is looked up in `known`, never in the table
             // (where queued reports are not yet).
             pending: prefetch.then(PendingReports::default),
+            mark: None,
         })
     }
 

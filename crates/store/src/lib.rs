@@ -365,8 +365,22 @@ impl Store {
 
     /// The connection for writing (SQLite has one; waiting for it too long answers "busy").
     pub(crate) fn writer(&self) -> Result<Pooled, StoreError> {
-        let wait = if self.shared.engine == Engine::Sqlite { pool::WAIT_FOR_WRITER } else { pool::WAIT_FOR_READER };
-        self.shared.writer.get_timeout(wait).map_err(|e| unavailable(&self.shared.target, e))
+        if self.shared.engine == Engine::Postgres {
+            return self
+                .shared
+                .writer
+                .get_timeout(pool::WAIT_FOR_READER)
+                .map_err(|e| unavailable(&self.shared.target, e));
+        }
+        // A file import (from this process or another) holds SQLite's one write lock until the
+        // whole file is in, minutes for a large one: a write arriving meanwhile (a submission, a
+        // sign-in) says busy after a moment instead of after the usual wait, so that the person
+        // hears "try again shortly" at once.
+        let importing = self.shared.file.as_deref().is_some_and(import::ImportMark::held);
+        let wait = if importing { pool::WAIT_DURING_IMPORT } else { pool::WAIT_FOR_WRITER };
+        let mut conn = self.shared.writer.get_timeout(wait).map_err(|e| unavailable(&self.shared.target, e))?;
+        conn.wait_for_lock(wait)?;
+        Ok(conn)
     }
 
     /// Whether the connection to the database is encrypted (always false for a local file).

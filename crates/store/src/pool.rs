@@ -12,6 +12,8 @@ use crate::StoreError;
 /// How long a request waits for a free connection before the store answers "busy".
 pub(crate) const WAIT_FOR_READER: Duration = Duration::from_secs(30);
 pub(crate) const WAIT_FOR_WRITER: Duration = Duration::from_secs(10);
+/// SQLite: how long a write waits while a file import holds the write lock.
+pub(crate) const WAIT_DURING_IMPORT: Duration = Duration::from_secs(1);
 
 /// How a new connection is made.
 #[derive(Debug, Clone)]

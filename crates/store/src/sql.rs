@@ -327,6 +327,15 @@ impl Conn {
         }
     }
 
+    /// SQLite: how long a statement waits for another connection's write lock before it says
+    /// busy. Nothing for a server.
+    pub fn wait_for_lock(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite { conn, .. } => conn.busy_timeout(wait).map_err(StoreError::from),
+            Conn::Postgres { .. } => Ok(()),
+        }
+    }
+
     /// Notes that the connection went back to the pool in working order.
     pub fn returned(&mut self) {
         if let Conn::Postgres { returned, .. } = self {

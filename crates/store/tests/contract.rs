@@ -556,6 +556,44 @@ fn an_unreachable_postgres_is_one_clear_error() {
 }
 
 #[test]
+fn a_write_during_a_file_import_says_busy_at_once_and_lands_after_it() {
+    let dir = std::env::temp_dir().join(unique("vjt_importing"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("vjt.db");
+    let mark = dir.join("vjt.db.importing");
+    let importer = Store::open_sqlite(path.to_str().unwrap()).unwrap();
+    // A server in another process: a store of its own over the same file.
+    let server = Store::open_sqlite(path.to_str().unwrap()).unwrap();
+    let (o, r) = (org(&importer, "A"), round(&importer, "Kenya 2020", 2020));
+    let count = |s: &Store| s.count_reports(&ReportQuery::default()).unwrap();
+
+    let mut import = importer.begin_import("big.csv").unwrap();
+    import.save(&report(&o, &r, Some("1"), 3)).unwrap();
+    assert!(mark.exists(), "the import marks the database while it holds the write lock");
+    let started = std::time::Instant::now();
+    let refused = server.save_reports(&[report(&o, &r, Some("2"), 4)]);
+    assert!(matches!(refused, Err(StoreError::Busy)), "{refused:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "busy only after {:?}", started.elapsed());
+    import.commit().unwrap();
+    assert!(!mark.exists(), "the mark goes with the import");
+    server.save_reports(&[report(&o, &r, Some("2"), 4)]).unwrap();
+    assert_eq!(count(&server), 2);
+
+    // An import that fails (dropped without commit) takes its mark with it too.
+    {
+        let mut import = importer.begin_import("broken.csv").unwrap();
+        import.save(&report(&o, &r, Some("3"), 1)).unwrap();
+        assert!(mark.exists());
+    }
+    assert!(!mark.exists());
+    // A mark left by a process that is gone (killed mid-import) stops no one.
+    std::fs::write(&mark, "4294967295").unwrap();
+    server.save_reports(&[report(&o, &r, Some("4"), 2)]).unwrap();
+    assert_eq!(count(&server), 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let dir = std::env::temp_dir().join(unique("vjt_notdb"));
     std::fs::create_dir_all(&dir).unwrap();
