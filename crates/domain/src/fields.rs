@@ -262,6 +262,12 @@ fn count(p: &mut Problems, field: Field, raw: &str) -> Option<u32> {
     if raw.is_empty() {
         return None;
     }
+    // A plain number (nearly every cell) is read as it is, without the copy below.
+    if let Ok(n) = raw.parse::<u64>() {
+        if n <= u64::from(MAX_COUNT) {
+            return Some(n as u32);
+        }
+    }
     // Spreadsheets write "12.0" for 12; thousands are sometimes grouped with commas or spaces.
     let cleaned: String = raw.trim_end_matches(".0").chars().filter(|ch| *ch != ',' && *ch != ' ').collect();
     match cleaned.parse::<u64>() {

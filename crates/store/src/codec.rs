@@ -74,8 +74,8 @@ impl EncodedReport {
             count(r.profile.adults),
             r.period_start.map(|m| m.to_string()).into(),
             r.period_end.map(|m| m.to_string()).into(),
-            r.source.to_string().into(),
-            r.confidence.to_string().into(),
+            r.source.code().into(),
+            r.confidence.code().into(),
             r.notes.as_ref().map(|n| n.as_str()).into(),
             count(r.victims_below.map(NonZeroU32::get)),
         ];
@@ -368,7 +368,7 @@ impl PendingReports {
                 let id = self.next_sqlite_id(tx)?;
                 self.reports.push(Value::Int(id));
                 self.reports.extend(columns);
-                self.reports.push(status.to_string().into());
+                self.reports.push(status.code().into());
                 self.reports.push(fingerprint_text(fingerprint).into());
                 self.reports.push(stamp.into());
                 self.reports.push(stamp.into());
