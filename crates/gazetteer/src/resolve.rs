@@ -465,14 +465,17 @@ impl<'g> Resolver<'g> {
         cache: &mut ResolutionCache,
     ) -> Vec<Resolution> {
         self.resolve_journey_with(journey, home_country, &mut |text, ctx| {
-            let mut key = String::with_capacity(text.len() + 16);
-            key.push_str(ctx.role.map_or("-", |r| r.code()));
+            // How many route countries (a route has at most a few dozen stops), each one's index
+            // in four bytes, the role's code, 0xFF (never in UTF-8) and the text: read from the
+            // front, distinct questions give distinct keys, made without any formatting.
+            let mut key = Vec::with_capacity(text.len() + 16 + 4 * ctx.countries.len());
+            key.push(u8::try_from(ctx.countries.len()).unwrap_or(u8::MAX));
             for c in &ctx.countries {
-                use std::fmt::Write;
-                let _ = write!(key, ",{}", c.0);
+                key.extend_from_slice(&c.0.to_le_bytes());
             }
-            key.push('|');
-            key.push_str(text);
+            key.extend_from_slice(ctx.role.map_or("-", |r| r.code()).as_bytes());
+            key.push(0xFF);
+            key.extend_from_slice(text.as_bytes());
             if let Some(hit) = cache.0.get(&key) {
                 return hit.clone();
             }
@@ -527,7 +530,7 @@ impl<'g> Resolver<'g> {
 /// Remembered resolutions, keyed by text, role and route countries. Bounded, so that a file of a
 /// million distinct misspellings cannot exhaust memory.
 #[derive(Default)]
-pub struct ResolutionCache(HashMap<String, Resolution>);
+pub struct ResolutionCache(HashMap<Vec<u8>, Resolution, ahash::RandomState>);
 
 impl ResolutionCache {
     const MAX: usize = 200_000;

@@ -301,7 +301,7 @@ fn parse_one(
     resolver: &Resolver<'_>,
     home: Option<&str>,
     cache: &mut ResolutionCache,
-    seen_ids: &mut HashMap<(OrganisationId, String), u64>,
+    seen_ids: &mut HashMap<(OrganisationId, String), u64, ahash::RandomState>,
     row: u64,
     record: StringRecord,
 ) -> Parsed {
@@ -483,7 +483,7 @@ pub fn import_file(
         let ctx = &ctx;
         let transits = &transits;
         let worker = scope.spawn(move || -> Result<(), SourceError> {
-            let mut seen_ids: HashMap<(OrganisationId, String), u64> = HashMap::new();
+            let mut seen_ids: HashMap<(OrganisationId, String), u64, ahash::RandomState> = HashMap::default();
             let mut cache = ResolutionCache::default();
             let mut batch = Vec::with_capacity(BATCH);
             for item in table {
