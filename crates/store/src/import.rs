@@ -355,9 +355,9 @@ impl ImportWriter {
     }
 
     /// As `save`, for a report encoded beforehand (see [`EncodedReport::new`]).
-    pub fn save_encoded(&mut self, mut encoded: EncodedReport) -> Result<Saved, StoreError> {
+    pub fn save_encoded(&mut self, encoded: EncodedReport) -> Result<Saved, StoreError> {
         let organisation = encoded.organisation;
-        let Some(reference) = encoded.reference.take() else {
+        let Some(reference) = encoded.reference().map(str::to_string) else {
             let id = self.insert(encoded)?;
             self.wrote(id);
             return Ok(Saved::Inserted(RouteReportId(id)));

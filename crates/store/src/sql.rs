@@ -16,6 +16,25 @@ pub(crate) enum Value {
     Text(String),
 }
 
+/// A value borrowed from where it is kept, for statements that read it in place (the many-row
+/// INSERTs and COPY rows of imports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Param<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+}
+
+impl From<Param<'_>> for Value {
+    fn from(p: Param<'_>) -> Self {
+        match p {
+            Param::Null => Value::Null,
+            Param::Int(v) => Value::Int(v),
+            Param::Text(t) => Value::Text(t.to_string()),
+        }
+    }
+}
+
 impl From<i64> for Value {
     fn from(v: i64) -> Self {
         Value::Int(v)
@@ -146,13 +165,13 @@ impl CopyRows {
     }
 
     /// A value for a BIGINT column (`text` false) or a TEXT one (true).
-    pub fn value(&mut self, v: &Value, text: bool) {
+    pub fn value(&mut self, v: Param<'_>, text: bool) {
         match v {
-            Value::Null => self.null(),
-            Value::Int(i) if text => self.text(&i.to_string()),
-            Value::Int(i) => self.int(*i),
-            Value::Text(t) if text => self.text(t),
-            Value::Text(_) => self.refused = Some("a text where COPY expects a number"),
+            Param::Null => self.null(),
+            Param::Int(i) if text => self.text(&i.to_string()),
+            Param::Int(i) => self.int(i),
+            Param::Text(t) if text => self.text(t),
+            Param::Text(_) => self.refused = Some("a text where COPY expects a number"),
         }
     }
 
@@ -548,7 +567,7 @@ impl Conn {
     /// Inserts rows of `width` values each into `table (columns)` with statements of many rows
     /// (SQLite; PostgreSQL imports use COPY). One statement per row costs a statement-cache
     /// look-up, a reset and a step per row: most of an import's writing time.
-    pub fn insert_rows(&mut self, table: &str, width: usize, values: &[Value]) -> Result<(), StoreError> {
+    pub fn insert_rows(&mut self, table: &str, width: usize, values: &[Param<'_>]) -> Result<(), StoreError> {
         let Conn::Sqlite { conn, .. } = self else {
             return Err(StoreError::Database("many-row INSERTs are SQLite's; PostgreSQL uses COPY".into()));
         };
@@ -744,7 +763,7 @@ impl<'c> BorrowingStatement<'c> {
     }
 
     /// Binds `values` to all the parameters in order and runs the statement once.
-    fn execute(&mut self, values: &[Value]) -> Result<(), StoreError> {
+    fn execute(&mut self, values: &[Param<'_>]) -> Result<(), StoreError> {
         use rusqlite::ffi;
         if values.len() != self.parameters {
             return Err(StoreError::Database(format!(
@@ -761,9 +780,9 @@ impl<'c> BorrowingStatement<'c> {
             // before any later step.
             rc = unsafe {
                 match value {
-                    Value::Null => ffi::sqlite3_bind_null(self.stmt, n),
-                    Value::Int(v) => ffi::sqlite3_bind_int64(self.stmt, n, *v),
-                    Value::Text(t) => ffi::sqlite3_bind_text64(
+                    Param::Null => ffi::sqlite3_bind_null(self.stmt, n),
+                    Param::Int(v) => ffi::sqlite3_bind_int64(self.stmt, n, *v),
+                    Param::Text(t) => ffi::sqlite3_bind_text64(
                         self.stmt,
                         n,
                         t.as_ptr().cast(),
@@ -817,6 +836,18 @@ mod tests {
         assert_eq!(super::to_sqlite_placeholders("price$ = 'x'"), "price$ = 'x'");
     }
 
+    fn params(values: &[super::Value]) -> Vec<super::Param<'_>> {
+        use super::{Param, Value};
+        values
+            .iter()
+            .map(|v| match v {
+                Value::Null => Param::Null,
+                Value::Int(i) => Param::Int(*i),
+                Value::Text(t) => Param::Text(t),
+            })
+            .collect()
+    }
+
     fn sqlite() -> super::Conn {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT NOT NULL UNIQUE)").unwrap();
@@ -835,7 +866,7 @@ mod tests {
                 [Int(i), a, Text(if i == 7 { String::new() } else { format!("b{i}") })]
             })
             .collect();
-        conn.insert_rows("t", 3, &rows).unwrap();
+        conn.insert_rows("t", 3, &params(&rows)).unwrap();
         let back = conn.query("SELECT id, a, b FROM t ORDER BY id", &[]).unwrap();
         assert_eq!(back.len(), 1000);
         for (i, row) in back.iter().enumerate() {
@@ -850,10 +881,10 @@ mod tests {
         use super::Value::{Int, Text};
         let mut conn = sqlite();
         let rows = [Int(1), Text("x".into()), Text("same".into()), Int(2), Text("y".into()), Text("same".into())];
-        let error = conn.insert_rows("t", 3, &rows).unwrap_err().to_string();
+        let error = conn.insert_rows("t", 3, &params(&rows)).unwrap_err().to_string();
         assert!(error.contains("UNIQUE constraint failed: t.b"), "{error}");
         // The connection goes on working, and a statement after the failed one is right.
-        conn.insert_rows("t", 3, &[Int(3), Text("z".into()), Text("other".into())]).unwrap();
+        conn.insert_rows("t", 3, &params(&[Int(3), Text("z".into()), Text("other".into())])).unwrap();
         assert_eq!(conn.query("SELECT b FROM t WHERE id = 3", &[]).unwrap()[0].text(0).unwrap(), "other");
     }
 }
