@@ -339,14 +339,20 @@ fn parse_one(
         parsed.report = vjt_domain::RouteReport::new(draft).expect("only the report id changed");
     }
     let reference = parsed.report.report_id.as_ref().map(|r| r.to_string()).unwrap_or_default();
-    if let Some(first) = seen_ids.insert((parsed.report.organisation, reference.clone()), row) {
-        let problem = CellProblem {
-            row,
-            column: Field::ReportId.code().into(),
-            value: vjt_domain::text::shown(&reference),
-            message: Message::new("cell-duplicate-reference").with("first", first),
-        };
-        return Parsed::Rejected { record, problems: vec![problem] };
+    match seen_ids.entry((parsed.report.organisation, reference)) {
+        std::collections::hash_map::Entry::Occupied(seen) => {
+            // Named by the row where the reference was first seen, however often it comes again.
+            let problem = CellProblem {
+                row,
+                column: Field::ReportId.code().into(),
+                value: vjt_domain::text::shown(&seen.key().1),
+                message: Message::new("cell-duplicate-reference").with("first", *seen.get()),
+            };
+            return Parsed::Rejected { record, problems: vec![problem] };
+        }
+        std::collections::hash_map::Entry::Vacant(new) => {
+            new.insert(row);
+        }
     }
     if let Some(status) = layout.status(&record) {
         parsed.report.set_status(status);
@@ -486,7 +492,10 @@ pub fn import_file(
         let ctx = &ctx;
         let transits = &transits;
         let worker = scope.spawn(move || -> Result<(), SourceError> {
-            let mut seen_ids: HashMap<(OrganisationId, String), u64, ahash::RandomState> = HashMap::default();
+            // Sized for the whole file at once: a map grown to a million references moved every
+            // reference again at each of its twenty doublings.
+            let mut seen_ids: HashMap<(OrganisationId, String), u64, ahash::RandomState> =
+                HashMap::with_capacity_and_hasher(total.min(4_000_000) as usize, Default::default());
             let mut cache = ResolutionCache::default();
             let mut batch = Vec::with_capacity(BATCH);
             for item in table {

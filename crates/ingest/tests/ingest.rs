@@ -128,6 +128,28 @@ fn every_problem_is_named_and_valid_rows_still_land() {
 }
 
 #[test]
+fn a_reference_used_again_in_the_file_names_the_row_it_was_first_on() {
+    let dir = Scratch::new("reused");
+    let s = store(&dir);
+    let csv = format!(
+        "{HEADER}\
+         H-1,HAART Kenya,Kenya 2020,Kakamega,,Nairobi,,,,,,,,\n\
+         H-1,HAART Kenya,Kenya 2020,Kisii,,Nairobi,,,,,,,,\n\
+         H-2,HAART Kenya,Kenya 2020,Kitui,,Nairobi,,,,,,,,\n\
+         H-1,HAART Kenya,Kenya 2020,Busia,,Nairobi,,,,,,,,\n"
+    );
+    let path = dir.file("routes.csv", csv);
+    let r = &run(&s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    assert_eq!((r.rows_read, r.imported, r.rejected), (4, 2, 2));
+    let messages: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    for (m, row) in messages.iter().zip([3, 5]) {
+        assert!(m.starts_with(&format!("row {row}, report_id: 'H-1' is used again (first on row 2)")), "{m}");
+    }
+    assert_eq!(count(&s), 2);
+}
+
+#[test]
 fn strict_and_dry_run_write_nothing() {
     let dir = Scratch::new("strict");
     let s = store(&dir);
