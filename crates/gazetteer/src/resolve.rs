@@ -498,9 +498,15 @@ impl<'g> Resolver<'g> {
             base.countries.push(c);
         }
         let roles: Vec<StopRole> = journey.stops().map(|(r, _)| r).collect();
-        let texts: Vec<String> = journey.stops().map(|(_, s)| s.text.to_string()).collect();
-        let first: Vec<Resolution> =
-            texts.iter().zip(&roles).map(|(t, r)| resolve(t, &Context { role: Some(*r), ..base.clone() })).collect();
+        // One context, its role set for each stop in turn: a copy per stop was an allocation each.
+        let mut ctx = base.clone();
+        let first: Vec<Resolution> = journey
+            .stops()
+            .map(|(role, stop)| {
+                ctx.role = Some(role);
+                resolve(stop.text.as_str(), &ctx)
+            })
+            .collect();
         // Second pass: what the confident stops say about the route's countries decides the rest.
         let mut route = base.clone();
         for r in &first {
@@ -517,7 +523,10 @@ impl<'g> Resolver<'g> {
             .zip(&roles)
             .map(|(r, role)| match r.best {
                 Some(m) if m.score >= 0.95 => r,
-                _ => resolve(&r.input, &Context { role: Some(*role), ..route.clone() }),
+                _ => {
+                    route.role = Some(*role);
+                    resolve(&r.input, &route)
+                }
             })
             .collect();
         for (stop, r) in journey.stops_mut().zip(&results) {
