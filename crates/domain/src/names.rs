@@ -199,8 +199,16 @@ mod tests {
         assert_eq!(name_key("  HAART   Kenya "), name_key("haart kenya"));
         // The one-pass key is the words joined by one space, lower-cased, for any white space
         // (a vertical tab, a no-break space) and any letters (the Greek final sigma included).
-        for name in ["HAART\u{0B}Kenya", "Kwa\u{A0}\u{A0}Mzee  Stage", "ΟΔΟΣ  ΑΘΗΝΑΣ", "Çağrı\tMerkezi", "", "  "]
-        {
+        for name in [
+            "HAART\u{0B}Kenya",
+            " \r\n HAART \x0c Kenya\t",
+            "HAART\u{1F}Kenya",
+            "Kwa\u{A0}\u{A0}Mzee  Stage",
+            "ΟΔΟΣ  ΑΘΗΝΑΣ",
+            "Çağrı\tMerkezi",
+            "",
+            "  ",
+        ] {
             let slow = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             assert_eq!(name_key(name), slow, "{name:?}");
         }

@@ -46,6 +46,14 @@ fn pasted_phone() -> impl Strategy<Value = (String, String)> {
 }
 
 proptest! {
+    /// The one-pass name key is the words joined by one space, lower-cased, whatever the
+    /// white space and letters (ASCII and not, control characters among them).
+    #[test]
+    fn name_keys_are_the_lower_cased_words(name in "[a-zA-Z \\t\\n\\r\\x0b\\x0c\\x1f\u{A0}\u{85}\u{2003}ΣσÇ]{0,24}") {
+        let words = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        prop_assert_eq!(vjt_domain::name_key(&name), words);
+    }
+
     #[test]
     fn phone_numbers_are_screened_however_they_are_written((plain, written) in pasted_phone()) {
         let text = format!("her mother's number is {written}, call before noon");
