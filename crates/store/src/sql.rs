@@ -728,7 +728,7 @@ impl ScanRow<'_> {
 
 /// An SQLite statement whose text parameters are read from the caller's strings where they are,
 /// for the many-row INSERTs of imports. rusqlite binds every text as SQLITE_TRANSIENT, which makes
-/// SQLite allocate, copy and free it: a quarter of an import's writing thread (callgrind). This
+/// SQLite allocate, copy and free it: a sixth of an import's writing thread (callgrind). This
 /// binds with SQLITE_STATIC instead. That is sound because SQLite reads a bound value only when
 /// the statement steps, and `execute` binds every parameter afresh before each step: a pointer
 /// left from an earlier call is never read again, and none outlives the statement.
