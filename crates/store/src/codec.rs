@@ -208,7 +208,7 @@ impl EncodedReport {
     /// (its sequence, role, text, place, means of arrival and folded text), so that
     /// fingerprints written before schema 16 still match.
     fn pack_stops(&mut self, journey: &Journey, hasher: &mut Fnv64) {
-        let mut unresolved = Vec::new();
+        let (mut unresolved, mut keys) = (Vec::new(), Vec::new());
         let start = self.text.len();
         for (seq, (_, stop)) in journey.stops().enumerate() {
             if seq > 0 {
@@ -234,12 +234,16 @@ impl EncodedReport {
                 None => hasher.null(),
             }
             hasher.text(&arrived);
-            hasher.text(&vjt_domain::text::fold(text));
+            let key = vjt_domain::text::fold(text);
+            hasher.text(&key);
             push_code(&mut self.text, seq, role, place, &arrived);
+            if place.is_none() {
+                keys.push(key);
+            }
         }
         self.stop_codes = Span { start, end: self.text.len() };
-        for (seq, text) in unresolved {
-            let key = vjt_domain::text::fold(self.text(text));
+        // The folded texts of the stops without a place, made once above for the fingerprint.
+        for ((seq, text), key) in unresolved.into_iter().zip(keys) {
             let key = push_text(&mut self.text, |t| t.push_str(&key));
             self.unresolved.push((seq, text, key));
         }
