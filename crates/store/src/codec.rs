@@ -452,8 +452,7 @@ pub(crate) struct PendingReports {
     count: usize,
     /// PostgreSQL: ids taken from the sequence and not used yet, the smallest last.
     ids: Vec<i64>,
-    /// SQLite: the next id to give. The import holds the database's one write lock from its
-    /// first statement to its commit, so no other writer can take these ids meanwhile.
+    /// SQLite: the next id to give (see `first_sqlite_id`).
     next: Option<i64>,
 }
 
@@ -470,27 +469,77 @@ const UNRESOLVED_COLUMNS: &str = "unresolved_stops (report_id, seq, text, text_k
 const REPORT_TYPES: &str = "IIITTTTTTIIIIIITTTTTITTTTITT";
 const UNRESOLVED_TYPES: &str = "IITT";
 
+/// A batch of new reports in COPY's binary form, ready to be written by whichever thread holds
+/// the connection (see `ImportWriter`, which writes one while the next is being encoded).
+pub(crate) struct CopyBatch {
+    reports: CopyRows,
+    unresolved: CopyRows,
+}
+
+impl CopyBatch {
+    pub(crate) fn write(mut self, tx: &mut Conn) -> Result<(), StoreError> {
+        tx.copy_rows(&format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"), &mut self.reports)?;
+        if !self.unresolved.is_empty() {
+            tx.copy_rows(&format!("COPY {UNRESOLVED_COLUMNS} FROM STDIN (FORMAT binary)"), &mut self.unresolved)?;
+        }
+        Ok(())
+    }
+}
+
 impl PendingReports {
-    /// Queues a new report; returns the id it will have.
-    pub(crate) fn push(
-        &mut self,
-        tx: &mut Conn,
-        e: EncodedReport,
-        stamp: &str,
-        import_id: i64,
-    ) -> Result<i64, StoreError> {
-        let id = match tx.engine() {
+    /// The id the next queued report will have, when it is known without asking the database
+    /// (see [`PendingReports::fetch_ids`]).
+    pub(crate) fn spare_id(&mut self) -> Option<i64> {
+        match &mut self.next {
+            Some(next) => {
+                *next += 1;
+                Some(*next - 1)
+            }
+            None => self.ids.pop(),
+        }
+    }
+
+    /// Asks the database for the ids of the next reports: on PostgreSQL a batch's worth from the
+    /// sequence, on SQLite where its ids start.
+    pub(crate) fn fetch_ids(&mut self, tx: &mut Conn) -> Result<(), StoreError> {
+        match tx.engine() {
             crate::sql::Engine::Sqlite => {
-                let id = self.next_sqlite_id(tx)?;
+                if self.next.is_none() {
+                    self.next = Some(first_sqlite_id(tx)?);
+                }
+            }
+            crate::sql::Engine::Postgres => {
+                let rows = tx.query(
+                    // The sequence is looked up once (OFFSET 0 keeps the planner from folding the
+                    // look-up into each row), not for each id: its name parsed and found through
+                    // the search path per id took PostgreSQL a quarter of an import.
+                    "SELECT nextval(q.sequence) FROM \
+                     (SELECT pg_get_serial_sequence('reports', 'id')::regclass AS sequence OFFSET 0) q \
+                     CROSS JOIN generate_series(1, $1)",
+                    &[Value::Int(PENDING as i64)],
+                )?;
+                let mut ids = rows.iter().map(|r| r.int(0)).collect::<Result<Vec<_>, _>>()?;
+                ids.sort_unstable_by(|a, b| b.cmp(a));
+                // Any left over come first (the smallest are last).
+                ids.append(&mut self.ids);
+                self.ids = ids;
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a new report under `id` (from [`PendingReports::spare_id`]), on PostgreSQL encoded
+    /// straight into COPY's binary form.
+    pub(crate) fn push(&mut self, engine: crate::sql::Engine, id: i64, e: EncodedReport, stamp: &str, import_id: i64) {
+        match engine {
+            crate::sql::Engine::Sqlite => {
                 if self.stamp != stamp {
                     self.stamp = stamp.to_string();
                 }
                 self.import_id = import_id;
                 self.queued.push((id, fingerprint_digits(e.fingerprint), e));
-                id
             }
             crate::sql::Engine::Postgres => {
-                let id = self.next_postgres_id(tx)?;
                 let rows = &mut self.copy_reports;
                 rows.row(REPORT_TYPES.len() as i16);
                 rows.int(id);
@@ -514,50 +563,26 @@ impl PendingReports {
                     rows.text(text);
                     rows.text(key);
                 }
-                id
             }
-        };
+        }
         self.count += 1;
-        if self.count >= PENDING {
-            self.flush(tx)?;
-        }
-        Ok(id)
     }
 
-    fn next_sqlite_id(&mut self, tx: &mut Conn) -> Result<i64, StoreError> {
-        let next = match self.next {
-            Some(n) => n,
-            // AUTOINCREMENT never gives an id again, even one deleted since: past both the
-            // largest id there is and the largest ever given.
-            None => tx
-                .query_one(
-                    "SELECT max(coalesce((SELECT max(id) FROM reports), 0), \
-                     coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reports'), 0)) + 1",
-                    &[],
-                )?
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(1),
-        };
-        self.next = Some(next + 1);
-        Ok(next)
+    /// Whether a batch's worth is queued.
+    pub(crate) fn is_full(&self) -> bool {
+        self.count >= PENDING
     }
 
-    fn next_postgres_id(&mut self, tx: &mut Conn) -> Result<i64, StoreError> {
-        if self.ids.is_empty() {
-            let rows = tx.query(
-                // The sequence is looked up once (OFFSET 0 keeps the planner from folding the
-                // look-up into each row), not for each id: its name parsed and found through the
-                // search path per id took PostgreSQL a quarter of an import.
-                "SELECT nextval(q.sequence) FROM \
-                 (SELECT pg_get_serial_sequence('reports', 'id')::regclass AS sequence OFFSET 0) q \
-                 CROSS JOIN generate_series(1, $1)",
-                &[Value::Int(PENDING as i64)],
-            )?;
-            self.ids = rows.iter().map(|r| r.int(0)).collect::<Result<_, _>>()?;
-            self.ids.sort_unstable_by(|a, b| b.cmp(a));
+    /// PostgreSQL: what is queued, as one batch to COPY; nothing stays queued.
+    pub(crate) fn take_batch(&mut self) -> Option<CopyBatch> {
+        if self.count == 0 || self.copy_reports.is_empty() {
+            return None;
         }
-        self.ids.pop().ok_or_else(|| StoreError::Database("the id sequence returned nothing".into()))
+        self.count = 0;
+        Some(CopyBatch {
+            reports: std::mem::take(&mut self.copy_reports),
+            unresolved: std::mem::take(&mut self.copy_unresolved),
+        })
     }
 
     /// Writes what is queued (before anything reads or updates those reports, and at commit).
@@ -567,12 +592,8 @@ impl PendingReports {
         }
         match tx.engine() {
             crate::sql::Engine::Postgres => {
-                tx.copy_rows(&format!("COPY {REPORT_COLUMNS} FROM STDIN (FORMAT binary)"), &mut self.copy_reports)?;
-                if !self.copy_unresolved.is_empty() {
-                    tx.copy_rows(
-                        &format!("COPY {UNRESOLVED_COLUMNS} FROM STDIN (FORMAT binary)"),
-                        &mut self.copy_unresolved,
-                    )?;
+                if let Some(batch) = self.take_batch() {
+                    batch.write(tx)?;
                 }
             }
             crate::sql::Engine::Sqlite => {
@@ -602,6 +623,21 @@ impl PendingReports {
         self.count = 0;
         Ok(())
     }
+}
+
+/// AUTOINCREMENT never gives an id again, even one deleted since: past both the largest id there
+/// is and the largest ever given. The import holds the database's one write lock from its first
+/// statement to its commit, so no other writer can take the ids after it meanwhile.
+fn first_sqlite_id(tx: &mut Conn) -> Result<i64, StoreError> {
+    Ok(tx
+        .query_one(
+            "SELECT max(coalesce((SELECT max(id) FROM reports), 0), \
+             coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'reports'), 0)) + 1",
+            &[],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(1))
 }
 
 pub(crate) fn update_report(

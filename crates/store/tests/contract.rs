@@ -821,6 +821,34 @@ fn postgres_connections_that_die_are_replaced() {
     let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
 }
 
+/// PostgreSQL only: an import's new reports are copied a batch at a time while the next batch
+/// is encoded; a batch the server refuses there (here a reference another server committed after
+/// the import looked its organisation up) fails the import, and none of its reports is kept.
+#[test]
+#[cfg_attr(not(pg_tests), ignore = "TEST_DATABASE_URL is unset: PostgreSQL test skipped")]
+fn a_batch_refused_while_the_next_is_encoded_fails_the_whole_import() {
+    let mut f = postgres();
+    let store = f.store.as_mut().unwrap();
+    let o = org(store, "A");
+    let r = round(store, "Kenya 2020", 2020);
+    let mut writer = store.begin_import("late.csv").unwrap();
+    writer.save(&report(&o, &r, Some("R0"), 2)).unwrap();
+    // Another writer commits R100 after the import looked up A's references.
+    store.save_reports_from(&[report(&o, &r, Some("R100"), 9)], "form").unwrap();
+    let (at, failed) = (1..12_000)
+        .find_map(|i| writer.save(&report(&o, &r, Some(&format!("R{i}")), 2)).err().map(|e| (i, e.to_string())))
+        .expect("the refused batch failed the import");
+    // R100's batch went to the server when it was full; its refusal is heard when the next one is.
+    assert!((5_000..12_000).contains(&at), "failed at report {at}: {failed}");
+    drop(writer);
+    assert!(failed.contains("reports_identity") || failed.contains("duplicate"), "{failed}");
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1, "only the other writer's report");
+    assert_eq!(store.orphan_rows().unwrap(), 0);
+    // The connection came back from the copying thread and is usable.
+    store.save_reports(&[report(&o, &r, Some("after"), 1)]).unwrap();
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+}
+
 /// PostgreSQL only: `sslmode` in the URL gives an encrypted connection, and verify-full checks
 /// the server's certificate (the machine's PostgreSQL serves Debian's self-signed one for
 /// localhost).
