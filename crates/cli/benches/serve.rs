@@ -11,6 +11,9 @@
 //! - `mixed`: every connection mixes what a network does at once: dashboards, report lists,
 //!   analyses with changing filters, place look-ups, submissions and sign-ins; latency per
 //!   kind, and the server's memory at the start and after each round (it must stay flat).
+//!   Each connection sends as fast as it is answered; with `--rate N`, a further round offers N
+//!   requests a second in all, each connection on a fixed schedule, and counts each request's
+//!   time from when it was due (a server that falls behind shows it, instead of being sent less).
 //! - `flood`: 4 clients send wrong passwords as fast as they can while signed-in readers read.
 //! - `import`: `vjt import` writes a 1,000,000-row file from the command line while readers
 //!   read and reports are submitted through the API (each answered 201 or 503, never 500).
@@ -18,7 +21,7 @@
 //!   other server's figures show it.
 //!
 //! Run: cargo bench -p vjt-cli --bench serve [-- REPORTS] [--connections N] [--seconds S]
-//!      [--submissions N] [--import-rows N] [--postgres URL] [--scenarios throughput,after-submission,mixed,flood,import,two-servers]
+//!      [--submissions N] [--import-rows N] [--rate N] [--postgres URL] [--scenarios throughput,after-submission,mixed,flood,import,two-servers]
 //!      [--keep] (leave the database for a look afterwards)
 //! (defaults: 100,000 reports, 16 connections, 10 s, 20,000 submissions, 1,000,000 import rows,
 //! SQLite, every scenario that applies).
@@ -482,12 +485,15 @@ async fn after_submission(server: &Server, who: &Callers, times: usize) {
     println!("{}", api.line("GET /api/v1/analysis right after a submission", elapsed));
 }
 
-async fn mixed(server: &Server, who: &Callers, connections: usize, seconds: u64, rounds: usize) {
+/// `rounds` rounds of the mix; `paced` gives the requests a second offered in all, or none for as
+/// fast as answered.
+async fn mixed(server: &Server, who: &Callers, connections: usize, seconds: u64, rounds: usize, paced: Option<f64>) {
     let port = server.port;
     let names = ["Kakamega", "Nrb", "Busia, Uganda", "Malaba", "Sudi Arabia", "Eastleigh", "Mombasa", "Kwa Mzee stage"];
     let months = ["2020-01", "2020-03", "2020-06", "2020-09", "2021-01"];
     println!("mixed load: server memory at the start {:.0} MiB", server.memory_mib());
     let serial = Arc::new(AtomicUsize::new(0));
+    let label = if let Some(rate) = paced { format!("paced at {rate:.0}/s, round") } else { "round".into() };
     for round in 1..=rounds {
         let started = Instant::now();
         let deadline = started + Duration::from_secs(seconds);
@@ -505,11 +511,22 @@ async fn mixed(server: &Server, who: &Callers, connections: usize, seconds: u64,
                 let mut c = Connection::open(port).await;
                 let mut mine: std::collections::BTreeMap<&'static str, Tally> = Default::default();
                 let mut step = n * 7;
-                while Instant::now() < deadline {
+                // Paced: this connection's share of the rate, the connections' starts spread out.
+                let interval = paced.map(|rate| Duration::from_secs_f64(connections as f64 / rate));
+                let mut due = started + interval.map_or(Duration::ZERO, |i| i.mul_f64(n as f64 / connections as f64));
+                while due < deadline && Instant::now() < deadline {
                     let kind = MIX[step % MIX.len()];
                     step += 1;
                     let i = serial.fetch_add(1, Ordering::Relaxed);
-                    let t = Instant::now();
+                    let t = match interval {
+                        Some(interval) => {
+                            tokio::time::sleep_until(due.into()).await;
+                            let t = due;
+                            due += interval;
+                            t
+                        }
+                        None => Instant::now(),
+                    };
                     let status = match kind {
                         "dashboard" => c.send("GET", "/dashboard", &[("Cookie", &cookie)], b"").await.status,
                         "county" => c.send("GET", "/dashboard/county/KE-30", &[("Cookie", &cookie)], b"").await.status,
@@ -551,11 +568,11 @@ async fn mixed(server: &Server, who: &Callers, connections: usize, seconds: u64,
         let mut all = Tally::default();
         let tallies = std::mem::take(&mut *tallies.lock().unwrap());
         for (kind, mut t) in tallies {
-            println!("  {}", t.line(&format!("mixed round {round}, {kind}"), elapsed));
+            println!("  {}", t.line(&format!("mixed {label} {round}, {kind}"), elapsed));
             all.merge(t);
         }
-        println!("{}", all.line(&format!("mixed round {round}, everything, {connections} connections"), elapsed));
-        println!("mixed load: server memory after round {round} {:.0} MiB", server.memory_mib());
+        println!("{}", all.line(&format!("mixed {label} {round}, everything, {connections} connections"), elapsed));
+        println!("mixed load: server memory after {label} {round} {:.0} MiB", server.memory_mib());
     }
 }
 
@@ -746,6 +763,7 @@ fn main() {
     let connections = option(&args, "--connections", 16);
     let seconds = option(&args, "--seconds", 10) as u64;
     let submissions = option(&args, "--submissions", 20_000);
+    let rate: Option<f64> = text_option(&args, "--rate").and_then(|r| r.parse().ok());
     let import_rows = option(&args, "--import-rows", 1_000_000);
     let postgres = text_option(&args, "--postgres");
     let scenarios: Vec<&str> = text_option(&args, "--scenarios")
@@ -773,7 +791,10 @@ fn main() {
             after_submission(&server, &who, 50).await;
         }
         if wanted("mixed") {
-            mixed(&server, &who, connections, seconds, 3).await;
+            mixed(&server, &who, connections, seconds, 3, None).await;
+            if rate.is_some() {
+                mixed(&server, &who, connections, seconds, 1, rate).await;
+            }
         }
         if wanted("flood") {
             flood(&server, &who, seconds).await;
