@@ -60,7 +60,7 @@ pub struct ImportWriter {
 enum Link {
     Here(crate::Pooled),
     Copying(std::thread::JoinHandle<(crate::Pooled, Result<(), StoreError>)>),
-    /// Only after a copying thread panicked (its connection went with it).
+    /// After a copying thread panicked or could not start (the connection went with it).
     Lost,
 }
 
