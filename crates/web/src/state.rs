@@ -271,16 +271,22 @@ impl AppState {
         if self.0.reloading.swap(true, Ordering::SeqCst) {
             return;
         }
-        let state = self.clone();
+        /// Lets the next list page start a reload, however this one ended (a panic included).
+        struct Finished(AppState);
+        impl Drop for Finished {
+            fn drop(&mut self) {
+                self.0 .0.reloading.store(false, Ordering::SeqCst);
+            }
+        }
+        let finished = Finished(self.clone());
         let reload = move || {
+            let state = &finished.0;
             let mut live = state.0.live.lock();
             if let Some(figures) = live.as_mut() {
                 if let Err(e) = figures.catch_up(&state.0.store) {
                     tracing::warn!(error = %e, "figures not read again; the next request will try");
                 }
             }
-            drop(live);
-            state.0.reloading.store(false, Ordering::SeqCst);
         };
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => drop(runtime.spawn_blocking(reload)),
