@@ -1000,14 +1000,18 @@ impl Store {
         Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) as u64)
     }
 
-    /// Whether the writer enforces references between tables (SQLite turns this off only inside
-    /// an import's own transaction; PostgreSQL always does).
-    pub fn checks_references(&self) -> Result<bool, StoreError> {
+    /// Whether the writer has its usual settings: references between tables enforced and, on
+    /// SQLite, the log checkpointed automatically. An SQLite file import turns both off for its
+    /// own transaction; PostgreSQL always has them.
+    pub fn writer_as_usual(&self) -> Result<bool, StoreError> {
         if self.engine() == Engine::Postgres {
             return Ok(true);
         }
-        let row = self.writer()?.query_one("PRAGMA foreign_keys", &[])?;
-        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0) == 1)
+        let mut writer = self.writer()?;
+        let setting = |row: Option<crate::sql::Row>| row.map(|r| r.int(0)).transpose().map(|v| v.unwrap_or(0));
+        let checks = setting(writer.query_one("PRAGMA foreign_keys", &[])?)?;
+        let checkpoints = setting(writer.query_one("PRAGMA wal_autocheckpoint", &[])?)?;
+        Ok(checks == 1 && checkpoints > 0)
     }
 
     /// The SQLite file this store opened (none for PostgreSQL or an in-memory database).

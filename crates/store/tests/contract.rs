@@ -89,7 +89,7 @@ contract!(
     users_sessions_and_the_audit_log,
     the_data_stamp_moves_with_every_change_an_analysis_reads,
     changes_since_a_version_name_the_reports_written,
-    references_are_checked_again_after_every_import,
+    the_writer_is_as_usual_after_every_import,
     a_large_batch_is_written_whole_and_in_order,
     readers_are_not_held_up_by_a_writer,
     a_panic_half_way_through_a_write_leaves_nothing_behind,
@@ -594,6 +594,34 @@ fn a_write_during_a_file_import_says_busy_at_once_and_lands_after_it() {
 }
 
 #[test]
+fn a_file_import_leaves_its_reports_in_the_database_file_itself() {
+    let dir = std::env::temp_dir().join(unique("vjt_checkpointed"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("vjt.db");
+    let store = Store::open_sqlite(path.to_str().unwrap()).unwrap();
+    let (o, r) = (org(&store, "A"), round(&store, "Kenya 2020", 2020));
+    // More than one bulk batch, so that the log is written out while the import goes on.
+    let mut import = store.begin_import("big.csv").unwrap();
+    for i in 0..12_000 {
+        import.save(&report(&o, &r, Some(&format!("R{i}")), 4)).unwrap();
+    }
+    import.commit().unwrap();
+    // The import checkpoints the log itself (SQLite's own checkpoint is off for its
+    // transaction): the database file is as long as the database it holds, every page in it.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let pages: i64 = raw.query_row("PRAGMA page_count", [], |row| row.get(0)).unwrap();
+    let page_size: i64 = raw.query_row("PRAGMA page_size", [], |row| row.get(0)).unwrap();
+    drop(raw);
+    let on_disk = std::fs::metadata(&path).unwrap().len() as i64;
+    assert!(pages * page_size > 2_000_000, "{pages} pages");
+    assert_eq!(on_disk, pages * page_size, "the log was not copied into the database");
+    assert!(store.writer_as_usual().unwrap());
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 12_000);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let dir = std::env::temp_dir().join(unique("vjt_notdb"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -680,21 +708,25 @@ fn a_large_batch_is_written_whole_and_in_order(store: &Store) {
     assert_eq!(store.orphan_rows().unwrap(), 0);
 }
 
-fn references_are_checked_again_after_every_import(store: &Store) {
+fn the_writer_is_as_usual_after_every_import(store: &Store) {
     let o = org(store, "A");
     let r = round(store, "Kenya 2020", 2020);
-    assert!(store.checks_references().unwrap());
+    assert!(store.writer_as_usual().unwrap());
     store.save_reports(&[report(&o, &r, Some("X"), 4)]).unwrap();
-    assert!(store.checks_references().unwrap(), "after a committed import");
+    assert!(store.writer_as_usual().unwrap(), "after a committed import");
     let mut writer = store.begin_import("abandoned.csv").unwrap();
     writer.save(&report(&o, &r, Some("Y"), 4)).unwrap();
     writer.rollback().unwrap();
-    assert!(store.checks_references().unwrap(), "after a rolled-back import");
+    assert!(store.writer_as_usual().unwrap(), "after a rolled-back import");
     let mut writer = store.begin_import("dropped.csv").unwrap();
     writer.save(&report(&o, &r, Some("Z"), 4)).unwrap();
     drop(writer);
-    assert!(store.checks_references().unwrap(), "after an import dropped half way");
+    assert!(store.writer_as_usual().unwrap(), "after an import dropped half way");
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 1);
+    let mut writer = store.begin_import("kept.csv").unwrap();
+    writer.save(&report(&o, &r, Some("W"), 4)).unwrap();
+    writer.commit().unwrap();
+    assert!(store.writer_as_usual().unwrap(), "after a committed file import");
 }
 
 fn changes_since_a_version_name_the_reports_written(store: &Store) {
