@@ -9,6 +9,7 @@ use std::num::NonZeroU32;
 use vjt_catalogue::{Arg, Message};
 
 use crate::screen::{screen, Redacted};
+use crate::text::trimmed;
 use crate::vocab::Vocabulary;
 use crate::{
     name_key, Confidence, ExploitationType, Journey, KnowledgeSource, Lang, Notes, OrganisationId, Profile,
@@ -258,7 +259,7 @@ fn vocabulary_word<T: Vocabulary>() -> String {
 pub const MAX_COUNT: u32 = 100_000;
 
 fn count(p: &mut Problems, field: Field, raw: &str) -> Option<u32> {
-    let raw = raw.trim();
+    let raw = trimmed(raw);
     if raw.is_empty() {
         return None;
     }
@@ -288,7 +289,7 @@ fn count(p: &mut Problems, field: Field, raw: &str) -> Option<u32> {
 }
 
 fn month(p: &mut Problems, field: Field, raw: &str) -> Option<YearMonth> {
-    let raw = raw.trim();
+    let raw = trimmed(raw);
     if raw.is_empty() {
         return None;
     }
@@ -307,7 +308,7 @@ fn unknown_choice<T: Vocabulary>(e: &crate::UnknownTerm) -> Message {
 
 fn choices<T: Vocabulary>(p: &mut Problems, field: Field, items: &[Cow<'_, str>]) -> BTreeSet<T> {
     let mut set = BTreeSet::new();
-    for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+    for item in items.iter().map(|i| trimmed(i)).filter(|i| !i.is_empty()) {
         match T::parse(item) {
             Ok(t) => {
                 set.insert(t);
@@ -319,7 +320,7 @@ fn choices<T: Vocabulary>(p: &mut Problems, field: Field, items: &[Cow<'_, str>]
 }
 
 fn choice<T: Vocabulary>(p: &mut Problems, field: Field, raw: &str, unknown: T) -> T {
-    let raw = raw.trim();
+    let raw = trimmed(raw);
     if raw.is_empty() {
         return unknown;
     }
@@ -342,15 +343,19 @@ fn generated_id(raw: &str) -> bool {
 
 /// A place: screened for personal data, tidied, checked for length.
 fn place(p: &mut Problems, field: Field, raw: &str, redactions: &mut Vec<(Field, Vec<Redacted>)>) -> Option<Stop> {
-    let raw = raw.trim();
+    let raw = trimmed(raw);
     if raw.is_empty() {
         return None;
     }
-    let (text, found) = screen(raw);
-    if !found.is_empty() {
-        redactions.push((field, found));
-    }
-    match StopText::parse(&text) {
+    // Most places hold nothing to screen: parsed straight from the cell, without a copy first.
+    let screened = crate::screen::may_hold_personal(raw).then(|| {
+        let (text, found) = screen(raw);
+        if !found.is_empty() {
+            redactions.push((field, found));
+        }
+        text
+    });
+    match StopText::parse(screened.as_deref().unwrap_or(raw)) {
         Ok(t) => Some(Stop::reported(t)),
         Err(e) => {
             p.add(field, raw, Message::new("cell-place-refused").with("reason", e.message()));
@@ -407,7 +412,7 @@ impl ReportFields<'_> {
         let mut p = Problems(Vec::new());
         let mut redactions = Vec::new();
 
-        let organisation = match self.organisation.trim() {
+        let organisation = match trimmed(&self.organisation) {
             "" => ctx.default_org.or_else(|| {
                 p.add(Field::Organisation, "", Message::new("cell-organisation-empty"));
                 None
@@ -417,7 +422,7 @@ impl ReportFields<'_> {
                 None
             }),
         };
-        let round = match self.round.trim() {
+        let round = match trimmed(&self.round) {
             "" => ctx.default_round.or_else(|| {
                 p.add(Field::Round, "", Message::new("cell-round-empty"));
                 None
@@ -427,7 +432,7 @@ impl ReportFields<'_> {
                 None
             }),
         };
-        let report_id = match self.report_id.trim() {
+        let report_id = match trimmed(&self.report_id) {
             "" => None,
             // A reference is an identity: personal data in it is refused, not redacted (a
             // redacted reference would name another report).
@@ -441,7 +446,7 @@ impl ReportFields<'_> {
         };
 
         let origin = place(&mut p, Field::Origin, &self.origin, &mut redactions);
-        if self.origin.trim().is_empty() {
+        if trimmed(&self.origin).is_empty() {
             p.add(Field::Origin, "", Message::new("cell-origin-empty"));
         }
         let mut transit = Vec::new();
@@ -450,7 +455,7 @@ impl ReportFields<'_> {
         }
         let destination = place(&mut p, Field::IntendedDestination, &self.intended_destination, &mut redactions);
         let exploitation = place(&mut p, Field::ExploitationPlace, &self.exploitation_place, &mut redactions);
-        if self.intended_destination.trim().is_empty() && self.exploitation_place.trim().is_empty() {
+        if trimmed(&self.intended_destination).is_empty() && trimmed(&self.exploitation_place).is_empty() {
             p.add(Field::IntendedDestination, "", Message::new("cell-end-empty"));
         }
 
@@ -465,9 +470,9 @@ impl ReportFields<'_> {
 
         // 0 people means no estimate was given: a route is reported because people were on it.
         // "<5" is a count its publisher withheld: fewer than five.
-        let victims_raw = self.victims.trim();
+        let victims_raw = trimmed(&self.victims);
         let (victims, victims_below) = match victims_raw.strip_prefix('<') {
-            Some(bound) => match bound.trim().parse::<u32>().ok().and_then(NonZeroU32::new) {
+            Some(bound) => match trimmed(bound).parse::<u32>().ok().and_then(NonZeroU32::new) {
                 Some(b) if b.get() > 1 && b.get() <= MAX_COUNT => (None, Some(b)),
                 _ => {
                     p.add(Field::Victims, victims_raw, Message::new("cell-withheld-count"));
@@ -487,7 +492,7 @@ impl ReportFields<'_> {
         let period_end = month(&mut p, Field::PeriodEnd, &self.period_end);
         let source = choice(&mut p, Field::Source, &self.source, KnowledgeSource::Unknown);
         let confidence = choice(&mut p, Field::Confidence, &self.confidence, Confidence::Unknown);
-        let notes = match self.notes.trim() {
+        let notes = match trimmed(&self.notes) {
             "" => None,
             raw => {
                 let (text, found) = screen(raw);

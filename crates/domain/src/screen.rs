@@ -56,6 +56,13 @@ fn digits(s: &str) -> usize {
 /// The text as the patterns read it: full-width digits as ASCII, every dash as `-`, invisible
 /// characters (zero-width spaces and joiners) gone. Personal data is often pasted from phones
 /// and chat applications that write these.
+/// Every pattern needs an `@` or at least six digits (of any script: `\d` is Unicode's, and
+/// `is_numeric` takes in more): text with neither, most notes and references, skips the regular
+/// expressions.
+pub(crate) fn may_hold_personal(text: &str) -> bool {
+    text.contains('@') || text.chars().filter(|c| c.is_numeric()).take(6).count() == 6
+}
+
 fn plain(text: &str) -> String {
     text.chars()
         .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'))
@@ -72,9 +79,7 @@ fn plain(text: &str) -> String {
 /// Returns the text with personal data replaced by markers, and what was removed. Text with
 /// nothing to remove comes back exactly as given.
 pub fn screen(text: &str) -> (String, Vec<Redacted>) {
-    // Every pattern needs an `@` or at least six digits (of any script: `\d` is Unicode's, and
-    // `is_numeric` takes in more): text with neither, most notes, skips the regular expressions.
-    if !text.contains('@') && text.chars().filter(|c| c.is_numeric()).take(6).count() < 6 {
+    if !may_hold_personal(text) {
         return (text.to_string(), Vec::new());
     }
     let p = patterns();
@@ -132,6 +137,9 @@ pub fn screen(text: &str) -> (String, Vec<Redacted>) {
 /// a number written as a phone (`07…`, `01…`, `+254…`, `254…` with nine digits after the
 /// prefix, or any `+` and ten or more digits), or a number labelled as an ID or passport.
 pub fn personal_in_reference(text: &str) -> bool {
+    if !may_hold_personal(text) {
+        return false;
+    }
     let p = patterns();
     let text = plain(text);
     if p.email.is_match(&text) {

@@ -35,6 +35,18 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
+/// `text.trim()`, answered at once for what most cells are: text that starts and ends with a
+/// visible ASCII character. An import trims fifty cells and items a row, and the general trim
+/// decodes characters from both ends to test each for Unicode white space.
+pub fn trimmed(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    if visible(text.as_bytes().first()) && visible(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Folds text to a comparison key: lower case, Latin accents removed, every run of punctuation or
 /// white space turned into one space, trimmed. "Kazi-za  Nyumbani!" and "kazi za nyumbani" share a key.
 pub fn fold(text: &str) -> String {
@@ -163,6 +175,26 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, l
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimmed_is_trim() {
+        for text in [
+            "",
+            " ",
+            "x",
+            "Nairobi",
+            " Nairobi",
+            "Nairobi\t",
+            "\u{A0}Kisumu\u{A0}",
+            "\u{3000}Kampala",
+            "Éldoret",
+            "Thika ",
+            "B-0\r\n",
+            "\u{2028}Juba",
+        ] {
+            assert_eq!(trimmed(text), text.trim(), "{text:?}");
+        }
+    }
 
     #[test]
     fn fold_joins_case_accents_and_punctuation() {

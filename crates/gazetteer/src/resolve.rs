@@ -464,11 +464,13 @@ impl<'g> Resolver<'g> {
         home_country: Option<&str>,
         cache: &mut ResolutionCache,
     ) -> Vec<Resolution> {
+        // One buffer for every look-up's key: a new one per stop was an allocation each.
+        let mut key = Vec::new();
         self.resolve_journey_with(journey, home_country, &mut |text, ctx| {
             // How many route countries (a route has at most a few dozen stops), each one's index
             // in four bytes, the role's code, 0xFF (never in UTF-8) and the text: read from the
             // front, distinct questions give distinct keys, made without any formatting.
-            let mut key = Vec::with_capacity(text.len() + 16 + 4 * ctx.countries.len());
+            key.clear();
             key.push(u8::try_from(ctx.countries.len()).unwrap_or(u8::MAX));
             for c in &ctx.countries {
                 key.extend_from_slice(&c.0.to_le_bytes());
@@ -476,12 +478,12 @@ impl<'g> Resolver<'g> {
             key.extend_from_slice(ctx.role.map_or("-", |r| r.code()).as_bytes());
             key.push(0xFF);
             key.extend_from_slice(text.as_bytes());
-            if let Some(hit) = cache.0.get(&key) {
+            if let Some(hit) = cache.0.get(key.as_slice()) {
                 return hit.clone();
             }
             let r = self.resolve(text, ctx);
             if cache.0.len() < ResolutionCache::MAX {
-                cache.0.insert(key, r.clone());
+                cache.0.insert(key.clone(), r.clone());
             }
             r
         })

@@ -128,11 +128,11 @@ impl Layout {
 
     fn cell<'r>(&self, record: &'r StringRecord, column: Field) -> &'r str {
         let cell = self.columns.iter().find(|(_, c)| *c == column).and_then(|(i, _)| record.get(*i));
-        cell.map_or("", |c| crate::cells::restore(c.trim()))
+        cell.map_or("", |c| crate::cells::restore(vjt_domain::text::trimmed(c)))
     }
 
     fn at(record: &StringRecord, i: Option<usize>) -> &str {
-        i.and_then(|i| record.get(i)).map_or("", |c| crate::cells::restore(c.trim()))
+        i.and_then(|i| record.get(i)).map_or("", |c| crate::cells::restore(vjt_domain::text::trimmed(c)))
     }
 
     /// The county each stop's place was in when the file was exported, in travel order (one per
@@ -180,7 +180,7 @@ pub struct RowContext<'a> {
 /// it is read as space-separated instead.
 fn items<'r, T: Vocabulary>(cell: &'r str, spaces: bool) -> Vec<Cow<'r, str>> {
     let split = |c: &'r str| -> Vec<Cow<'r, str>> {
-        c.split([';', ',', '|']).map(str::trim).filter(|i| !i.is_empty()).map(Cow::Borrowed).collect()
+        c.split([';', ',', '|']).map(vjt_domain::text::trimmed).filter(|i| !i.is_empty()).map(Cow::Borrowed).collect()
     };
     let items = split(cell);
     if spaces && !cell.contains(';') && items.iter().any(|i| T::find(i).is_none()) {
