@@ -9,7 +9,7 @@ use csv::StringRecord;
 use vjt_domain::text::fold;
 use vjt_domain::{name_key, Message, OrganisationId, ReportRef, RoundId};
 use vjt_gazetteer::{ResolutionCache, Resolver};
-use vjt_store::{EncodedReport, Saved, Store, StoreError};
+use vjt_store::{EncodedReport, FileRowSaved, Saved, Store, StoreError};
 
 use crate::columns::Field;
 use crate::rows::{parse_row, CellProblem, Layout, RowContext};
@@ -259,6 +259,11 @@ const BATCH: usize = 2048;
 enum Parsed {
     Valid {
         encoded: EncodedReport,
+        /// The file's row number.
+        row: u64,
+        /// The row's cells, kept only when it may repeat an earlier row's reference (see
+        /// [`SeenReferences`]): the writer, which tells for sure, puts a repeat in the rejects file.
+        record: Option<StringRecord>,
         redacted: bool,
         unresolved: Vec<String>,
         splits: u64,
@@ -293,6 +298,30 @@ fn split_transit(entry: &str, resolver: &Resolver<'_>) -> Option<Vec<String>> {
     None
 }
 
+/// The organisations' references the file's rows have given so far, as 64-bit hashes: a row
+/// whose hash is new cannot repeat an earlier row, so only the few others carry their cells to
+/// the writer, which keeps the references themselves and rejects a repeat (see
+/// `ImportWriter::save_file_row`). A set of numbers costs the reading thread no copy of each
+/// reference and a twentieth of the memory of a map of them.
+struct SeenReferences {
+    hashes: std::collections::HashSet<u64, ahash::RandomState>,
+    hasher: ahash::RandomState,
+}
+
+impl SeenReferences {
+    fn with_capacity(rows: usize) -> Self {
+        SeenReferences {
+            hashes: std::collections::HashSet::with_capacity_and_hasher(rows, Default::default()),
+            hasher: ahash::RandomState::new(),
+        }
+    }
+
+    /// Notes a row's reference; says whether the same hash came before.
+    fn seen_before(&mut self, organisation: OrganisationId, reference: &str) -> bool {
+        !self.hashes.insert(self.hasher.hash_one((organisation.0, reference)))
+    }
+}
+
 /// Validates, identifies, resolves and encodes one row (the reading thread's work).
 #[allow(clippy::too_many_arguments)]
 fn parse_one(
@@ -304,7 +333,7 @@ fn parse_one(
     resolver: &Resolver<'_>,
     home: Option<&str>,
     cache: &mut ResolutionCache,
-    seen_ids: &mut HashMap<(OrganisationId, String), u64, ahash::RandomState>,
+    seen: &mut SeenReferences,
     row: u64,
     record: StringRecord,
 ) -> Parsed {
@@ -338,22 +367,8 @@ fn parse_one(
         draft.report_id = ReportRef::parse(&reference).ok();
         parsed.report = vjt_domain::RouteReport::new(draft).expect("only the report id changed");
     }
-    let reference = parsed.report.report_id.as_ref().map(|r| r.to_string()).unwrap_or_default();
-    match seen_ids.entry((parsed.report.organisation, reference)) {
-        std::collections::hash_map::Entry::Occupied(seen) => {
-            // Named by the row where the reference was first seen, however often it comes again.
-            let problem = CellProblem {
-                row,
-                column: Field::ReportId.code().into(),
-                value: vjt_domain::text::shown(&seen.key().1),
-                message: Message::new("cell-duplicate-reference").with("first", *seen.get()),
-            };
-            return Parsed::Rejected { record, problems: vec![problem] };
-        }
-        std::collections::hash_map::Entry::Vacant(new) => {
-            new.insert(row);
-        }
-    }
+    let reference = parsed.report.report_id.as_ref().map_or("", |r| r.as_str());
+    let may_repeat = seen.seen_before(parsed.report.organisation, reference);
     if let Some(status) = layout.status(&record) {
         parsed.report.set_status(status);
     }
@@ -367,6 +382,8 @@ fn parse_one(
         parsed.report.journey.stops().filter(|(_, s)| s.place.is_none()).map(|(_, s)| s.text.to_string()).collect();
     Parsed::Valid {
         encoded: EncodedReport::new(&parsed.report),
+        row,
+        record: may_repeat.then_some(record),
         redacted: !parsed.redactions.is_empty(),
         unresolved,
         splits,
@@ -494,8 +511,7 @@ pub fn import_file(
         let worker = scope.spawn(move || -> Result<(), SourceError> {
             // Sized for the whole file at once: a map grown to a million references moved every
             // reference again at each of its twenty doublings.
-            let mut seen_ids: HashMap<(OrganisationId, String), u64, ahash::RandomState> =
-                HashMap::with_capacity_and_hasher(total.min(4_000_000) as usize, Default::default());
+            let mut seen = SeenReferences::with_capacity(total.min(4_000_000) as usize);
             let mut cache = ResolutionCache::default();
             let mut batch = Vec::with_capacity(BATCH);
             for item in table {
@@ -513,7 +529,7 @@ pub fn import_file(
                     resolver,
                     home,
                     &mut cache,
-                    &mut seen_ids,
+                    &mut seen,
                     row,
                     record,
                 ));
@@ -534,24 +550,31 @@ pub fn import_file(
                 }
                 match parsed {
                     Parsed::Rejected { record, problems } => {
-                        report.rejected += 1;
-                        let mut row: StringRecord = record.iter().collect();
-                        while row.len() < header.len() {
-                            row.push_field("");
-                        }
-                        row.push_field(&problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
-                        rejects.push(row);
-                        for p in problems {
-                            if report.problems.len() < PROBLEMS_KEPT {
-                                report.problems.push(p);
-                            }
-                        }
+                        reject(&mut report, &mut rejects, header.len(), record, problems);
                     }
                     Parsed::RejectedOnPlatform => {
                         report.skipped += 1;
                         rejected_on_platform_count += 1;
                     }
-                    Parsed::Valid { encoded, redacted, unresolved, splits } => {
+                    Parsed::Valid { encoded, row, record, redacted, unresolved, splits } => {
+                        let saved = match writer.save_file_row(encoded, row)? {
+                            FileRowSaved::Saved(saved) => saved,
+                            FileRowSaved::Repeats { first_row, reference } => {
+                                // Named by the row where the reference was first seen, however
+                                // often it comes again.
+                                let problem = CellProblem {
+                                    row,
+                                    column: Field::ReportId.code().into(),
+                                    value: vjt_domain::text::shown(&reference),
+                                    message: Message::new("cell-duplicate-reference").with("first", first_row),
+                                };
+                                // The same reference always hashes the same, so its row has its
+                                // cells (see `SeenReferences`).
+                                let record = record.unwrap_or_default();
+                                reject(&mut report, &mut rejects, header.len(), record, vec![problem]);
+                                continue;
+                            }
+                        };
                         report.redacted_rows += u64::from(redacted);
                         transit_splits += splits;
                         for text in unresolved {
@@ -559,7 +582,7 @@ pub fn import_file(
                                 *report.unresolved_places.entry(text).or_default() += 1;
                             }
                         }
-                        report.count(writer.save_encoded(encoded)?);
+                        report.count(saved);
                     }
                 }
             }
@@ -585,6 +608,29 @@ pub fn import_file(
         report.rejects_file = Some(path.display().to_string());
     }
     Ok(report)
+}
+
+/// A row left out: counted, kept for the rejects file with what is wrong in an added cell, and
+/// its first problems kept for the summary.
+fn reject(
+    report: &mut FileReport,
+    rejects: &mut Vec<StringRecord>,
+    columns: usize,
+    record: StringRecord,
+    problems: Vec<CellProblem>,
+) {
+    report.rejected += 1;
+    let mut row: StringRecord = record.iter().collect();
+    while row.len() < columns {
+        row.push_field("");
+    }
+    row.push_field(&problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+    rejects.push(row);
+    for p in problems {
+        if report.problems.len() < PROBLEMS_KEPT {
+            report.problems.push(p);
+        }
+    }
 }
 
 fn write_rejects(path: &Path, header: &StringRecord, rows: &[StringRecord]) -> Result<(), ImportError> {

@@ -147,6 +147,24 @@ fn a_reference_used_again_in_the_file_names_the_row_it_was_first_on() {
         assert!(m.starts_with(&format!("row {row}, report_id: 'H-1' is used again (first on row 2)")), "{m}");
     }
     assert_eq!(count(&s), 2);
+    let rejects = std::fs::read_to_string(dir.path("routes.rejects.csv")).unwrap();
+    let kept: Vec<&str> = rejects.lines().skip(1).collect();
+    assert_eq!(kept.len(), 2, "{rejects}");
+    assert!(kept[0].starts_with("H-1,HAART Kenya,Kenya 2020,Kisii,") && kept[1].contains(",Busia,"), "{rejects}");
+    assert!(kept.iter().all(|l| l.contains("is used again (first on row 2)")), "{rejects}");
+
+    // Imported again, the first row changes nothing and its repeats are still left out.
+    std::fs::remove_file(dir.path("routes.rejects.csv")).unwrap();
+    let again = &run(&s, std::slice::from_ref(&path), &ImportOptions::default())[0];
+    assert_eq!((again.imported, again.unchanged, again.rejected), (0, 2, 2), "{:?}", again.problems);
+    assert!(again.problems.iter().all(|p| p.to_string().contains("(first on row 2)")), "{:?}", again.problems);
+    assert_eq!(count(&s), 2);
+
+    // The same reference from another organisation is another report.
+    let other = dir.file("other.csv", format!("{HEADER}H-1,Candle of Hope,Kenya 2020,Kakamega,,Nairobi,,,,,,,,\n"));
+    let third = &run(&s, &[other], &ImportOptions::default())[0];
+    assert_eq!((third.imported, third.rejected), (1, 0), "{:?}", third.problems);
+    assert_eq!(count(&s), 3);
 }
 
 #[test]

@@ -39,7 +39,7 @@ mod sql;
 
 pub use accounts::{AuditEntry, Session, SignInAttempts, User};
 pub use codec::EncodedReport;
-pub use import::{ImportWriter, Saved};
+pub use import::{FileRowSaved, ImportWriter, Saved};
 pub use releases::{FileInfo, NewRelease, ReleaseFile, StoredRelease, Withdrawal};
 
 use std::str::FromStr;

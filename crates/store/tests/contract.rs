@@ -86,6 +86,7 @@ contract!(
     the_demo_dataset_loads_whole,
     unresolved_places_are_listed_and_aliases_apply_at_once,
     an_import_writer_commits_whole_or_not_at_all,
+    a_file_gives_each_reference_once,
     users_sessions_and_the_audit_log,
     the_data_stamp_moves_with_every_change_an_analysis_reads,
     changes_since_a_version_name_the_reports_written,
@@ -454,6 +455,38 @@ fn an_import_writer_commits_whole_or_not_at_all(store: &Store) {
     w.save(&report(&o, &r, Some("3"), 1)).unwrap();
     w.rollback().unwrap();
     assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+}
+
+fn a_file_gives_each_reference_once(store: &Store) {
+    use vjt_store::{EncodedReport, FileRowSaved, Saved};
+    let (a, b) = (org(store, "A"), org(store, "B"));
+    let r = round(store, "Kenya 2020", 2020);
+    let row = |o: &vjt_domain::Organisation, reference: &str, victims: u32| {
+        EncodedReport::new(&report(o, &r, Some(reference), victims))
+    };
+    let mut w = store.begin_import("first.csv").unwrap();
+    let FileRowSaved::Saved(Saved::Inserted(id)) = w.save_file_row(row(&a, "1", 3), 2).unwrap() else { panic!() };
+    // A repeat is named by the row that first gave the reference, and not written.
+    let repeat = w.save_file_row(row(&a, "1", 7), 3).unwrap();
+    assert_eq!(repeat, FileRowSaved::Repeats { first_row: 2, reference: "1".into() });
+    // Another organisation's reference "1" is its own.
+    assert!(matches!(w.save_file_row(row(&b, "1", 4), 4).unwrap(), FileRowSaved::Saved(Saved::Inserted(_))));
+    assert_eq!(w.save_file_row(row(&a, "1", 8), 5).unwrap(), repeat);
+    w.commit().unwrap();
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+    assert_eq!(store.report(id).unwrap().unwrap().report.victims, NonZeroU32::new(3));
+
+    // The same file again: the first row changes nothing and still holds the reference; in a
+    // corrected file whose first row changed, that row updates the report and the repeat is
+    // left out all the same.
+    for (victims, first) in [(3, Saved::Unchanged(id)), (5, Saved::Updated(id))] {
+        let mut w = store.begin_import("again.csv").unwrap();
+        assert_eq!(w.save_file_row(row(&a, "1", victims), 2).unwrap(), FileRowSaved::Saved(first));
+        assert_eq!(w.save_file_row(row(&a, "1", 7), 3).unwrap(), repeat);
+        w.commit().unwrap();
+    }
+    assert_eq!(store.count_reports(&ReportQuery::default()).unwrap(), 2);
+    assert_eq!(store.report(id).unwrap().unwrap().report.victims, NonZeroU32::new(5));
 }
 
 fn users_sessions_and_the_audit_log(store: &Store) {
