@@ -249,6 +249,10 @@ fn row_fingerprint(record: &StringRecord) -> String {
     format!("auto-{h:016x}")
 }
 
+/// The most rows the maps of a file's references make room for at the start: the row estimate
+/// counts lines, and a larger file's maps grow as they go.
+const ROOM_MADE_FOR: u64 = 4_000_000;
+
 /// Rows go from the reading thread to the writing thread in batches of this many.
 const BATCH: usize = 2048;
 
@@ -496,6 +500,7 @@ pub fn import_file(
     let mut rejects: Vec<StringRecord> = Vec::new();
     let home = options.home_country.as_deref().or(Some("KE"));
     let mut writer = store.begin_import(&file)?;
+    writer.expect_reports(total.min(ROOM_MADE_FOR) as usize);
     let (mut rejected_on_platform_count, mut transit_splits) = (0u64, 0u64);
     if matches!(format, Format::Kobo | Format::Odk) && !layout.has(Field::Transit) && !has_repeats {
         report.observations.push(Message::new("observed-transit-missing"));
@@ -511,7 +516,7 @@ pub fn import_file(
         let worker = scope.spawn(move || -> Result<(), SourceError> {
             // Sized for the whole file at once: a map grown to a million references moved every
             // reference again at each of its twenty doublings.
-            let mut seen = SeenReferences::with_capacity(total.min(4_000_000) as usize);
+            let mut seen = SeenReferences::with_capacity(total.min(ROOM_MADE_FOR) as usize);
             let mut cache = ResolutionCache::default();
             let mut batch = Vec::with_capacity(BATCH);
             for item in table {
