@@ -136,7 +136,8 @@ impl Layout {
     }
 
     /// The county each stop's place was in when the file was exported, in travel order (one per
-    /// stop of `transit_count` transit points), if the file says.
+    /// stop of `transit_count` transit points), if the file says; nothing when it has no county
+    /// columns.
     pub fn counties(
         &self,
         record: &StringRecord,
@@ -144,6 +145,11 @@ impl Layout {
         has_destination: bool,
         has_exploitation: bool,
     ) -> Vec<Option<String>> {
+        // A file without county columns (the template, most forms) has nothing to look at: no
+        // list per row (a fiftieth of the reading thread's work on a large import).
+        if self.counties.iter().all(Option::is_none) {
+            return Vec::new();
+        }
         let code = |text: &str| Some(text.trim().to_string()).filter(|t| t.starts_with("KE-"));
         let mut out = vec![code(Self::at(record, self.counties[0]))];
         let transit: Vec<&str> = Self::at(record, self.counties[1]).split(';').collect();
