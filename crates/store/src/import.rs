@@ -403,7 +403,8 @@ impl Store {
         source: &str,
         by: Option<i64>,
     ) -> Result<bool, StoreError> {
-        let encoded = EncodedReport::new(report);
+        let mut encoded = EncodedReport::new(report);
+        let fingerprint = encoded.fingerprint();
         let stamp = now();
         self.writer()?.transaction(|tx| {
             let Some(row) = tx.query_one("SELECT fingerprint, status FROM reports WHERE id = $1", &[id.0.into()])? else {
@@ -413,7 +414,7 @@ impl Store {
                 crate::accounts::audit_on(tx, Some(user_id), "report_updated", &id.0.to_string())?;
             }
             let known = known_from(id.0, row.text(0)?, row.text(1)?)?;
-            if known.fingerprint == encoded.fingerprint {
+            if known.fingerprint == fingerprint {
                 return Ok(true);
             }
             let status = if known.status == ReviewStatus::Verified { ReviewStatus::NeedsReview } else { known.status };
@@ -579,14 +580,14 @@ impl ImportWriter {
         self.save_row(encoded, NonZeroU64::new(row))
     }
 
-    fn save_row(&mut self, encoded: EncodedReport, row: Option<NonZeroU64>) -> Result<FileRowSaved, StoreError> {
+    fn save_row(&mut self, mut encoded: EncodedReport, row: Option<NonZeroU64>) -> Result<FileRowSaved, StoreError> {
         let organisation = encoded.organisation;
+        let fingerprint = encoded.fingerprint();
         let Some(reference) = encoded.reference() else {
             let id = self.insert(encoded)?;
             self.wrote(id);
             return Ok(FileRowSaved::Saved(Saved::Inserted(RouteReportId(id))));
         };
-        let fingerprint = encoded.fingerprint;
         let saved = match self.find(organisation, reference)? {
             Some(Known { row: Some(first), .. }) if row.is_some() => {
                 return Ok(FileRowSaved::Repeats { first_row: first.get(), reference: reference.to_string() });
