@@ -205,7 +205,9 @@ pub struct ReportFields<'a> {
 
 /// What a report's fields need from outside themselves.
 pub struct FieldContext<'a> {
-    /// Registered organisations and rounds by their name keys ([`name_key`]).
+    /// Registered organisations and rounds by their name keys ([`name_key`]). They may also
+    /// hold each name exactly as registered, which is then found without making the cell's key
+    /// (an importer reads a million cells that say the name as registered).
     pub organisations: &'a HashMap<String, OrganisationId>,
     pub rounds: &'a HashMap<String, RoundId>,
     /// Used when the organisation or round field is empty (a signed-in reporter's own
@@ -417,17 +419,19 @@ impl ReportFields<'_> {
                 p.add(Field::Organisation, "", Message::new("cell-organisation-empty"));
                 None
             }),
-            name => ctx.organisations.get(&name_key(name)).copied().or_else(|| {
-                p.add(Field::Organisation, name, Message::new("cell-organisation-unknown"));
-                None
-            }),
+            name => {
+                ctx.organisations.get(name).or_else(|| ctx.organisations.get(&name_key(name))).copied().or_else(|| {
+                    p.add(Field::Organisation, name, Message::new("cell-organisation-unknown"));
+                    None
+                })
+            }
         };
         let round = match trimmed(&self.round) {
             "" => ctx.default_round.or_else(|| {
                 p.add(Field::Round, "", Message::new("cell-round-empty"));
                 None
             }),
-            name => ctx.rounds.get(&name_key(name)).copied().or_else(|| {
+            name => ctx.rounds.get(name).or_else(|| ctx.rounds.get(&name_key(name))).copied().or_else(|| {
                 p.add(Field::Round, name, Message::new("cell-round-unknown"));
                 None
             }),
@@ -609,6 +613,35 @@ mod tests {
 
     fn maps() -> (HashMap<String, OrganisationId>, HashMap<String, RoundId>) {
         (HashMap::new(), HashMap::from([("kenya 2020".to_string(), RoundId(7))]))
+    }
+
+    #[test]
+    fn organisations_are_found_as_registered_or_by_their_key() {
+        // As an importer builds the map: each name's key, and the name exactly as registered.
+        let orgs = HashMap::from([
+            ("haart kenya".to_string(), OrganisationId(1)),
+            ("HAART Kenya".to_string(), OrganisationId(1)),
+            ("candle of hope".to_string(), OrganisationId(2)),
+        ]);
+        let rounds = HashMap::from([("kenya 2020".to_string(), RoundId(7))]);
+        let ctx = FieldContext { organisations: &orgs, rounds: &rounds, default_org: None, default_round: None };
+        let found = |org: &str, round: &str| {
+            let fields = ReportFields {
+                organisation: org.into(),
+                round: round.into(),
+                origin: "Kisumu".into(),
+                intended_destination: "Nairobi".into(),
+                ..Default::default()
+            };
+            fields
+                .parse(&ctx)
+                .map(|p| (p.report.organisation, p.report.round))
+                .map_err(|e| e.into_iter().map(|p| p.field).collect::<Vec<_>>())
+        };
+        assert_eq!(found("HAART Kenya", "Kenya 2020"), Ok((OrganisationId(1), RoundId(7))));
+        assert_eq!(found("  haart   KENYA ", "KENYA  2020"), Ok((OrganisationId(1), RoundId(7))));
+        assert_eq!(found("Candle of Hope", "kenya 2020"), Ok((OrganisationId(2), RoundId(7))));
+        assert_eq!(found("HAART", "Kenya 2021"), Err(vec![Field::Organisation, Field::Round]));
     }
 
     #[test]

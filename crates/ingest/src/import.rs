@@ -208,9 +208,12 @@ fn default_rejects_path(input: &Path) -> PathBuf {
 /// The organisation and round names of the database, by their name keys.
 type NameMaps = (HashMap<String, OrganisationId>, HashMap<String, RoundId>);
 
+/// Organisations and rounds by their name keys, and by their names exactly as registered, which
+/// most rows give and which are then found without making a key (see `FieldContext`).
 fn name_maps(store: &Store) -> Result<NameMaps, StoreError> {
-    let orgs = store.organisations()?.into_iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
-    let rounds = store.rounds()?.into_iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
+    let both = |name: &str| [name_key(name), name.to_string()];
+    let orgs = store.organisations()?.into_iter().flat_map(|o| both(o.name.as_str()).map(|k| (k, o.id))).collect();
+    let rounds = store.rounds()?.into_iter().flat_map(|r| both(r.name.as_str()).map(|k| (k, r.id))).collect();
     Ok((orgs, rounds))
 }
 
