@@ -71,12 +71,15 @@ fn main() {
         }
         let started = Instant::now();
         let (table, repeats) = open_inputs(std::slice::from_ref(&csv_path)).unwrap().pop().unwrap();
+        let opened = started.elapsed().as_secs_f64();
         let report = import_file(&store, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap();
         let vjt_secs = started.elapsed().as_secs_f64();
         assert_eq!(report.imported as usize, rows, "every row imported: {:?}", report.problems.first());
         println!(
-            "run {run}: vjt import: {rows} rows in {vjt_secs:.2} s = {:.0} rows/s; peak resident memory {:.0} MiB",
+            "run {run}: vjt import: {rows} rows in {vjt_secs:.2} s = {:.0} rows/s (reading the file {:.0} ms of it); \
+             peak resident memory {:.0} MiB",
             rows as f64 / vjt_secs,
+            opened * 1000.0,
             peak_rss_mib()
         );
 

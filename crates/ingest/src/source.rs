@@ -233,7 +233,13 @@ pub fn open_zip(path: &Path) -> Result<Vec<Table>, SourceError> {
 /// A table from CSV text already in memory.
 pub fn csv_table(file: String, text: String, encoding: &'static str) -> Result<Table, SourceError> {
     let delimiter = sniff_delimiter(&text);
-    let estimated_rows = text.bytes().filter(|b| *b == b'\n').count() as u64;
+    // Summed as numbers in blocks, which the compiler turns into vector instructions: a count of
+    // matching bytes was not, and took a quarter as long as reading the file.
+    let estimated_rows: u64 = text
+        .as_bytes()
+        .chunks(1 << 16)
+        .map(|block| u64::from(block.iter().map(|&b| u32::from(b == b'\n')).sum::<u32>()))
+        .sum();
     let bytes = SharedBytes(std::sync::Arc::new(text.into_bytes()));
     let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
