@@ -105,5 +105,8 @@ proptest! {
     fn months_print_as_they_parse(year in 1900u16..=2200, month in 1u8..=12) {
         let ym = YearMonth::new(year, month).unwrap();
         prop_assert_eq!(YearMonth::parse(&ym.to_string()).unwrap(), ym);
+        let mut pushed = String::from("from ");
+        ym.push_to(&mut pushed);
+        prop_assert_eq!(pushed, format!("from {year:04}-{month:02}"));
     }
 }

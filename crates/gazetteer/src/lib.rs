@@ -318,6 +318,11 @@ impl Gazetteer {
     }
 
     pub fn country_by_iso2(&self, iso2: &str) -> Option<PlaceIx> {
+        // Asked once per journey resolved (an import's home country, "KE"): upper case already
+        // needs no copy.
+        if iso2.bytes().all(|b| !b.is_ascii_lowercase()) {
+            return self.by_iso2.get(iso2).copied();
+        }
         self.by_iso2.get(&iso2.to_ascii_uppercase()).copied()
     }
 

@@ -193,6 +193,9 @@ fn a_qualifier_or_the_route_decides_between_places_of_one_name() {
     assert!(r.alternatives.len() >= 3);
     // A route through Uganda makes "Malaba" the Ugandan side when told the route is Ugandan.
     let ug = g.country_by_iso2("UG").unwrap();
+    // In any case, and only for two-letter codes the gazetteer has.
+    assert_eq!((g.country_by_iso2("ug"), g.country_by_iso2("Ug")), (Some(ug), Some(ug)));
+    assert_eq!((g.country_by_iso2("XX"), g.country_by_iso2("UGA"), g.country_by_iso2("")), (None, None, None));
     assert_eq!(id("Malaba", &Context { countries: vec![ug], role: None }).as_deref(), Some("city:ug:malaba"));
 }
 

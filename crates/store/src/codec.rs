@@ -105,12 +105,7 @@ fn optional(text: &mut String, s: Option<&str>) -> Cell {
 }
 
 fn month_cell(text: &mut String, m: Option<YearMonth>) -> Cell {
-    use std::fmt::Write;
-    m.map_or(Cell::Null, |m| {
-        Cell::Text(push_text(text, |t| {
-            let _ = write!(t, "{m}");
-        }))
-    })
+    m.map_or(Cell::Null, |m| Cell::Text(push_text(text, |t| m.push_to(t))))
 }
 
 impl EncodedReport {
