@@ -5,7 +5,8 @@
 //! process, and the ratio to the `sqlite3` shell importing the same CSV into a plain table
 //! (skipped if `sqlite3` is absent), for each of N paired runs and their median.
 //! With `--postgres`, the same file is also imported into a fresh schema of that database, and
-//! PostgreSQL's own `COPY` of the CSV into a plain table is timed beside it.
+//! PostgreSQL's own `COPY` of the CSV into a plain table is timed beside it, N times in turn
+//! (`--runs 0` skips SQLite and imports into PostgreSQL once).
 
 use std::io::Write;
 use std::time::Instant;
@@ -123,43 +124,62 @@ fn main() {
         );
     }
     if let Some(url) = postgres {
-        import_into_postgres(&url, &csv_path, rows);
+        import_into_postgres(&url, &csv_path, rows, runs);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The same import into a fresh PostgreSQL schema, beside PostgreSQL's own COPY of the file.
-fn import_into_postgres(url: &str, csv_path: &std::path::Path, rows: usize) {
-    let schema = format!("vjt_import_bench_{}", std::process::id());
-    let store = Store::open_postgres(url, Some(&schema)).unwrap();
-    for o in &vjt_demo::organisations() {
-        store.add_organisation(o).unwrap();
-    }
-    for r in &vjt_demo::rounds() {
-        store.add_round(r).unwrap();
-    }
-    let resolver = Resolver::new(Gazetteer::embedded());
-    let started = Instant::now();
-    let (table, repeats) = open_inputs(&[csv_path.to_path_buf()]).unwrap().pop().unwrap();
-    let report = import_file(&store, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap();
-    let vjt_secs = started.elapsed().as_secs_f64();
-    assert_eq!(report.imported as usize, rows);
-    println!("vjt import into PostgreSQL: {rows} rows in {vjt_secs:.2} s = {:.0} rows/s", rows as f64 / vjt_secs);
-    drop(store);
-
-    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+/// The same import into a fresh PostgreSQL schema, beside PostgreSQL's own COPY of the file, in
+/// `runs` pairs (a fresh schema each): the server's speed varies from one minute to the next as
+/// much as SQLite's does, so the median of the pairs is the figure.
+fn import_into_postgres(url: &str, csv_path: &std::path::Path, rows: usize, runs: usize) {
     let header = std::fs::read_to_string(csv_path).unwrap().lines().next().unwrap().to_string();
     let columns: Vec<String> = header.split(',').enumerate().map(|(i, _)| format!("c{i} TEXT")).collect();
-    client.batch_execute(&format!("CREATE TABLE {schema}.plain ({})", columns.join(", "))).unwrap();
-    let started = Instant::now();
-    let mut sink = client.copy_in(&format!("COPY {schema}.plain FROM STDIN (FORMAT csv, HEADER true)")).unwrap();
-    std::io::copy(&mut std::fs::File::open(csv_path).unwrap(), &mut sink).unwrap();
-    sink.finish().unwrap();
-    let copy_secs = started.elapsed().as_secs_f64();
+    let resolver = Resolver::new(Gazetteer::embedded());
+    let mut rates = Vec::new();
+    let mut ratios = Vec::new();
+    for run in 1..=runs.max(1) {
+        let schema = format!("vjt_import_bench_{}_{run}", std::process::id());
+        let store = Store::open_postgres(url, Some(&schema)).unwrap();
+        for o in &vjt_demo::organisations() {
+            store.add_organisation(o).unwrap();
+        }
+        for r in &vjt_demo::rounds() {
+            store.add_round(r).unwrap();
+        }
+        let started = Instant::now();
+        let (table, repeats) = open_inputs(&[csv_path.to_path_buf()]).unwrap().pop().unwrap();
+        let report = import_file(&store, &resolver, table, repeats, &ImportOptions::default(), &mut |_, _| {}).unwrap();
+        let vjt_secs = started.elapsed().as_secs_f64();
+        assert_eq!(report.imported as usize, rows);
+        drop(store);
+
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        client.batch_execute(&format!("CREATE TABLE {schema}.plain ({})", columns.join(", "))).unwrap();
+        let started = Instant::now();
+        let mut sink = client.copy_in(&format!("COPY {schema}.plain FROM STDIN (FORMAT csv, HEADER true)")).unwrap();
+        std::io::copy(&mut std::fs::File::open(csv_path).unwrap(), &mut sink).unwrap();
+        sink.finish().unwrap();
+        let copy_secs = started.elapsed().as_secs_f64();
+        let _ = client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+        println!(
+            "run {run}: vjt import into PostgreSQL: {rows} rows in {vjt_secs:.2} s = {:.0} rows/s; \
+             PostgreSQL COPY of the CSV into a plain table: {copy_secs:.2} s = {:.0} rows/s; vjt takes {:.1}x as long",
+            rows as f64 / vjt_secs,
+            rows as f64 / copy_secs,
+            vjt_secs / copy_secs
+        );
+        rates.push(rows as f64 / vjt_secs);
+        ratios.push(vjt_secs / copy_secs);
+    }
+    rates.sort_by(f64::total_cmp);
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "PostgreSQL COPY of the CSV into a plain table: {copy_secs:.2} s = {:.0} rows/s; vjt takes {:.1}x as long",
-        rows as f64 / copy_secs,
-        vjt_secs / copy_secs
+        "vjt into PostgreSQL: {:.0} rows/s (median of {} runs; {:.0} to {:.0}), {:.1}x as long as PostgreSQL's COPY of the CSV (median)",
+        rates[rates.len() / 2],
+        rates.len(),
+        rates[0],
+        rates[rates.len() - 1],
+        ratios[ratios.len() / 2]
     );
-    let _ = client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
 }
