@@ -203,13 +203,17 @@ pub struct ReportFields<'a> {
     pub names_checked: bool,
 }
 
+/// Registered names (organisations, rounds) and what they stand for. ahash rather than std's
+/// SipHash: an import looks up two names a row, and SipHash was most of the look-up's work.
+pub type NameMap<V> = HashMap<String, V, ahash::RandomState>;
+
 /// What a report's fields need from outside themselves.
 pub struct FieldContext<'a> {
     /// Registered organisations and rounds by their name keys ([`name_key`]). They may also
     /// hold each name exactly as registered, which is then found without making the cell's key
     /// (an importer reads a million cells that say the name as registered).
-    pub organisations: &'a HashMap<String, OrganisationId>,
-    pub rounds: &'a HashMap<String, RoundId>,
+    pub organisations: &'a NameMap<OrganisationId>,
+    pub rounds: &'a NameMap<RoundId>,
     /// Used when the organisation or round field is empty (a signed-in reporter's own
     /// organisation; the round chosen for a whole file).
     pub default_org: Option<OrganisationId>,
@@ -607,23 +611,25 @@ impl ReportFields<'static> {
 mod tests {
     use super::*;
 
-    fn ctx<'a>(orgs: &'a HashMap<String, OrganisationId>, rounds: &'a HashMap<String, RoundId>) -> FieldContext<'a> {
+    fn ctx<'a>(orgs: &'a NameMap<OrganisationId>, rounds: &'a NameMap<RoundId>) -> FieldContext<'a> {
         FieldContext { organisations: orgs, rounds, default_org: Some(OrganisationId(1)), default_round: None }
     }
 
-    fn maps() -> (HashMap<String, OrganisationId>, HashMap<String, RoundId>) {
-        (HashMap::new(), HashMap::from([("kenya 2020".to_string(), RoundId(7))]))
+    fn maps() -> (NameMap<OrganisationId>, NameMap<RoundId>) {
+        (NameMap::default(), [("kenya 2020".to_string(), RoundId(7))].into_iter().collect())
     }
 
     #[test]
     fn organisations_are_found_as_registered_or_by_their_key() {
         // As an importer builds the map: each name's key, and the name exactly as registered.
-        let orgs = HashMap::from([
+        let orgs: NameMap<_> = [
             ("haart kenya".to_string(), OrganisationId(1)),
             ("HAART Kenya".to_string(), OrganisationId(1)),
             ("candle of hope".to_string(), OrganisationId(2)),
-        ]);
-        let rounds = HashMap::from([("kenya 2020".to_string(), RoundId(7))]);
+        ]
+        .into_iter()
+        .collect();
+        let (_, rounds) = maps();
         let ctx = FieldContext { organisations: &orgs, rounds: &rounds, default_org: None, default_round: None };
         let found = |org: &str, round: &str| {
             let fields = ReportFields {

@@ -46,7 +46,7 @@ pub trait Vocabulary: Copy + Ord + Eq + std::hash::Hash + fmt::Debug + 'static {
     fn label(self, lang: Lang) -> &'static str;
     fn synonyms(self) -> &'static [&'static str];
     /// Every folded spelling (code, labels, synonyms) mapped to its term; built once per vocabulary.
-    fn spellings() -> &'static HashMap<String, Self>;
+    fn spellings() -> &'static SpellingTable<Self>;
 
     /// The term a spelling names, if any: [`Vocabulary::parse`] without the suggestions, which
     /// cost an edit distance to every spelling (a fifth of an import's reading when a file has
@@ -86,9 +86,13 @@ pub trait Vocabulary: Copy + Ord + Eq + std::hash::Hash + fmt::Debug + 'static {
     }
 }
 
+/// A vocabulary's folded spellings and their terms. ahash rather than std's SipHash: an import
+/// looks up a spelling in most rows, and SipHash was most of the look-up's work.
+pub type SpellingTable<T> = HashMap<String, T, ahash::RandomState>;
+
 /// Builds the folded-spelling table of a vocabulary.
-pub fn spelling_table<T: Vocabulary>() -> HashMap<String, T> {
-    let mut map = HashMap::new();
+pub fn spelling_table<T: Vocabulary>() -> SpellingTable<T> {
+    let mut map = SpellingTable::default();
     for &term in T::all() {
         let spellings = [term.code(), term.label(Lang::En), term.label(Lang::Sw)];
         for s in spellings.into_iter().chain(term.synonyms().iter().copied()) {
@@ -212,8 +216,8 @@ macro_rules! vocabulary {
                 }
             }
             fn synonyms(self) -> &'static [&'static str] { match self { $(Self::$variant => &[$($syn),*]),+ } }
-            fn spellings() -> &'static std::collections::HashMap<String, Self> {
-                static TABLE: std::sync::OnceLock<std::collections::HashMap<String, $name>> = std::sync::OnceLock::new();
+            fn spellings() -> &'static $crate::vocab::SpellingTable<Self> {
+                static TABLE: std::sync::OnceLock<$crate::vocab::SpellingTable<$name>> = std::sync::OnceLock::new();
                 TABLE.get_or_init($crate::vocab::spelling_table::<Self>)
             }
         }

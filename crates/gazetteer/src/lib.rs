@@ -136,13 +136,17 @@ pub struct LoadError {
     pub reason: String,
 }
 
+/// The gazetteer's look-ups by id, name and country code. ahash rather than std's SipHash: an
+/// import asks for its home country once a row, and SipHash was most of that look-up's work.
+type ByText<V> = HashMap<String, V, ahash::RandomState>;
+
 /// The loaded place hierarchy with its name indexes.
 pub struct Gazetteer {
     places: Vec<Place>,
-    by_id: HashMap<String, PlaceIx>,
+    by_id: ByText<PlaceIx>,
     /// Folded name or alias → places using it, with whether it is their canonical name.
-    names: HashMap<String, Vec<(PlaceIx, bool)>>,
-    by_iso2: HashMap<String, PlaceIx>,
+    names: ByText<Vec<(PlaceIx, bool)>>,
+    by_iso2: ByText<PlaceIx>,
     /// Built on first use: only resolving names needs it, and analysis loads the gazetteer
     /// on every run.
     fuzzy: OnceLock<fuzzy::DeletionIndex>,
@@ -159,7 +163,7 @@ impl Gazetteer {
     /// Parses the TSV written by `tools/gazetteer/build.py`.
     pub fn parse(tsv: &str) -> Result<Gazetteer, LoadError> {
         let mut raw: Vec<(Place, String)> = Vec::new();
-        let mut by_id = HashMap::new();
+        let mut by_id = ByText::default();
         for (n, line) in tsv.lines().enumerate() {
             if line.starts_with('#') || line.starts_with("id\t") || line.is_empty() {
                 continue;
@@ -256,8 +260,8 @@ impl Gazetteer {
             p.county = county;
             p.province = province;
         }
-        let mut names: HashMap<String, Vec<(PlaceIx, bool)>> = HashMap::new();
-        let mut by_iso2 = HashMap::new();
+        let mut names: ByText<Vec<(PlaceIx, bool)>> = ByText::default();
+        let mut by_iso2 = ByText::default();
         for (i, p) in places.iter().enumerate() {
             let ix = PlaceIx(i as u32);
             if let Some(iso2) = &p.iso2 {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
+use vjt_domain::fields::NameMap;
 use vjt_domain::text::fold;
 use vjt_domain::{name_key, Message, OrganisationId, ReportRef, RoundId};
 use vjt_gazetteer::{ResolutionCache, Resolver};
@@ -206,7 +207,7 @@ fn default_rejects_path(input: &Path) -> PathBuf {
 }
 
 /// The organisation and round names of the database, by their name keys.
-type NameMaps = (HashMap<String, OrganisationId>, HashMap<String, RoundId>);
+type NameMaps = (NameMap<OrganisationId>, NameMap<RoundId>);
 
 /// Organisations and rounds by their name keys, and by their names exactly as registered, which
 /// most rows give and which are then found without making a key (see `FieldContext`).

@@ -3,7 +3,7 @@
 //! themselves are the domain's ([`ReportFields::parse`]); this module finds the fields in a row.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use vjt_domain::fields::NameMap;
 
 use csv::StringRecord;
 use vjt_domain::vocab::Vocabulary;
@@ -171,8 +171,8 @@ impl Layout {
 
 /// What a row needs from outside itself.
 pub struct RowContext<'a> {
-    pub organisations: &'a HashMap<String, OrganisationId>,
-    pub rounds: &'a HashMap<String, RoundId>,
+    pub organisations: &'a NameMap<OrganisationId>,
+    pub rounds: &'a NameMap<RoundId>,
     pub default_org: Option<OrganisationId>,
     pub default_round: Option<RoundId>,
     /// KoBo/ODK exports separate select_multiple codes with spaces.

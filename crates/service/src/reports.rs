@@ -2,7 +2,7 @@
 //! who may, the one validation ([`ReportFields::parse`]), the personal-data screen, place
 //! resolution with the coordinator's decisions, saving, and the audit log.
 
-use std::collections::HashMap;
+use vjt_domain::fields::NameMap;
 
 use vjt_domain::{
     name_key, FieldContext, FieldProblem, Organisation, OrganisationId, ReportFields, ReportRef, Round, RouteReportId,
@@ -77,7 +77,7 @@ fn prepare(
         }
     };
     let (listed_organisations, listed_rounds) = (store.organisations()?, store.rounds()?);
-    let organisations: HashMap<String, OrganisationId> =
+    let organisations: NameMap<OrganisationId> =
         listed_organisations.iter().map(|o| (name_key(o.name.as_str()), o.id)).collect();
     let rounds = listed_rounds.iter().map(|r| (name_key(r.name.as_str()), r.id)).collect();
     let default_org = match &existing {
