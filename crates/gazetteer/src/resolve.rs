@@ -7,6 +7,7 @@
 //! a name shared by places in different areas with nothing to choose between them stays unresolved.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use vjt_domain::text::{edit_distance, fold};
 use vjt_domain::{Journey, PlaceId, StopRole, Vocabulary};
@@ -453,17 +454,22 @@ impl<'g> Resolver<'g> {
     /// Resolves every stop of a journey in place, using the other stops' countries as context, and
     /// returns each stop's resolution in travel order. A stop keeps its text whatever happens.
     pub fn resolve_journey(&self, journey: &mut Journey, home_country: Option<&str>) -> Vec<Resolution> {
-        self.resolve_journey_with(journey, home_country, &mut |text, ctx| self.resolve(text, ctx))
+        self.resolve_journey_with(journey, home_country, &mut |text, ctx| Rc::new(self.resolve(text, ctx)))
+            .into_iter()
+            // Each made for this journey alone: the only reference to it.
+            .map(|r| Rc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone()))
+            .collect()
     }
 
     /// As `resolve_journey`, remembering answers in `cache`: an import names the same places
-    /// thousands of times.
+    /// thousands of times. The answers are shared with the cache rather than copied out of it
+    /// (a copy was an allocation or two per stop of every imported row).
     pub fn resolve_journey_cached(
         &self,
         journey: &mut Journey,
         home_country: Option<&str>,
         cache: &mut ResolutionCache,
-    ) -> Vec<Resolution> {
+    ) -> Vec<Rc<Resolution>> {
         // One buffer for every look-up's key: a new one per stop was an allocation each.
         let mut key = Vec::new();
         self.resolve_journey_with(journey, home_country, &mut |text, ctx| {
@@ -479,11 +485,11 @@ impl<'g> Resolver<'g> {
             key.push(0xFF);
             key.extend_from_slice(text.as_bytes());
             if let Some(hit) = cache.0.get(key.as_slice()) {
-                return hit.clone();
+                return Rc::clone(hit);
             }
-            let r = self.resolve(text, ctx);
+            let r = Rc::new(self.resolve(text, ctx));
             if cache.0.len() < ResolutionCache::MAX {
-                cache.0.insert(key.clone(), r.clone());
+                cache.0.insert(key.clone(), Rc::clone(&r));
             }
             r
         })
@@ -493,8 +499,8 @@ impl<'g> Resolver<'g> {
         &self,
         journey: &mut Journey,
         home_country: Option<&str>,
-        resolve: &mut dyn FnMut(&str, &Context) -> Resolution,
-    ) -> Vec<Resolution> {
+        resolve: &mut dyn FnMut(&str, &Context) -> Rc<Resolution>,
+    ) -> Vec<Rc<Resolution>> {
         let mut base = Context::default();
         if let Some(c) = home_country.and_then(|h| self.gazetteer.country_by_iso2(h)) {
             base.countries.push(c);
@@ -502,7 +508,7 @@ impl<'g> Resolver<'g> {
         let roles: Vec<StopRole> = journey.stops().map(|(r, _)| r).collect();
         // One context, its role set for each stop in turn: a copy per stop was an allocation each.
         let mut ctx = base.clone();
-        let first: Vec<Resolution> = journey
+        let first: Vec<Rc<Resolution>> = journey
             .stops()
             .map(|(role, stop)| {
                 ctx.role = Some(role);
@@ -520,7 +526,7 @@ impl<'g> Resolver<'g> {
                 }
             }
         }
-        let results: Vec<Resolution> = first
+        let results: Vec<Rc<Resolution>> = first
             .into_iter()
             .zip(&roles)
             .map(|(r, role)| match r.best {
@@ -541,7 +547,7 @@ impl<'g> Resolver<'g> {
 /// Remembered resolutions, keyed by text, role and route countries. Bounded, so that a file of a
 /// million distinct misspellings cannot exhaust memory.
 #[derive(Default)]
-pub struct ResolutionCache(HashMap<Vec<u8>, Resolution, ahash::RandomState>);
+pub struct ResolutionCache(HashMap<Vec<u8>, Rc<Resolution>, ahash::RandomState>);
 
 impl ResolutionCache {
     const MAX: usize = 200_000;

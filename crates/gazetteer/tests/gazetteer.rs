@@ -225,6 +225,36 @@ fn a_journey_is_resolved_stop_by_stop_and_keeps_its_text() {
 }
 
 #[test]
+fn a_cached_resolution_answers_as_an_uncached_one_however_often_asked() {
+    let resolver = Resolver::new(gazetteer());
+    // The same texts on routes through different countries (the route's countries are part of
+    // what is asked), misspelt and unknown ones too, each asked again from the cache.
+    let journeys = || {
+        [
+            (stop("Kakamega county"), vec![stop("Malaba"), stop("Kampla")], Some(stop("Dubai, UAE"))),
+            (stop("Kampala"), vec![stop("Malaba"), stop("Jinja")], Some(stop("Tororo"))),
+            (stop("Nairobi"), vec![stop("Malaba")], Some(stop("Somewhere unknown"))),
+        ]
+        .map(|(origin, transit, destination)| Journey::new(origin, transit, destination, None).unwrap())
+    };
+    let places = |j: &Journey| j.stops().map(|(_, s)| s.place.clone()).collect::<Vec<_>>();
+    let mut cache = vjt_gazetteer::ResolutionCache::default();
+    for round in 0..3 {
+        for (mut plain, mut cached) in journeys().into_iter().zip(journeys()) {
+            let expected = resolver.resolve_journey(&mut plain, Some("KE"));
+            let answered = resolver.resolve_journey_cached(&mut cached, Some("KE"), &mut cache);
+            assert_eq!(places(&cached), places(&plain), "round {round}");
+            let summary = |r: &vjt_gazetteer::Resolution| (r.input.clone(), r.status, r.best.map(|m| m.place));
+            assert_eq!(
+                answered.iter().map(|r| summary(r)).collect::<Vec<_>>(),
+                expected.iter().map(summary).collect::<Vec<_>>(),
+                "round {round}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_coordinator_alias_decides_at_once() {
     let mut resolver = Resolver::new(gazetteer());
     assert_eq!(resolver.resolve("Kwa Mama Njeri stage", &Context::default()).status, Status::Unresolved);

@@ -403,7 +403,7 @@ fn parse_one(
 fn keep_exported_counties(
     g: &vjt_gazetteer::Gazetteer,
     journey: &mut vjt_domain::Journey,
-    resolutions: &[vjt_gazetteer::Resolution],
+    resolutions: &[std::rc::Rc<vjt_gazetteer::Resolution>],
     expected: &[Option<String>],
 ) {
     let county = |ix: vjt_gazetteer::PlaceIx| {
