@@ -61,6 +61,7 @@ fn best_of_three(args: &[&str], env: &[(&str, &str)]) -> (f64, usize, f64) {
 }
 
 fn main() {
+    common::build_if_asked();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let reports: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let db = common::database(reports);
@@ -106,6 +107,12 @@ fn main() {
         );
     }
 
+    if let Some(url) = args.iter().position(|a| a == "--postgres").and_then(|i| args.get(i + 1)) {
+        on_postgres(url, reports, best);
+    }
+
+    // Last, as this process grows by the whole dataset: a vjt started after that would count
+    // this process's memory in its own peak (see common::BUILD).
     // The engine on the dataset in memory: the running tally, and the duplicate grouping.
     let g = Gazetteer::embedded();
     let store = Store::open(db_arg).unwrap();
@@ -121,10 +128,6 @@ fn main() {
     drop(data);
     drop(store);
     place_decision(&db, reports);
-
-    if let Some(url) = args.iter().position(|a| a == "--postgres").and_then(|i| args.get(i + 1)) {
-        on_postgres(url, reports, best);
-    }
 }
 
 /// A coordinator's place decision on a copy of the database: every stop with that text is found

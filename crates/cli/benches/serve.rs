@@ -758,6 +758,7 @@ async fn two_servers(a: &Server, b: &Server) {
 }
 
 fn main() {
+    common::build_if_asked();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let reports: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let connections = option(&args, "--connections", 16);

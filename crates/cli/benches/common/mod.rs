@@ -7,6 +7,37 @@ use std::time::Instant;
 use vjt_gazetteer::{Gazetteer, Resolver};
 use vjt_store::Store;
 
+/// Building the reports makes a process as large as they are, and on Linux a child process
+/// started afterwards counts that size in its own peak memory (its `ru_maxrss` starts from the
+/// memory of the process it was forked from). So the benches build in a child of their own,
+/// the bench binary again with this variable saying what to build (lines: the number of reports,
+/// then the SQLite path, or the PostgreSQL schema and URL), and the vjt processes they time afterwards report
+/// only their own memory.
+const BUILD: &str = "VJT_BENCH_BUILD";
+
+/// Called first in each bench's `main`: if this process was started to build a database, builds
+/// it and exits.
+pub fn build_if_asked() {
+    let Ok(what) = std::env::var(BUILD) else { return };
+    let mut words = what.splitn(3, '\n');
+    let reports: usize = words.next().and_then(|n| n.parse().ok()).expect("a number of reports");
+    match (words.next(), words.next()) {
+        (Some(path), None) => fill(&Store::open(path).unwrap(), reports),
+        (Some(schema), Some(url)) => fill(&Store::open_postgres(url, Some(schema)).unwrap(), reports),
+        _ => panic!("{BUILD}: {what}"),
+    }
+    std::process::exit(0);
+}
+
+/// Runs this bench binary again to build `what` (see [`BUILD`]).
+fn build_in_child(what: String) {
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .env(BUILD, what)
+        .status()
+        .expect("the bench binary runs again to build its database");
+    assert!(status.success(), "building the benchmark database failed");
+}
+
 /// The path of a database holding `reports` generated reports, building it if needed.
 pub fn database(reports: usize) -> PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
@@ -15,7 +46,7 @@ pub fn database(reports: usize) -> PathBuf {
     if !db.exists() {
         let partial = dir.join(format!("analysis-{reports}.partial"));
         let _ = std::fs::remove_file(&partial);
-        build(&partial, reports);
+        build_in_child(format!("{reports}\n{}", partial.display()));
         std::fs::rename(&partial, &db).unwrap();
     }
     db
@@ -26,15 +57,9 @@ pub fn database(reports: usize) -> PathBuf {
 #[allow(dead_code)]
 pub fn postgres(url: &str, reports: usize) -> (String, String) {
     let schema = format!("vjt_bench_{}", std::process::id());
-    let store = Store::open_postgres(url, Some(&schema)).unwrap();
-    fill(&store, reports);
+    build_in_child(format!("{reports}\n{schema}\n{url}"));
     let sep = if url.contains('?') { '&' } else { '?' };
     (format!("{url}{sep}options=-c%20search_path%3D{schema}"), schema)
-}
-
-fn build(path: &std::path::Path, reports: usize) {
-    let store = Store::open(path.to_str().unwrap()).unwrap();
-    fill(&store, reports);
 }
 
 fn fill(store: &Store, reports: usize) {
