@@ -111,9 +111,9 @@ fn main() {
         on_postgres(url, reports, best);
     }
 
-    // Last, as this process grows by the whole dataset: a vjt started after that would count
-    // this process's memory in its own peak (see common::BUILD).
-    // The engine on the dataset in memory: the running tally, and the duplicate grouping.
+    // The engine on the dataset in memory: the running tally, and the duplicate grouping. Last,
+    // as this process grows by the whole dataset, and a vjt started after that would count this
+    // process's memory in its own peak (see common::BUILD).
     let g = Gazetteer::embedded();
     let store = Store::open(db_arg).unwrap();
     let data = vjt_service::figures::load_reports(&store, g).unwrap();

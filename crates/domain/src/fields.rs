@@ -3,7 +3,7 @@
 //! person typed becomes a [`RouteReport`] or a list of problems, each naming its field.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use vjt_catalogue::{Arg, Message};
@@ -203,9 +203,8 @@ pub struct ReportFields<'a> {
     pub names_checked: bool,
 }
 
-/// Registered names (organisations, rounds) and what they stand for. ahash rather than std's
-/// SipHash: an import looks up two names a row, and SipHash was most of the look-up's work.
-pub type NameMap<V> = HashMap<String, V, ahash::RandomState>;
+/// Registered names (organisations, rounds) and what they stand for.
+pub type NameMap<V> = crate::text::TextMap<V>;
 
 /// What a report's fields need from outside themselves.
 pub struct FieldContext<'a> {

@@ -1,5 +1,10 @@
 //! Text normalisation and string distance shared by vocabulary parsing and (later) place resolution.
 
+/// Text keys (names, spellings, place ids) and what they stand for. ahash rather than std's
+/// SipHash: an import looks several of these up in every row, and SipHash was most of each
+/// look-up's work.
+pub type TextMap<V> = std::collections::HashMap<String, V, ahash::RandomState>;
+
 /// The most of a value that a message repeats back to the person who typed it.
 pub const SHOWN_CHARS: usize = 80;
 

@@ -4,7 +4,7 @@
 //! Where HTCDS v2.0 has a picklist the codes follow it (see `docs/vocabularies.md`); transport has no
 //! standard list, so vjt documents its own. Every reported vocabulary allows `unknown`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::text::{closest, fold};
@@ -86,9 +86,8 @@ pub trait Vocabulary: Copy + Ord + Eq + std::hash::Hash + fmt::Debug + 'static {
     }
 }
 
-/// A vocabulary's folded spellings and their terms. ahash rather than std's SipHash: an import
-/// looks up a spelling in most rows, and SipHash was most of the look-up's work.
-pub type SpellingTable<T> = HashMap<String, T, ahash::RandomState>;
+/// A vocabulary's folded spellings and their terms.
+pub type SpellingTable<T> = crate::text::TextMap<T>;
 
 /// Builds the folded-spelling table of a vocabulary.
 pub fn spelling_table<T: Vocabulary>() -> SpellingTable<T> {

@@ -7,7 +7,6 @@
 mod fuzzy;
 mod resolve;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub use resolve::{Context, Match, MatchKind, Resolution, ResolutionCache, Resolver, Status, RESOLVED_AT};
@@ -136,9 +135,8 @@ pub struct LoadError {
     pub reason: String,
 }
 
-/// The gazetteer's look-ups by id, name and country code. ahash rather than std's SipHash: an
-/// import asks for its home country once a row, and SipHash was most of that look-up's work.
-type ByText<V> = HashMap<String, V, ahash::RandomState>;
+/// The gazetteer's look-ups by id, name and country code.
+type ByText<V> = vjt_domain::text::TextMap<V>;
 
 /// The loaded place hierarchy with its name indexes.
 pub struct Gazetteer {

@@ -3,9 +3,9 @@
 //! themselves are the domain's ([`ReportFields::parse`]); this module finds the fields in a row.
 
 use std::borrow::Cow;
-use vjt_domain::fields::NameMap;
 
 use csv::StringRecord;
+use vjt_domain::fields::NameMap;
 use vjt_domain::vocab::Vocabulary;
 use vjt_domain::{
     ExploitationType, FieldContext, FieldProblem, Lang, Message, OrganisationId, ParsedReport, RecruiterRelationship,

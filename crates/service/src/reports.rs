@@ -3,7 +3,6 @@
 //! resolution with the coordinator's decisions, saving, and the audit log.
 
 use vjt_domain::fields::NameMap;
-
 use vjt_domain::{
     name_key, FieldContext, FieldProblem, Organisation, OrganisationId, ReportFields, ReportRef, Round, RouteReportId,
     StoredReport,

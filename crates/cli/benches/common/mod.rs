@@ -9,10 +9,10 @@ use vjt_store::Store;
 
 /// Building the reports makes a process as large as they are, and on Linux a child process
 /// started afterwards counts that size in its own peak memory (its `ru_maxrss` starts from the
-/// memory of the process it was forked from). So the benches build in a child of their own,
-/// the bench binary again with this variable saying what to build (lines: the number of reports,
-/// then the SQLite path, or the PostgreSQL schema and URL), and the vjt processes they time afterwards report
-/// only their own memory.
+/// memory of the process it was forked from). So the benches build in a child of their own:
+/// the bench binary again, with this variable saying what to build (lines: the number of
+/// reports, then the SQLite path, or the PostgreSQL schema and URL). The vjt processes they
+/// time afterwards then report only their own memory.
 const BUILD: &str = "VJT_BENCH_BUILD";
 
 /// Called first in each bench's `main`: if this process was started to build a database, builds
